@@ -1,0 +1,17 @@
+"""The callbacks of each page, registered on one app by ``register_all``.
+
+Always ``app.callback`` inside ``register(app, db)``: the global
+``dash.callback`` list is emptied by the first app that serves a request, so
+a second app in the same process would silently lose its callbacks.
+"""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from callbacks import shell
+from dashboard.db import Database
+
+
+def register_all(app: Dash, db: Database) -> None:
+    shell.register(app, db)

@@ -1,0 +1,127 @@
+"""Command line: ``python -m dashboard init-db | seed | create-user | run | sweep | …``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from dashboard.config import Config, default_database_url
+
+
+def _init_db(config: Config, _args: argparse.Namespace) -> int:
+    from dashboard import schema
+
+    schema.upgrade(config.database_url)
+    print(f"Schema is at revision {schema.head_revision()}.")
+    return 0
+
+
+def _seed(config: Config, args: argparse.Namespace) -> int:
+    from dashboard import schema
+    from dashboard.db import Database
+    from services import demo
+
+    schema.upgrade(config.database_url)
+    db = Database(config.database_url)
+    started = time.perf_counter()
+    summary = demo.seed(db.engine, orders=args.orders, seed=args.seed,
+                        progress=not args.quiet)
+    elapsed = time.perf_counter() - started
+    print(f"Seeded {summary.describe()} in {elapsed:.1f} s.")
+    return 0
+
+
+def _create_user(config: Config, args: argparse.Namespace) -> int:
+    from dashboard.db import Database
+    from services import staff
+    from services.errors import DomainError
+
+    db = Database(config.database_url)
+    try:
+        with db.write() as session:
+            member = staff.create_user(session, email=args.email, password=args.password,
+                                       role=args.role, name=args.name)
+    except DomainError as error:
+        print(f"Not created: {error}", file=sys.stderr)
+        return 1
+    print(f"Created {member.email} ({member.role}).")
+    return 0
+
+
+def _run(config: Config, args: argparse.Namespace) -> int:
+    from dashboard import create_app, schema
+    from dashboard.db import Database
+    from services import staff
+
+    if config.database_url == default_database_url():
+        # The embedded default sets itself up: schema, and demo data on the first run.
+        schema.upgrade(config.database_url)
+        db = Database(config.database_url)
+        with db.read() as session:
+            empty = staff.count_users(session) == 0
+        db.dispose()
+        if empty:
+            from services import demo
+
+            print("First run: filling the embedded database with demo data…")
+            summary = demo.seed(Database(config.database_url).engine, orders=args.orders,
+                                seed=1, progress=True)
+            print(f"Seeded {summary.describe()}.")
+    try:
+        app = create_app(config)
+    except schema.SchemaBehind as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Parkdesk on http://{args.host}:{args.port}/ (demo logins: rental@parkdesk.local / demo)")
+    app.run(host=args.host, port=args.port, debug=False, threaded=True)
+    return 0
+
+
+def _compile_messages(_config: Config | None, _args: argparse.Namespace) -> int:
+    from dashboard.i18n import compile_catalogs
+
+    for path in compile_catalogs():
+        print(f"Compiled {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Parkdesk back office")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("init-db", help="apply the schema migrations (harmless to repeat)")
+
+    seed = commands.add_parser("seed", help="fill the database with demo data")
+    seed.add_argument("--orders", type=int, default=20_000, help="number of orders (default 20000)")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    seed.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    user = commands.add_parser("create-user", help="create a staff account")
+    user.add_argument("--email", required=True)
+    user.add_argument("--password", required=True)
+    user.add_argument("--role", required=True)
+    user.add_argument("--name")
+
+    run = commands.add_parser("run", help="serve the app (development server)")
+    run.add_argument("--port", type=int, default=8050)
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--orders", type=int, default=20_000,
+                     help="demo orders to create on the first run of the embedded database")
+
+    commands.add_parser("compile-messages", help="compile the gettext catalogs")
+
+    args = parser.parse_args(argv)
+    handlers = {
+        "init-db": _init_db,
+        "seed": _seed,
+        "create-user": _create_user,
+        "run": _run,
+        "compile-messages": _compile_messages,
+    }
+    config = None if args.command == "compile-messages" else Config.from_env()
+    return handlers[args.command](config, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Logins and the deny-by-default guard.
+
+The login is a plain Flask form, not a Dash callback: every callback shares
+one URL, so a login callback could be neither throttled nor guarded apart.
+Sessions live in the database (``staff_sessions``): the cookie carries only a
+random token, so every worker agrees on who is logged in and logging out ends
+the session for good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from dashboard.i18n import _
+from services import staff
+
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "healthz", "bootstrap.static"})
+# Static files the login page itself needs; nothing in them is private.
+PUBLIC_PREFIXES = ("/bootstrap/static/", "/assets/parkdesk.css")
+CSRF_COOKIE = "_csrf_token"
+API_PREFIXES = ("/_", "/exports/", "/event-tickets/")
+
+blueprint = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.session_protection = None  # the database session is the protection
+
+
+@dataclass
+class LoggedInUser(UserMixin):
+    """The current staff user for one request; rebuilt from the database each time."""
+
+    member: staff.StaffMember
+    token: str
+
+    def get_id(self) -> str:
+        return self.token
+
+    id = property(lambda self: self.member.id)
+    role = property(lambda self: self.member.role)
+    name = property(lambda self: self.member.name)
+    email = property(lambda self: self.member.email)
+    locale = property(lambda self: self.member.locale)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _db():  # noqa: ANN202
+    return current_app.extensions["parkdesk_db"]
+
+
+def _settings():  # noqa: ANN202
+    return current_app.config["PARKDESK"]
+
+
+@login_manager.user_loader
+def _load_user(token: str) -> LoggedInUser | None:
+    with _db().read() as db_session:
+        member = staff.session_user(db_session, token, _now())
+    return LoggedInUser(member, token) if member else None
+
+
+def client_address() -> str:
+    # ProxyFix (configured from PARKDESK_PROXY_COUNT) has already put the
+    # client's address here when there is a trusted proxy in front.
+    return request.remote_addr or "unknown"
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host, scheme or ``//host``."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return "/"
+    return target
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():  # noqa: ANN201
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    error = None
+    email = ""
+    status = 200
+    if request.method == "POST":
+        email = request.form.get("email", "").strip()[:254]
+        password = request.form.get("password", "")
+        settings, address, now = _settings(), client_address(), _now()
+        with _db().write() as db_session:
+            blocked = staff.login_blocked_until(
+                db_session, email, address, now, max_failures=settings.login_max_failures,
+                window=settings.login_window, lockout=settings.login_lockout)
+            member = None if blocked else staff.verify_credentials(db_session, email, password)
+            if not blocked:
+                staff.record_login_attempt(db_session, email, address, now, member is not None)
+            token = None
+            if member is not None:
+                token = staff.open_session(db_session, member.id, now, settings.session_lifetime,
+                                           address=address,
+                                           user_agent=request.headers.get("User-Agent"))
+        if member is not None and token is not None:
+            session.clear()  # a fresh session on login: nothing from before survives
+            session.permanent = True
+            login_user(LoggedInUser(member, token))
+            return redirect(safe_next(request.args.get("next")))
+        if blocked:
+            minutes = max(1, int((blocked - now).total_seconds() // 60) + 1)
+            error = _("Too many failed attempts. Try again in %(minutes)d min.", minutes=minutes)
+            status = 429
+        else:
+            error = _("Wrong e-mail or password.")
+            status = 401
+    return render_template("login.html", error=error, email=email), status
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout():  # noqa: ANN201
+    if current_user.is_authenticated:
+        with _db().write() as db_session:
+            staff.close_session(db_session, current_user.token)
+    logout_user()
+    session.clear()
+    return redirect("/login")
+
+
+def _guard():  # noqa: ANN202
+    """Deny by default: everything but the login page, the health check and
+    the login page's static files needs a logged-in, active user."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith(PUBLIC_PREFIXES):
+        return None
+    if current_user.is_authenticated:
+        return None
+    # Dash's own endpoints, downloads and anything that is not a page load get a
+    # plain 401; a page load is sent to the login form and back afterwards.
+    if request.method != "GET" or request.path.startswith(API_PREFIXES):
+        return jsonify(error="login required"), 401
+    target = request.full_path if request.query_string else request.path
+    return redirect("/login?" + urlencode({"next": target}))
+
+
+def _csrf_cookie(response):  # noqa: ANN001, ANN202
+    """Dash's renderer reads this cookie and sends it back as X-CSRFToken."""
+    if current_user.is_authenticated and "text/html" in (response.content_type or ""):
+        response.set_cookie(CSRF_COOKIE, generate_csrf(), httponly=False, samesite="Lax",
+                            secure=_settings().secure_cookies, path="/")
+    return response
+
+
+def init_app(server: Flask) -> None:
+    login_manager.init_app(server)
+    server.register_blueprint(blueprint)
+    # Registered before CSRFProtect's own hook so that anonymous POSTs get 401, not 400.
+    server.before_request(_guard)
+    server.after_request(_csrf_cookie)

@@ -1,0 +1,86 @@
+"""Configuration from the environment.
+
+Every worker of a deployment must read the same values: nothing here is
+generated per process except the development secret key, which is kept in
+``instance/`` so that a restart does not log everybody out.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("PARKDESK_INSTANCE", PROJECT_ROOT / "instance"))
+LANGUAGES = ("en", "ru")
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'parkdesk.sqlite3'}"
+
+
+def _development_secret_key() -> str:
+    """A key kept on disk so that restarts keep sessions; never used in production."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass
+class Config:
+    """Settings of one Parkdesk app. ``Config.from_env()`` is what production uses."""
+
+    database_url: str = field(default_factory=default_database_url)
+    secret_key: str = ""
+    secret_key_fallbacks: tuple[str, ...] = ()
+    production: bool = False
+    timezone: str = "Europe/Moscow"
+    default_language: str = "en"
+    # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
+    proxy_count: int = 0
+    secure_cookies: bool = False
+    session_lifetime: timedelta = timedelta(hours=12)
+    login_max_failures: int = 5
+    login_window: timedelta = timedelta(minutes=10)
+    login_lockout: timedelta = timedelta(minutes=10)
+    check_schema: bool = True
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls) -> Config:
+        production = os.environ.get("PARKDESK_ENV", "development") == "production"
+        secret_key = os.environ.get("SECRET_KEY", "")
+        if not secret_key:
+            if production:
+                raise RuntimeError(
+                    "SECRET_KEY is not set. In production every worker needs the same "
+                    "SECRET_KEY from the environment."
+                )
+            secret_key = _development_secret_key()
+        fallbacks = tuple(
+            key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key
+        )
+        language = os.environ.get("PARKDESK_LANGUAGE", "en")
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or default_database_url(),
+            secret_key=secret_key,
+            secret_key_fallbacks=fallbacks,
+            production=production,
+            timezone=os.environ.get("PARKDESK_TIMEZONE", "Europe/Moscow"),
+            default_language=language if language in LANGUAGES else "en",
+            proxy_count=int(os.environ.get("PARKDESK_PROXY_COUNT", "0")),
+            secure_cookies=_bool("PARKDESK_SECURE_COOKIES", production),
+        )

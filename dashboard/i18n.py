@@ -1,0 +1,97 @@
+"""Languages: gettext catalogs (flask-babel), and money, dates and labels in
+the user's language and the operator's time zone.
+
+Catalogs live in ``dashboard/translations``; the ``.po`` files are the
+source and the ``.mo`` files are compiled from them when missing or stale.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, has_request_context
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+
+from dashboard.config import LANGUAGES
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+NARROW_NBSP = "\u202f"
+
+_ = gettext
+__all__ = ["_", "N_", "gettext", "lazy_gettext", "ngettext", "language", "format_money",
+           "format_date", "format_datetime", "local_time", "init_app", "compile_catalogs"]
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is translated later (page names)."""
+    return message
+
+
+def compile_catalogs() -> list[Path]:
+    """Compile every ``.po`` whose ``.mo`` is missing or older. Returns what it wrote."""
+    written = []
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        written.append(mo_path)
+    return written
+
+
+def _select_locale() -> str:
+    from flask_login import current_user  # the user's own choice wins
+
+    locale = getattr(current_user, "locale", None) if has_request_context() else None
+    return locale if locale in LANGUAGES else current_app.config["PARKDESK"].default_language
+
+
+def _select_timezone() -> str:
+    return current_app.config["PARKDESK"].timezone
+
+
+def init_app(server) -> None:  # noqa: ANN001
+    compile_catalogs()
+    Babel(server, locale_selector=_select_locale, timezone_selector=_select_timezone,
+          default_translation_directories=str(TRANSLATIONS))
+    server.jinja_env.globals["get_locale"] = language
+
+
+def language() -> str:
+    return str(get_locale() or "en")
+
+
+def local_time(moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(current_app.config["PARKDESK"].timezone))
+
+
+def format_money(kopecks: int, lang: str | None = None) -> str:
+    """``5 500 ₽`` (Russian) or ``5,500 ₽`` (English); kopecks only when there are any."""
+    lang = lang or language()
+    sign = "−" if kopecks < 0 else ""
+    rubles, rest = divmod(abs(int(kopecks)), 100)
+    group = NARROW_NBSP if lang == "ru" else ","
+    decimal = "," if lang == "ru" else "."
+    whole = f"{rubles:,}".replace(",", group)
+    fraction = f"{decimal}{rest:02d}" if rest else ""
+    return f"{sign}{whole}{fraction}{NARROW_NBSP}₽"
+
+
+def format_date(day: date | datetime, lang: str | None = None) -> str:
+    """``23 сентября 2024 г.`` / ``September 23, 2024``."""
+    if isinstance(day, datetime):
+        day = local_time(day).date()
+    return babel_format_date(day, format="long", locale=lang or language())
+
+
+def format_datetime(moment: datetime, lang: str | None = None) -> str:
+    local = local_time(moment)
+    return f"{format_date(local.date(), lang)}, {local:%H:%M}"

@@ -1,0 +1,133 @@
+"""The frame around every page: the navbar built from the page registry and
+the role of the current user, and the role guard of every page."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from dash._pages import _path_to_page  # the router's own matching, so the guard agrees with it
+from flask import request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from dashboard import ids
+from dashboard.i18n import _, language
+from models.statuses import ROLE_LABELS, label
+from pages.components import forbidden
+from services.permissions import can
+
+PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
+
+
+def page_key(page: dict[str, Any]) -> str:
+    return page["module"].rsplit(".", 1)[-1].replace("_", "-")
+
+
+def nav_pages(user: Any) -> list[dict[str, Any]]:
+    """The pages of the navbar that this user's role may open, in order."""
+    return [
+        page for page in dash.page_registry.values()
+        if page.get("nav") and can(user, page["action"])
+    ]
+
+
+def _navbar() -> dbc.Navbar:
+    lang = language()
+    links = [
+        dbc.NavItem(dbc.NavLink(_(page["name"]), href=page["relative_path"], active="exact",
+                                id=ids.nav_link(page_key(page))))
+        for page in nav_pages(current_user)
+    ]
+    languages = dbc.ButtonGroup(
+        [
+            dbc.Button("EN", id=ids.NAV_LANG_EN, size="sm", outline=lang != "en",
+                       color="light", title="English"),
+            dbc.Button("RU", id=ids.NAV_LANG_RU, size="sm", outline=lang != "ru",
+                       color="light", title="Русский"),
+        ],
+        className="me-3",
+    )
+    user = html.Span(
+        [html.Span(current_user.name, id=ids.NAV_USER, className="fw-semibold"),
+         html.Small(" · " + label(ROLE_LABELS, current_user.role, lang), className="opacity-75")],
+        className="navbar-text text-light me-3",
+    )
+    logout = html.Form(
+        [dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+         dbc.Button(_("Log out"), id=ids.LOGOUT, type="submit", size="sm", color="light",
+                    outline=True)],
+        action="/logout", method="POST", className="d-inline",
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Parkdesk", href="/"),
+                dbc.NavbarToggler(id="nav-toggler"),
+                dbc.Collapse(
+                    [dbc.Nav(links, navbar=True, className="me-auto"),
+                     html.Div([languages, user, logout], className="d-flex align-items-center")],
+                    id="nav-collapse", navbar=True, is_open=False,
+                ),
+            ],
+            fluid=True,
+        ),
+        color="dark", dark=True, expand="lg", className="mb-3",
+    )
+
+
+def layout() -> html.Div:
+    """The app layout, built per request for the logged-in user (no data, no I/O
+    beyond the user the guard has already loaded)."""
+    if not current_user.is_authenticated:
+        return html.Div(dcc.Location(id=ids.SHELL_RELOAD, refresh=True, href="/login"))
+    return html.Div(
+        [
+            dcc.Location(id=ids.SHELL_RELOAD, refresh=True),
+            _navbar(),
+            dbc.Container(dash.page_container, fluid=True, className="pb-5"),
+        ]
+    )
+
+
+def guarded(page_layout: Callable[..., Any], action: str | None) -> Callable[..., Any]:
+    """The page's layout, or a "no access" page when the role may not open it."""
+
+    def layout(**kwargs: Any) -> Any:
+        if action is not None and not can(current_user, action):
+            return forbidden()
+        return page_layout(**kwargs)
+
+    layout.parkdesk_guarded = True  # type: ignore[attr-defined]
+    return layout
+
+
+def install_pages() -> None:
+    """Wrap every page's layout with the role guard and give it a translated title.
+
+    The registry is Dash's, per process; wrapping is idempotent so that every
+    app a process creates (tests make many) sees the same pages.
+    """
+    for page in dash.page_registry.values():
+        if not getattr(page.get("layout"), "parkdesk_guarded", False):
+            page_layout = sys.modules[page["module"]].layout
+            page["layout"] = guarded(page_layout, page.get("action"))
+        page["title"] = lambda _name=page["name"], **_kw: f"{_(_name)} · Parkdesk"
+
+
+def page_status(response):  # noqa: ANN001, ANN201
+    """Full page loads answer 404 for unknown addresses and 403 for pages the
+    role may not open; the browser still gets the app, which shows why."""
+    if request.endpoint not in PAGE_ENDPOINTS or response.status_code != 200 \
+            or not current_user.is_authenticated:
+        return response
+    page, _variables = _path_to_page(request.path.strip("/"))
+    if not page or page["module"].endswith("not_found_404"):
+        response.status_code = 404
+    elif page.get("action") and not can(current_user, page["action"]):
+        response.status_code = 403
+    return response

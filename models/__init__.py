@@ -1,0 +1,42 @@
+"""Parkdesk's tables. Importing this package registers all of them on ``Base.metadata``."""
+
+from models.audit import AuditEntry
+from models.base import Base, utcnow
+from models.orders import (
+    CoworkingTicket,
+    Event,
+    EventTicket,
+    HotelBooking,
+    Message,
+    Order,
+    OrderItem,
+    Payment,
+    RoomBooking,
+)
+from models.places import Building, Person, Room, Seat, Service, Tariff, person_search_text
+from models.staff import LoginAttempt, StaffSession, StaffUser
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Building",
+    "CoworkingTicket",
+    "Event",
+    "EventTicket",
+    "HotelBooking",
+    "LoginAttempt",
+    "Message",
+    "Order",
+    "OrderItem",
+    "Payment",
+    "Person",
+    "Room",
+    "RoomBooking",
+    "Seat",
+    "Service",
+    "StaffSession",
+    "StaffUser",
+    "Tariff",
+    "person_search_text",
+    "utcnow",
+]

@@ -1,0 +1,241 @@
+"""Orders with their items, payments (an append-only ledger) and messages,
+and the type-specific parts: coworking tickets, hotel and room bookings,
+events and their tickets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Kopecks, Name, Timestamp, intpk, utcnow
+from models.places import Person, Room, Seat, Service, Tariff
+from models.staff import StaffUser
+from models.statuses import MessageVisibility, OrderStatus, PaymentKind, PaymentMethod, check_in
+
+
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(check_in("status", OrderStatus), name="status"),
+        CheckConstraint("total_kopecks >= 0", name="total"),
+        # paid is the ledger's sum, kept here in the same transaction as each
+        # ledger row so that lists can sort and filter by balance.
+        CheckConstraint("paid_kopecks >= 0 AND paid_kopecks <= total_kopecks", name="paid"),
+        Index("ix_orders_balance", "total_kopecks", "paid_kopecks"),
+    )
+
+    id: Mapped[intpk]
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    deadline: Mapped[Timestamp | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+    # Contact data for this order only; the person's own stays as it is.
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    payment_method: Mapped[str | None] = mapped_column(String(20))
+    delivery_place: Mapped[str | None] = mapped_column(String(300))
+    # The fields of a simple-service or request form (building, office, description…).
+    form_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    total_kopecks: Mapped[Kopecks]
+    paid_kopecks: Mapped[Kopecks] = mapped_column(default=0)
+    status_changed_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    service: Mapped[Service] = relationship()
+    customer: Mapped[Person] = relationship(foreign_keys=[customer_id])
+    payer: Mapped[Person | None] = relationship(foreign_keys=[payer_id])
+    executor: Mapped[StaffUser | None] = relationship()
+    items: Mapped[list[OrderItem]] = relationship(back_populates="order", order_by="OrderItem.id")
+
+    @property
+    def balance_kopecks(self) -> int:
+        return self.total_kopecks - self.paid_kopecks
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("unit_price_kopecks >= 0", name="unit_price"),
+        CheckConstraint("amount_kopecks >= 0", name="amount"),
+    )
+
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    name: Mapped[Name]
+    quantity: Mapped[int]
+    unit: Mapped[str | None] = mapped_column(String(10))
+    unit_price_kopecks: Mapped[Kopecks]
+    amount_kopecks: Mapped[Kopecks]
+
+    order: Mapped[Order] = relationship(back_populates="items")
+
+
+class Payment(Base):
+    """A ledger row. Never updated or deleted: a mistake is corrected by a refund row.
+
+    The amount is always positive; ``kind`` says which way the money went.
+    """
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint(check_in("kind", PaymentKind), name="kind"),
+        CheckConstraint(check_in("method", PaymentMethod), name="method"),
+        CheckConstraint("amount_kopecks > 0", name="amount"),
+    )
+
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default=PaymentKind.PAYMENT.value)
+    amount_kopecks: Mapped[Kopecks]
+    method: Mapped[str] = mapped_column(String(20))
+    paid_at: Mapped[Timestamp] = mapped_column(index=True)
+    external_number: Mapped[str | None] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    refund_of_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    # One submitted form = one key: a retried or double-clicked submit finds
+    # the first row instead of writing a second.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    recorded_by: Mapped[StaffUser | None] = relationship()
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint(check_in("visibility", MessageVisibility), name="visibility"),
+        Index("ix_messages_order_created", "order_id", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    visibility: Mapped[str] = mapped_column(String(10))
+    author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    author_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class CoworkingTicket(Base):
+    """A visitor's right to a seat for a period. Its status is derived from the
+    order and the clock (``models.statuses.ticket_status_expression``)."""
+
+    __tablename__ = "coworking_tickets"
+    __table_args__ = (
+        CheckConstraint("period_end > period_start", name="period"),
+        CheckConstraint(
+            "(validated_at IS NULL) = (validated_by_id IS NULL)", name="validated_pair"
+        ),
+        Index("ix_coworking_tickets_seat_period", "seat_id", "period_start", "period_end"),
+    )
+
+    id: Mapped[intpk]
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id"))
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
+    variant: Mapped[str | None] = mapped_column(String(200))
+    period_start: Mapped[Timestamp] = mapped_column(index=True)
+    period_end: Mapped[Timestamp]
+    modifiers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    validated_at: Mapped[Timestamp | None]
+    validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship()
+    visitor: Mapped[Person] = relationship()
+    seat: Mapped[Seat] = relationship()
+    tariff: Mapped[Tariff] = relationship()
+    validated_by: Mapped[StaffUser | None] = relationship()
+
+
+class HotelBooking(Base):
+    __tablename__ = "hotel_bookings"
+    __table_args__ = (
+        CheckConstraint("check_out > check_in", name="dates"),
+        CheckConstraint("nights > 0", name="nights"),
+        CheckConstraint("adults > 0 AND children >= 0", name="guests"),
+    )
+
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    check_in: Mapped[dt.date] = mapped_column(Date, index=True)
+    check_out: Mapped[dt.date] = mapped_column(Date)
+    nights: Mapped[int]
+    adults: Mapped[int]
+    children: Mapped[int] = mapped_column(default=0)
+    # Meals, taxi, early check-in, late check-out…
+    extras: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    room: Mapped[Room] = relationship()
+
+
+class RoomBooking(Base):
+    """A meeting-room booking: the period and who comes."""
+
+    __tablename__ = "room_bookings"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="period"),
+        Index("ix_room_bookings_room_period", "room_id", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
+    starts_at: Mapped[Timestamp]
+    ends_at: Mapped[Timestamp]
+    visitors: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    room: Mapped[Room] = relationship()
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="period"),
+        CheckConstraint("capacity > 0", name="capacity"),
+    )
+
+    id: Mapped[intpk]
+    title: Mapped[Name]
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
+    starts_at: Mapped[Timestamp] = mapped_column(index=True)
+    ends_at: Mapped[Timestamp]
+    capacity: Mapped[int]
+
+    room: Mapped[Room] = relationship()
+
+
+class EventTicket(Base):
+    __tablename__ = "event_tickets"
+    __table_args__ = (
+        CheckConstraint(
+            "(checked_in_at IS NULL) = (checked_in_by_id IS NULL)", name="checked_in_pair"
+        ),
+    )
+
+    id: Mapped[intpk]
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    attendee_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    # Random and unguessable; the number is for people, the token for the scanner.
+    qr_token: Mapped[str] = mapped_column(String(64), unique=True)
+    checked_in_at: Mapped[Timestamp | None]
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    event: Mapped[Event] = relationship()
+    attendee: Mapped[Person] = relationship()
+    order: Mapped[Order] = relationship()

@@ -1,0 +1,119 @@
+"""People, the buildings with their rooms and seats, and the service catalogue."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Kopecks, Name, Timestamp, intpk, utcnow
+from models.statuses import RoomKind, ServiceType, Unit, check_in
+
+
+def person_search_text(*parts: str | None) -> str:
+    """What name searches match against: case-folded in Python, because
+    SQLite's lower() folds only ASCII and the names are Cyrillic."""
+    return " ".join(part.strip() for part in parts if part and part.strip()).casefold()
+
+
+class Person(Base):
+    """A customer or visitor (not a staff account)."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[intpk]
+    last_name: Mapped[Name]
+    first_name: Mapped[Name]
+    middle_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    company: Mapped[str | None] = mapped_column(String(200))
+    search_text: Mapped[str] = mapped_column(String(620), index=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+class Building(Base):
+    __tablename__ = "buildings"
+
+    id: Mapped[intpk]
+    name: Mapped[Name] = mapped_column(unique=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    __table_args__ = (
+        CheckConstraint(check_in("kind", RoomKind), name="kind"),
+        CheckConstraint("capacity >= 0", name="capacity"),
+        UniqueConstraint("building_id", "name"),
+    )
+
+    id: Mapped[intpk]
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    name: Mapped[Name]
+    kind: Mapped[str] = mapped_column(String(20))
+    capacity: Mapped[int]
+
+    building: Mapped[Building] = relationship()
+
+
+class Seat(Base):
+    """A numbered workplace of a coworking room ("РМ №1")."""
+
+    __tablename__ = "seats"
+    __table_args__ = (
+        UniqueConstraint("room_id", "number"),
+        CheckConstraint("number > 0", name="number"),
+    )
+
+    id: Mapped[intpk]
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
+    number: Mapped[int]
+
+    room: Mapped[Room] = relationship()
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (
+        CheckConstraint(check_in("type", ServiceType), name="type"),
+        CheckConstraint("prepayment_percent BETWEEN 0 AND 100", name="prepayment_percent"),
+        CheckConstraint("min_remaining_kopecks >= 0", name="min_remaining"),
+    )
+
+    id: Mapped[intpk]
+    name: Mapped[Name]
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    allows_partial_payment: Mapped[bool] = mapped_column(default=False)
+    prepayment_percent: Mapped[int] = mapped_column(default=100)
+    allows_cancellation: Mapped[bool] = mapped_column(default=True)
+    min_remaining_kopecks: Mapped[Kopecks] = mapped_column(default=5000)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    tariffs: Mapped[list[Tariff]] = relationship(back_populates="service")
+
+
+class Tariff(Base):
+    """A priced variant of a service ("Day pass", "Month, fixed seat")."""
+
+    __tablename__ = "tariffs"
+    __table_args__ = (
+        CheckConstraint(check_in("unit", Unit), name="unit"),
+        CheckConstraint("price_kopecks >= 0", name="price"),
+    )
+
+    id: Mapped[intpk]
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    name: Mapped[Name]
+    unit: Mapped[str] = mapped_column(String(10))
+    price_kopecks: Mapped[Kopecks]
+
+    service: Mapped[Service] = relationship(back_populates="tariffs")
+
+
+Index("ix_persons_last_first", Person.last_name, Person.first_name)

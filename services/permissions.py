@@ -1,0 +1,93 @@
+"""Who may do what: the one table of SPEC §1.
+
+The navbar, the page guard and every service ask ``can``; nothing else
+decides about roles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+from models.statuses import Role
+from services.errors import PermissionDenied
+
+ADMIN = Role.ADMIN
+RENTAL = Role.RENTAL_MANAGER
+SERVICE = Role.SERVICE_MANAGER
+EVENTS = Role.EVENT_MANAGER
+EXEC = Role.EXECUTIVE
+ACCOUNTING = Role.ACCOUNTANT
+EVERYONE = frozenset(Role)
+
+
+class Action(StrEnum):
+    VIEW_OVERVIEW = "view_overview"
+    VIEW_ORDERS = "view_orders"
+    VIEW_TICKETS = "view_tickets"
+    VIEW_OCCUPANCY = "view_occupancy"
+    VIEW_PAYMENTS = "view_payments"
+    VIEW_EVENTS = "view_events"
+    VIEW_EXPORTS = "view_exports"
+    VIEW_STAFF = "view_staff"
+    VIEW_CONTACTS = "view_contacts"
+    CREATE_COWORKING_ORDER = "create_coworking_order"
+    VALIDATE_TICKET = "validate_ticket"
+    CHANGE_TICKET_VISITOR = "change_ticket_visitor"
+    CHANGE_TICKET_SEAT = "change_ticket_seat"
+    RECORD_PAYMENT = "record_payment"
+    REFUND_PAYMENT = "refund_payment"
+    CANCEL_ORDER = "cancel_order"
+    ASSIGN_EXECUTOR = "assign_executor"
+    CHANGE_WORK_STATUS = "change_work_status"
+    WRITE_MESSAGE = "write_message"
+    CHECK_IN = "check_in"
+    EXPORT = "export"
+    MANAGE_STAFF = "manage_staff"
+
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_OVERVIEW: EVERYONE,
+    Action.VIEW_ORDERS: frozenset({ADMIN, RENTAL, SERVICE, EXEC, ACCOUNTING}),
+    Action.VIEW_TICKETS: frozenset({ADMIN, RENTAL, EXEC}),
+    Action.VIEW_OCCUPANCY: frozenset({ADMIN, RENTAL, EXEC}),
+    Action.VIEW_PAYMENTS: frozenset({ADMIN, EXEC, ACCOUNTING}),
+    Action.VIEW_EVENTS: frozenset({ADMIN, EVENTS}),
+    Action.VIEW_EXPORTS: frozenset({ADMIN, ACCOUNTING}),
+    Action.VIEW_STAFF: frozenset({ADMIN}),
+    Action.VIEW_CONTACTS: frozenset({ADMIN, RENTAL, SERVICE, EVENTS, ACCOUNTING}),
+    Action.CREATE_COWORKING_ORDER: frozenset({ADMIN, RENTAL}),
+    Action.VALIDATE_TICKET: frozenset({ADMIN, RENTAL}),
+    Action.CHANGE_TICKET_VISITOR: frozenset({ADMIN, RENTAL}),
+    Action.CHANGE_TICKET_SEAT: frozenset({ADMIN, RENTAL}),
+    Action.RECORD_PAYMENT: frozenset({ADMIN, RENTAL, SERVICE}),
+    Action.REFUND_PAYMENT: frozenset({ADMIN, RENTAL, SERVICE}),
+    Action.CANCEL_ORDER: frozenset({ADMIN, RENTAL, SERVICE}),
+    Action.ASSIGN_EXECUTOR: frozenset({ADMIN, RENTAL, SERVICE}),
+    Action.CHANGE_WORK_STATUS: frozenset({ADMIN, SERVICE}),
+    Action.WRITE_MESSAGE: frozenset({ADMIN, RENTAL, SERVICE}),
+    Action.CHECK_IN: frozenset({ADMIN, EVENTS}),
+    Action.EXPORT: frozenset({ADMIN, ACCOUNTING}),
+    Action.MANAGE_STAFF: frozenset({ADMIN}),
+}
+
+
+class Actor(Protocol):
+    """The acting staff user, as every service receives it."""
+
+    id: int
+    role: str
+
+
+def can(user: Actor | None, action: Action | str) -> bool:
+    if user is None or not getattr(user, "role", None):
+        return False
+    try:
+        return Role(user.role) in PERMISSIONS[Action(action)]
+    except ValueError:
+        return False
+
+
+def require(user: Actor | None, action: Action | str) -> None:
+    if not can(user, action):
+        raise PermissionDenied("Your role may not do this.")

@@ -1,0 +1,166 @@
+"""Staff accounts: passwords, logins, sessions and the login throttle."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from models import LoginAttempt, StaffSession, StaffUser
+from models.statuses import Role
+from services.errors import DomainError
+
+# argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB),
+# above OWASP's minimum.
+_hasher = PasswordHasher()
+# Spent on unknown e-mails too, so the answer time does not tell which accounts exist.
+_DUMMY_HASH = _hasher.hash("parkdesk-no-such-user")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A staff user as the rest of the app sees it: no password hash."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    locale: str | None
+
+
+def _member(user: StaffUser) -> StaffMember:
+    return StaffMember(user.id, user.email, user.name, user.role, user.locale)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(session: Session, *, email: str, password: str, role: str, name: str | None = None,
+                locale: str | None = None) -> StaffMember:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise DomainError("“%(email)s” is not an e-mail address.", email=email)
+    try:
+        role = Role(role).value
+    except ValueError:
+        raise DomainError(
+            "Unknown role “%(role)s”; use one of: %(roles)s.",
+            role=role, roles=", ".join(r.value for r in Role),
+        ) from None
+    if len(password) < 4:
+        raise DomainError("The password is too short.")
+    if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        raise DomainError("A staff account with the e-mail %(email)s exists already.", email=email)
+    user = StaffUser(email=email, name=name or email.split("@")[0], role=role,
+                     password_hash=hash_password(password), locale=locale)
+    session.add(user)
+    session.flush()
+    return _member(user)
+
+
+def verify_credentials(session: Session, email: str, password: str) -> StaffMember | None:
+    """The active user with this e-mail and password, or None. Rehashes old hashes."""
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        _safe_verify(_DUMMY_HASH, password)
+        return None
+    if not _safe_verify(user.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return _member(user)
+
+
+def _safe_verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def login_blocked_until(session: Session, email: str, address: str, now: datetime, *,
+                        max_failures: int, window: timedelta, lockout: timedelta) -> datetime | None:
+    """When the throttle lets this address try this e-mail again, or None if it may now.
+
+    After ``max_failures`` failed tries within ``window`` the pair is refused
+    until ``lockout`` after the last failure. Kept in the database so that
+    every worker agrees.
+    """
+    since = now - max(window, lockout)
+    failures = session.scalars(
+        select(LoginAttempt.attempted_at)
+        .where(LoginAttempt.email == email.strip().lower(), LoginAttempt.address == address,
+               LoginAttempt.attempted_at >= since, LoginAttempt.succeeded.is_(False))
+        .order_by(LoginAttempt.attempted_at.desc())
+        .limit(max_failures)
+    ).all()
+    if len(failures) < max_failures:
+        return None
+    newest, oldest = failures[0], failures[-1]
+    if newest - oldest > window:
+        return None
+    until = newest + lockout
+    return until if until > now else None
+
+
+def record_login_attempt(session: Session, email: str, address: str, now: datetime,
+                         succeeded: bool) -> None:
+    session.add(LoginAttempt(email=email.strip().lower()[:254], address=address, attempted_at=now,
+                             succeeded=succeeded))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, user_id: int, now: datetime, lifetime: timedelta, *,
+                 address: str | None, user_agent: str | None) -> str:
+    """Start a login; returns the secret token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(token_hash=_token_hash(token), user_id=user_id, created_at=now,
+                             expires_at=now + lifetime, address=address,
+                             user_agent=(user_agent or "")[:300]))
+    return token
+
+
+def session_user(session: Session, token: str, now: datetime) -> StaffMember | None:
+    """The active user of a live session token, read fresh from the database."""
+    user = session.scalar(
+        select(StaffUser)
+        .join(StaffSession, StaffSession.user_id == StaffUser.id)
+        .where(StaffSession.token_hash == _token_hash(token), StaffSession.expires_at > now,
+               StaffUser.is_active.is_(True))
+    )
+    return _member(user) if user else None
+
+
+def close_session(session: Session, token: str) -> None:
+    session.execute(delete(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
+
+
+def purge_expired(session: Session, now: datetime, keep_attempts: timedelta) -> int:
+    """Forget expired sessions and old login attempts (the sweep runs it)."""
+    gone = session.execute(delete(StaffSession).where(StaffSession.expires_at <= now)).rowcount
+    gone += session.execute(
+        delete(LoginAttempt).where(LoginAttempt.attempted_at < now - keep_attempts)
+    ).rowcount
+    return gone
+
+
+def set_locale(session: Session, user_id: int, locale: str) -> None:
+    if locale not in ("en", "ru"):
+        raise DomainError("Unknown language “%(locale)s”.", locale=locale)
+    user = session.get(StaffUser, user_id)
+    if user is not None:
+        user.locale = locale
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(StaffUser)) or 0
