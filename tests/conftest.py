@@ -1,0 +1,119 @@
+"""Fixtures: a fresh, migrated database per test (SQLite file, or PostgreSQL when
+TEST_DATABASE_URL points at one), an app per test, and logged-in clients."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from dashboard import create_app, schema
+from dashboard.config import Config
+from dashboard.db import Database
+from models import Base
+from services.demo import DEMO_PASSWORD, create_demo_staff
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    where = make_url(TEST_DATABASE_URL).render_as_string() if ON_POSTGRES else "SQLite files"
+    return f"parkdesk database: {where}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_url() -> Iterator[str]:
+    """A database of this test worker's own on the PostgreSQL server, migrated once."""
+    server = make_url(TEST_DATABASE_URL)
+    name = f"parkdesk_test_{_worker()}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        pytest.skip(f"PostgreSQL at {server.render_as_string()} is not reachable: {error}")
+    url = server.set(database=name).render_as_string(hide_password=False)
+    schema.upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "parkdesk.sqlite3"
+    schema.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database for this test."""
+    if ON_POSTGRES:
+        url = request.getfixturevalue("_postgres_url")
+        engine = sa.create_engine(url)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        engine.dispose()
+        return url
+    path = tmp_path / "parkdesk.sqlite3"
+    shutil.copy(request.getfixturevalue("_sqlite_template"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def config(database_url: str) -> Config:
+    return Config(database_url=database_url, secret_key="test-secret-key", testing=True)
+
+
+@pytest.fixture
+def staff_ids(db: Database) -> dict[str, int]:
+    """The six demo staff accounts (password ``demo``), ids by e-mail."""
+    with db.write() as session:
+        return create_demo_staff(session)
+
+
+@pytest.fixture
+def app(config: Config, staff_ids: dict[str, int]):  # noqa: ANN201
+    application = create_app(config)
+    yield application
+    application.server.extensions["parkdesk_db"].dispose()
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    return app.server.test_client()
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field in the page"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = DEMO_PASSWORD, **kwargs):  # noqa: ANN001, ANN201
+    """Log in through the real form, CSRF field included; returns the response."""
+    page = client.get("/login", **kwargs)
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": csrf_from(page.text)}, **kwargs)

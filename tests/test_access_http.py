@@ -1,0 +1,228 @@
+"""Access through the real Flask server: the guard, logins, the throttle, CSRF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import csrf_from, login
+
+PUBLIC = {"/login", "/healthz"}
+
+
+def _concrete(rule: str) -> str:
+    """A real address for a URL rule ("/tickets/<number>" → "/tickets/1")."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "x/y.js" if m.group(1) == "path" else "1",
+                  rule)
+
+
+def test_healthz_answers_without_a_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_every_route_refuses_an_anonymous_request(app, client):
+    """Walks the server's own URL map, so a route added later is covered too."""
+    checked = 0
+    for rule in app.server.url_map.iter_rules():
+        path = _concrete(rule.rule)
+        if rule.rule in PUBLIC or rule.endpoint == "bootstrap.static":
+            continue
+        if path.startswith("/assets/"):
+            continue  # the app's own stylesheet; nothing private is in assets/
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method)
+            assert response.status_code in (302, 401), (method, rule.rule, response.status_code)
+            if response.status_code == 302:
+                assert method == "GET"
+                assert response.headers["Location"].startswith("/login?next=")
+            checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.parametrize("path", ["/_dash-layout", "/_dash-dependencies", "/_reload-hash"])
+def test_dash_endpoints_answer_401_without_a_session(client, path):
+    assert client.get(path).status_code == 401
+
+
+def test_an_anonymous_callback_post_gets_401_not_data(client):
+    response = client.post("/_dash-update-component", json={"output": "x.children"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/", "/tickets", "/orders/100001", "/payments?from=2024-01-01"])
+def test_pages_redirect_to_the_login_and_come_back(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/login?next=")
+    logged_in = login(client, "admin@parkdesk.local", query_string={})
+    assert logged_in.status_code == 302
+
+
+def test_login_returns_to_the_page_asked_for(client):
+    page = client.get("/login?next=/tickets")
+    response = client.post("/login?next=/tickets", data={
+        "email": "rental@parkdesk.local", "password": "demo", "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/tickets"
+    assert client.get("/tickets").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example/x",
+                                    "/\\evil.example", "javascript:alert(1)"])
+def test_next_pointing_elsewhere_is_not_followed(client, target):
+    page = client.get("/login")
+    response = client.post("/login", query_string={"next": target}, data={
+        "email": "rental@parkdesk.local", "password": "demo", "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_a_wrong_password_is_refused_with_a_generic_message(client):
+    response = login(client, "rental@parkdesk.local", "wrong")
+    assert response.status_code == 401
+    assert 'id="login-error"' in response.text
+    assert "Wrong e-mail or password" in response.text
+    assert client.get("/tickets").status_code == 302
+
+
+def test_an_unknown_email_gets_the_same_message(client):
+    response = login(client, "nobody@parkdesk.local", "demo")
+    assert response.status_code == 401
+    assert "Wrong e-mail or password" in response.text
+
+
+def test_a_login_post_without_csrf_token_is_refused(client):
+    response = client.post("/login", data={"email": "rental@parkdesk.local", "password": "demo"})
+    assert response.status_code == 400
+    assert client.get("/tickets").status_code == 302
+
+
+def test_five_failures_lock_the_address_for_that_email(client):
+    address = {"REMOTE_ADDR": "203.0.113.7"}
+    for _ in range(5):
+        assert login(client, "rental@parkdesk.local", "wrong", environ_base=address).status_code \
+            == 401
+    locked = login(client, "rental@parkdesk.local", "demo", environ_base=address)
+    assert locked.status_code == 429
+    assert "Too many failed attempts" in locked.text
+    assert client.get("/tickets", environ_base=address).status_code == 302
+
+    other = login(client, "rental@parkdesk.local", "demo", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code == 302
+    assert client.get("/tickets").status_code == 200
+
+
+def test_the_lock_is_per_email(client):
+    address = {"REMOTE_ADDR": "203.0.113.8"}
+    for _ in range(5):
+        login(client, "rental@parkdesk.local", "wrong", environ_base=address)
+    assert login(client, "exec@parkdesk.local", "demo", environ_base=address).status_code == 302
+
+
+def test_behind_one_proxy_the_forwarded_address_is_the_client(config, staff_ids):
+    from dashboard import create_app
+
+    config.proxy_count = 1
+    client = create_app(config).server.test_client()
+    for _ in range(5):
+        login(client, "rental@parkdesk.local", "wrong", headers={"X-Forwarded-For": "192.0.2.1"})
+    refused = login(client, "rental@parkdesk.local", "demo", headers={"X-Forwarded-For": "192.0.2.1"})
+    assert refused.status_code == 429
+    allowed = login(client, "rental@parkdesk.local", "demo", headers={"X-Forwarded-For": "192.0.2.2"})
+    assert allowed.status_code == 302
+
+
+def test_session_cookie_is_httponly_and_samesite(client):
+    response = login(client, "rental@parkdesk.local")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("parkdesk_session="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_login_gives_a_fresh_session(client):
+    client.get("/login")
+    before = client.get_cookie("parkdesk_session").value
+    login(client, "rental@parkdesk.local")
+    assert client.get_cookie("parkdesk_session").value != before
+
+
+def _callback_post(client, headers=None):  # noqa: ANN001, ANN202
+    """The POST the browser sends when the language switch is clicked."""
+    body = {
+        "output": "shell-reload.href",
+        "outputs": {"id": "shell-reload", "property": "href"},
+        "inputs": [{"id": "nav-lang-en", "property": "n_clicks", "value": 1},
+                   {"id": "nav-lang-ru", "property": "n_clicks", "value": None}],
+        "changedPropIds": ["nav-lang-en.n_clicks"],
+        "state": [{"id": "_pages_location", "property": "href", "value": "http://localhost/"}],
+    }
+    return client.post("/_dash-update-component", json=body, headers=headers or {})
+
+
+def test_a_callback_post_without_csrf_token_is_refused(client):
+    login(client, "rental@parkdesk.local")
+    client.get("/")
+    assert _callback_post(client).status_code == 400
+
+
+def test_a_callback_post_with_another_sessions_token_is_refused(app, client):
+    other = app.server.test_client()
+    login(other, "exec@parkdesk.local")
+    other.get("/")
+    foreign_token = other.get_cookie("_csrf_token").value
+    login(client, "rental@parkdesk.local")
+    client.get("/")
+    assert _callback_post(client, {"X-CSRFToken": foreign_token}).status_code == 400
+
+
+def test_a_callback_post_with_the_sessions_token_is_served(client):
+    login(client, "rental@parkdesk.local")
+    client.get("/")
+    token = client.get_cookie("_csrf_token").value
+    response = _callback_post(client, {"X-CSRFToken": token})
+    assert response.status_code == 200, response.text
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(app, client):
+    login(client, "rental@parkdesk.local")
+    page = client.get("/")
+    stolen = client.get_cookie("parkdesk_session").value
+    token = client.get_cookie("_csrf_token").value
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/tickets").status_code == 302
+    replay = app.server.test_client()
+    replay.set_cookie("parkdesk_session", stolen)
+    assert replay.get("/tickets").status_code == 302
+    assert page.status_code == 200
+
+
+def test_a_deactivated_user_is_logged_out_on_the_next_request(db, client, staff_ids):
+    from models import StaffUser
+
+    login(client, "rental@parkdesk.local")
+    assert client.get("/tickets").status_code == 200
+    with db.write() as session:
+        session.get(StaffUser, staff_ids["rental@parkdesk.local"]).is_active = False
+    assert client.get("/tickets").status_code == 302
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_a_page_the_role_may_not_open_answers_403(client):
+    login(client, "rental@parkdesk.local")
+    assert client.get("/payments").status_code == 403
+    assert client.get("/tickets").status_code == 200
+
+
+def test_an_unknown_address_answers_404(client):
+    login(client, "rental@parkdesk.local")
+    assert client.get("/no-such-page").status_code == 404
+
+
+def test_security_headers_are_set(client):
+    response = client.get("/login")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
