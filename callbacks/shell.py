@@ -12,20 +12,26 @@ from services import staff
 
 def register(app: Dash, db: Database) -> None:
     @app.callback(
-        Output(ids.SHELL_RELOAD, "href"),
+        Output(ids.SHELL_LANGUAGE, "data"),
         Input(ids.NAV_LANG_EN, "n_clicks"),
         Input(ids.NAV_LANG_RU, "n_clicks"),
-        State(ids.PAGES_LOCATION, "href"),
         prevent_initial_call=True,
     )
-    def switch_language(_en: int | None, _ru: int | None, href: str | None) -> str:
+    def switch_language(_en: int | None, _ru: int | None) -> str:
         locale = {ids.NAV_LANG_EN: "en", ids.NAV_LANG_RU: "ru"}.get(ctx.triggered_id)
         if locale is None or locale == current_user.locale:
             return no_update
         with db.write() as session:
             staff.set_locale(session, current_user.id, locale)
-        # A full reload renders every label in the new language.
-        return href or "/"
+        return locale
+
+    # A full reload renders every label, date and amount in the new language.
+    app.clientside_callback(
+        "function(locale) { if (locale) { window.location.reload(); } return null; }",
+        Output(ids.SHELL_LANGUAGE, "clear_data"),
+        Input(ids.SHELL_LANGUAGE, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output("nav-collapse", "is_open"),

@@ -23,8 +23,17 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 NARROW_NBSP = "\u202f"
 
 _ = gettext
-__all__ = ["_", "N_", "gettext", "lazy_gettext", "ngettext", "language", "format_money",
+__all__ = ["_", "N_", "translate", "gettext", "lazy_gettext", "ngettext", "language", "format_money",
            "format_date", "format_datetime", "local_time", "init_app", "compile_catalogs"]
+
+
+def translate(message: str, **params: object) -> str:
+    """Translate a message id known only at run time (page names, service errors).
+
+    Their literals are marked for extraction where they are written (``N_``,
+    ``DomainError``), so they are in the catalog.
+    """
+    return gettext(message, **params)
 
 
 def N_(message: str) -> str:

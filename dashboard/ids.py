@@ -12,7 +12,7 @@ NAV_USER = "nav-user"
 LOGOUT = "logout"
 NAV_LANG_EN = "nav-lang-en"
 NAV_LANG_RU = "nav-lang-ru"
-SHELL_RELOAD = "shell-reload"
+SHELL_LANGUAGE = "shell-language"
 PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
 
 

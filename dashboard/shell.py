@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import ids
-from dashboard.i18n import _, language
+from dashboard.i18n import _, language, translate
 from models.statuses import ROLE_LABELS, label
 from pages.components import forbidden
 from services.permissions import can
@@ -39,7 +39,7 @@ def nav_pages(user: Any) -> list[dict[str, Any]]:
 def _navbar() -> dbc.Navbar:
     lang = language()
     links = [
-        dbc.NavItem(dbc.NavLink(_(page["name"]), href=page["relative_path"], active="exact",
+        dbc.NavItem(dbc.NavLink(translate(page["name"]), href=page["relative_path"], active="exact",
                                 id=ids.nav_link(page_key(page))))
         for page in nav_pages(current_user)
     ]
@@ -83,11 +83,11 @@ def _navbar() -> dbc.Navbar:
 def layout() -> html.Div:
     """The app layout, built per request for the logged-in user (no data, no I/O
     beyond the user the guard has already loaded)."""
-    if not current_user.is_authenticated:
-        return html.Div(dcc.Location(id=ids.SHELL_RELOAD, refresh=True, href="/login"))
+    if not current_user.is_authenticated:  # the guard answers 401 first; never shown
+        return html.Div()
     return html.Div(
         [
-            dcc.Location(id=ids.SHELL_RELOAD, refresh=True),
+            dcc.Store(id=ids.SHELL_LANGUAGE),
             _navbar(),
             dbc.Container(dash.page_container, fluid=True, className="pb-5"),
         ]
@@ -116,7 +116,7 @@ def install_pages() -> None:
         if not getattr(page.get("layout"), "parkdesk_guarded", False):
             page_layout = sys.modules[page["module"]].layout
             page["layout"] = guarded(page_layout, page.get("action"))
-        page["title"] = lambda _name=page["name"], **_kw: f"{_(_name)} · Parkdesk"
+        page["title"] = lambda _name=page["name"], **_kw: f"{translate(_name)} · Parkdesk"
 
 
 def page_status(response):  # noqa: ANN001, ANN201

@@ -153,12 +153,11 @@ def test_login_gives_a_fresh_session(client):
 def _callback_post(client, headers=None):  # noqa: ANN001, ANN202
     """The POST the browser sends when the language switch is clicked."""
     body = {
-        "output": "shell-reload.href",
-        "outputs": {"id": "shell-reload", "property": "href"},
+        "output": "shell-language.data",
+        "outputs": {"id": "shell-language", "property": "data"},
         "inputs": [{"id": "nav-lang-en", "property": "n_clicks", "value": 1},
                    {"id": "nav-lang-ru", "property": "n_clicks", "value": None}],
         "changedPropIds": ["nav-lang-en.n_clicks"],
-        "state": [{"id": "_pages_location", "property": "href", "value": "http://localhost/"}],
     }
     return client.post("/_dash-update-component", json=body, headers=headers or {})
 

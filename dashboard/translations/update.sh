@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Re-extract the messages and merge them into the Russian catalog; then
+# translate the new entries in ru/LC_MESSAGES/messages.po (empty msgstr).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+pybabel extract -F babel.cfg -k N_ -k DomainError -k PermissionDenied -k NotFound \
+  --no-location --sort-output --project Parkdesk \
+  -o dashboard/translations/messages.pot dashboard pages callbacks services
+pybabel update --no-fuzzy-matching -i dashboard/translations/messages.pot \
+  -d dashboard/translations -l ru

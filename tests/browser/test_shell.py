@@ -1,0 +1,78 @@
+"""The shell in a real browser: login, the navbar per role, language, logout."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import log_in, log_out
+
+# SPEC §1 (and the issues): which top-level pages each role may open.
+NAV_BY_ROLE = {
+    "admin@parkdesk.local": {"overview", "orders", "tickets", "occupancy", "payments", "events",
+                             "exports", "staff"},
+    "rental@parkdesk.local": {"overview", "orders", "tickets", "occupancy"},
+    "service@parkdesk.local": {"overview", "orders"},
+    "events@parkdesk.local": {"overview", "events"},
+    "exec@parkdesk.local": {"overview", "orders", "tickets", "occupancy", "payments"},
+    "accounting@parkdesk.local": {"overview", "orders", "payments", "exports"},
+}
+
+
+def _nav_links(duo) -> set[str]:  # noqa: ANN001
+    links = duo.driver.find_elements("css selector", "a[id^='nav-link-']")
+    return {link.get_attribute("id").removeprefix("nav-link-") for link in links}
+
+
+def test_each_role_sees_exactly_its_pages_in_the_navbar(parkdesk):
+    for email, expected in NAV_BY_ROLE.items():
+        log_in(parkdesk, email)
+        assert _nav_links(parkdesk) == expected, email
+        log_out(parkdesk)
+    assert parkdesk.get_logs() == []
+
+
+def test_rental_manager_logs_in_sees_the_name_and_logs_out(parkdesk):
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.wait_for_text_to_equal("#nav-user", "Анна Смирнова")
+    parkdesk.find_element("#nav-link-tickets").click()
+    parkdesk.wait_for_contains_text("h1", "Coworking tickets")
+    log_out(parkdesk)
+    parkdesk.driver.get(parkdesk.server.url + "/tickets")
+    parkdesk.wait_for_element("#login-email")
+    assert parkdesk.get_logs() == []
+
+
+def test_a_wrong_password_shows_the_error(parkdesk):
+    parkdesk.driver.get(parkdesk.server.url + "/login")
+    parkdesk.wait_for_element("#login-email").send_keys("rental@parkdesk.local")
+    parkdesk.find_element("#login-password").send_keys("nope")
+    parkdesk.find_element("#login-submit").click()
+    parkdesk.wait_for_contains_text("#login-error", "Wrong e-mail or password")
+
+
+def test_switching_to_russian_relabels_the_app_and_is_remembered(parkdesk):
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.wait_for_text_to_equal("#nav-link-tickets", "Coworking tickets")
+    parkdesk.find_element("#nav-lang-ru").click()
+    parkdesk.wait_for_text_to_equal("#nav-link-tickets", "Билеты в коворкинг", timeout=10)
+    assert parkdesk.find_element("#nav-link-orders").text == "Заказы"
+    assert parkdesk.find_element("#logout").text == "Выйти"
+    log_out(parkdesk)
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.wait_for_text_to_equal("#nav-link-orders", "Заказы")
+    parkdesk.find_element("#nav-lang-en").click()
+    parkdesk.wait_for_text_to_equal("#nav-link-orders", "Orders", timeout=10)
+    assert parkdesk.get_logs() == []
+
+
+@pytest.mark.parametrize("path", ["/payments"])
+def test_a_forbidden_page_shows_no_access(parkdesk, path):
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.driver.get(parkdesk.server.url + path)
+    parkdesk.wait_for_element("#page-forbidden")
+
+
+def test_an_unknown_page_shows_not_found(parkdesk):
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.driver.get(parkdesk.server.url + "/nowhere")
+    parkdesk.wait_for_element("#page-not-found")
