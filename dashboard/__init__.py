@@ -26,8 +26,12 @@ STYLESHEETS = [
 def create_app(config: Config | None = None) -> Dash:
     """Build one independent Parkdesk app: a Flask server with the Dash app on it."""
     config = config or Config.from_env()
-    server = Flask(__name__, template_folder=str(PACKAGE_DIR / "templates"), static_folder=None,
-                   static_url_path="/static")
+    server = Flask(
+        __name__,
+        template_folder=str(PACKAGE_DIR / "templates"),
+        static_folder=None,
+        static_url_path="/static",
+    )
     server.config.update(
         PARKDESK=config,
         SECRET_KEY=config.secret_key,
@@ -58,7 +62,7 @@ def create_app(config: Config | None = None) -> Dash:
     server.after_request(_security_headers)
 
     @server.get("/healthz")
-    def healthz():  # noqa: ANN202
+    def healthz():
         with db.read() as session:
             session.execute(text("SELECT 1"))
         return jsonify(status="ok")
@@ -92,7 +96,7 @@ def create_app(config: Config | None = None) -> Dash:
     return app
 
 
-def _security_headers(response):  # noqa: ANN001, ANN202
+def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

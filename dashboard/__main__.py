@@ -25,8 +25,7 @@ def _seed(config: Config, args: argparse.Namespace) -> int:
     schema.upgrade(config.database_url)
     db = Database(config.database_url)
     started = time.perf_counter()
-    summary = demo.seed(db.engine, orders=args.orders, seed=args.seed,
-                        progress=not args.quiet)
+    summary = demo.seed(db.engine, orders=args.orders, seed=args.seed, progress=not args.quiet)
     elapsed = time.perf_counter() - started
     print(f"Seeded {summary.describe()} in {elapsed:.1f} s.")
     return 0
@@ -40,8 +39,9 @@ def _create_user(config: Config, args: argparse.Namespace) -> int:
     db = Database(config.database_url)
     try:
         with db.write() as session:
-            member = staff.create_user(session, email=args.email, password=args.password,
-                                       role=args.role, name=args.name)
+            member = staff.create_user(
+                session, email=args.email, password=args.password, role=args.role, name=args.name
+            )
     except DomainError as error:
         print(f"Not created: {error}", file=sys.stderr)
         return 1
@@ -65,15 +65,18 @@ def _run(config: Config, args: argparse.Namespace) -> int:
             from services import demo
 
             print("First run: filling the embedded database with demo data…")
-            summary = demo.seed(Database(config.database_url).engine, orders=args.orders,
-                                seed=1, progress=True)
+            summary = demo.seed(
+                Database(config.database_url).engine, orders=args.orders, seed=1, progress=True
+            )
             print(f"Seeded {summary.describe()}.")
     try:
         app = create_app(config)
     except schema.SchemaBehind as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"Parkdesk on http://{args.host}:{args.port}/ (demo logins: rental@parkdesk.local / demo)")
+    print(
+        f"Parkdesk on http://{args.host}:{args.port}/ (demo logins: rental@parkdesk.local / demo)"
+    )
     app.run(host=args.host, port=args.port, debug=False, threaded=True)
     return 0
 
@@ -106,8 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve the app (development server)")
     run.add_argument("--port", type=int, default=8050)
     run.add_argument("--host", default="127.0.0.1")
-    run.add_argument("--orders", type=int, default=20_000,
-                     help="demo orders to create on the first run of the embedded database")
+    run.add_argument(
+        "--orders",
+        type=int,
+        default=20_000,
+        help="demo orders to create on the first run of the embedded database",
+    )
 
     commands.add_parser("compile-messages", help="compile the gettext catalogs")
 

@@ -61,11 +61,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _db():  # noqa: ANN202
+def _db():
     return current_app.extensions["parkdesk_db"]
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     return current_app.config["PARKDESK"]
 
 
@@ -87,14 +87,19 @@ def safe_next(target: str | None) -> str:
     if not target:
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return "/"
     return target
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ANN201
+def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))
     error = None
@@ -106,16 +111,27 @@ def login():  # noqa: ANN201
         settings, address, now = _settings(), client_address(), _now()
         with _db().write() as db_session:
             blocked = staff.login_blocked_until(
-                db_session, email, address, now, max_failures=settings.login_max_failures,
-                window=settings.login_window, lockout=settings.login_lockout)
+                db_session,
+                email,
+                address,
+                now,
+                max_failures=settings.login_max_failures,
+                window=settings.login_window,
+                lockout=settings.login_lockout,
+            )
             member = None if blocked else staff.verify_credentials(db_session, email, password)
             if not blocked:
                 staff.record_login_attempt(db_session, email, address, now, member is not None)
             token = None
             if member is not None:
-                token = staff.open_session(db_session, member.id, now, settings.session_lifetime,
-                                           address=address,
-                                           user_agent=request.headers.get("User-Agent"))
+                token = staff.open_session(
+                    db_session,
+                    member.id,
+                    now,
+                    settings.session_lifetime,
+                    address=address,
+                    user_agent=request.headers.get("User-Agent"),
+                )
         if member is not None and token is not None:
             session.clear()  # a fresh session on login: nothing from before survives
             session.permanent = True
@@ -132,7 +148,7 @@ def login():  # noqa: ANN201
 
 
 @blueprint.route("/logout", methods=["POST"])
-def logout():  # noqa: ANN201
+def logout():
     if current_user.is_authenticated:
         with _db().write() as db_session:
             staff.close_session(db_session, current_user.token)
@@ -141,7 +157,7 @@ def logout():  # noqa: ANN201
     return redirect("/login")
 
 
-def _guard():  # noqa: ANN202
+def _guard():
     """Deny by default: everything but the login page, the health check and
     the login page's static files needs a logged-in, active user."""
     if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith(PUBLIC_PREFIXES):
@@ -156,11 +172,17 @@ def _guard():  # noqa: ANN202
     return redirect("/login?" + urlencode({"next": target}))
 
 
-def _csrf_cookie(response):  # noqa: ANN001, ANN202
+def _csrf_cookie(response):
     """Dash's renderer reads this cookie and sends it back as X-CSRFToken."""
     if current_user.is_authenticated and "text/html" in (response.content_type or ""):
-        response.set_cookie(CSRF_COOKIE, generate_csrf(), httponly=False, samesite="Lax",
-                            secure=_settings().secure_cookies, path="/")
+        response.set_cookie(
+            CSRF_COOKIE,
+            generate_csrf(),
+            httponly=False,
+            samesite="Lax",
+            secure=_settings().secure_cookies,
+            path="/",
+        )
     return response
 
 

@@ -23,8 +23,21 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 NARROW_NBSP = "\u202f"
 
 _ = gettext
-__all__ = ["_", "N_", "translate", "gettext", "lazy_gettext", "ngettext", "language", "format_money",
-           "format_date", "format_datetime", "local_time", "init_app", "compile_catalogs"]
+__all__ = [
+    "N_",
+    "_",
+    "compile_catalogs",
+    "format_date",
+    "format_datetime",
+    "format_money",
+    "gettext",
+    "init_app",
+    "language",
+    "lazy_gettext",
+    "local_time",
+    "ngettext",
+    "translate",
+]
 
 
 def translate(message: str, **params: object) -> str:
@@ -67,10 +80,14 @@ def _select_timezone() -> str:
     return current_app.config["PARKDESK"].timezone
 
 
-def init_app(server) -> None:  # noqa: ANN001
+def init_app(server) -> None:
     compile_catalogs()
-    Babel(server, locale_selector=_select_locale, timezone_selector=_select_timezone,
-          default_translation_directories=str(TRANSLATIONS))
+    Babel(
+        server,
+        locale_selector=_select_locale,
+        timezone_selector=_select_timezone,
+        default_translation_directories=str(TRANSLATIONS),
+    )
     server.jinja_env.globals["get_locale"] = language
 
 

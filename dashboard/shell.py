@@ -31,7 +31,8 @@ def page_key(page: dict[str, Any]) -> str:
 def nav_pages(user: Any) -> list[dict[str, Any]]:
     """The pages of the navbar that this user's role may open, in order."""
     return [
-        page for page in dash.page_registry.values()
+        page
+        for page in dash.page_registry.values()
         if page.get("nav") and can(user, page["action"])
     ]
 
@@ -39,29 +40,54 @@ def nav_pages(user: Any) -> list[dict[str, Any]]:
 def _navbar() -> dbc.Navbar:
     lang = language()
     links = [
-        dbc.NavItem(dbc.NavLink(translate(page["name"]), href=page["relative_path"], active="exact",
-                                id=ids.nav_link(page_key(page))))
+        dbc.NavItem(
+            dbc.NavLink(
+                translate(page["name"]),
+                href=page["relative_path"],
+                active="exact",
+                id=ids.nav_link(page_key(page)),
+            )
+        )
         for page in nav_pages(current_user)
     ]
     languages = dbc.ButtonGroup(
         [
-            dbc.Button("EN", id=ids.NAV_LANG_EN, size="sm", outline=lang != "en",
-                       color="light", title="English"),
-            dbc.Button("RU", id=ids.NAV_LANG_RU, size="sm", outline=lang != "ru",
-                       color="light", title="Русский"),
+            dbc.Button(
+                "EN",
+                id=ids.NAV_LANG_EN,
+                size="sm",
+                outline=lang != "en",
+                color="light",
+                title="English",
+            ),
+            dbc.Button(
+                "RU",
+                id=ids.NAV_LANG_RU,
+                size="sm",
+                outline=lang != "ru",
+                color="light",
+                title="Русский",
+            ),
         ],
         className="me-3",
     )
     user = html.Span(
-        [html.Span(current_user.name, id=ids.NAV_USER, className="fw-semibold"),
-         html.Small(" · " + label(ROLE_LABELS, current_user.role, lang), className="opacity-75")],
+        [
+            html.Span(current_user.name, id=ids.NAV_USER, className="fw-semibold"),
+            html.Small(" · " + label(ROLE_LABELS, current_user.role, lang), className="opacity-75"),
+        ],
         className="navbar-text text-light me-3",
     )
     logout = html.Form(
-        [dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
-         dbc.Button(_("Log out"), id=ids.LOGOUT, type="submit", size="sm", color="light",
-                    outline=True)],
-        action="/logout", method="POST", className="d-inline",
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            dbc.Button(
+                _("Log out"), id=ids.LOGOUT, type="submit", size="sm", color="light", outline=True
+            ),
+        ],
+        action="/logout",
+        method="POST",
+        className="d-inline",
     )
     return dbc.Navbar(
         dbc.Container(
@@ -69,14 +95,21 @@ def _navbar() -> dbc.Navbar:
                 dbc.NavbarBrand("Parkdesk", href="/"),
                 dbc.NavbarToggler(id="nav-toggler"),
                 dbc.Collapse(
-                    [dbc.Nav(links, navbar=True, className="me-auto"),
-                     html.Div([languages, user, logout], className="d-flex align-items-center")],
-                    id="nav-collapse", navbar=True, is_open=False,
+                    [
+                        dbc.Nav(links, navbar=True, className="me-auto"),
+                        html.Div([languages, user, logout], className="d-flex align-items-center"),
+                    ],
+                    id="nav-collapse",
+                    navbar=True,
+                    is_open=False,
                 ),
             ],
             fluid=True,
         ),
-        color="dark", dark=True, expand="lg", className="mb-3",
+        color="dark",
+        dark=True,
+        expand="lg",
+        className="mb-3",
     )
 
 
@@ -119,11 +152,14 @@ def install_pages() -> None:
         page["title"] = lambda _name=page["name"], **_kw: f"{translate(_name)} · Parkdesk"
 
 
-def page_status(response):  # noqa: ANN001, ANN201
+def page_status(response):
     """Full page loads answer 404 for unknown addresses and 403 for pages the
     role may not open; the browser still gets the app, which shows why."""
-    if request.endpoint not in PAGE_ENDPOINTS or response.status_code != 200 \
-            or not current_user.is_authenticated:
+    if (
+        request.endpoint not in PAGE_ENDPOINTS
+        or response.status_code != 200
+        or not current_user.is_authenticated
+    ):
         return response
     page, _variables = _path_to_page(request.path.strip("/"))
     if not page or page["module"].endswith("not_found_404"):

@@ -16,8 +16,6 @@ from models.staff import StaffUser
 from models.statuses import MessageVisibility, OrderStatus, PaymentKind, PaymentMethod, check_in
 
 
-
-
 class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (

@@ -38,7 +38,9 @@ class StaffSession(Base):
 
     id: Mapped[intpk]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     expires_at: Mapped[Timestamp]
     address: Mapped[str | None] = mapped_column(String(64))
@@ -49,7 +51,9 @@ class LoginAttempt(Base):
     """One try at the login form; the throttle counts the recent failures."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_address_at", "email", "address", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_address_at", "email", "address", "attempted_at"),
+    )
 
     id: Mapped[intpk]
     email: Mapped[str] = mapped_column(String(254))

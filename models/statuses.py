@@ -212,7 +212,9 @@ def check_in(column: str, enum: type[StrEnum]) -> str:
 
 
 def ticket_status_expression(
-    order_status: ColumnElement, period_start: ColumnElement, period_end: ColumnElement,
+    order_status: ColumnElement,
+    period_start: ColumnElement,
+    period_end: ColumnElement,
     now: datetime,
 ) -> ColumnElement[str]:
     """The coworking ticket status of SPEC §3 as one SQL CASE.
@@ -231,4 +233,3 @@ def ticket_status_expression(
         (period_start <= at, TicketStatus.ACTIVE.value),
         else_=TicketStatus.CONFIRMED.value,
     )
-

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(event_id: str | None = None, **_query: str) -> html.Div:
-    return placeholder(_("Event"), _("The check-in desk of event %(event_id)s.", event_id=event_id))
+    return placeholder(
+        _("Event"),
+        _("The check-in desk of event %(event_id)s.", event_id=event_id),
+    )

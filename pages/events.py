@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Events"), _("Upcoming and past events with sold and checked-in tickets."))
+    return placeholder(
+        _("Events"),
+        _("Upcoming and past events with sold and checked-in tickets."),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Exports"), _("CSV files for accounting: payments journal, orders register, balances at a date."))
+    return placeholder(
+        _("Exports"),
+        _("CSV files for accounting: payments journal, orders register, balances at a date."),
+    )

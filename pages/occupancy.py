@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Occupancy"), _("Seat, room, hotel and event occupancy for a period."))
+    return placeholder(
+        _("Occupancy"),
+        _("Seat, room, hotel and event occupancy for a period."),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(number: str | None = None, **_query: str) -> html.Div:
-    return placeholder(_("Order"), _("Order %(number)s: items, payments, executor, chat and audit trail.", number=number))
+    return placeholder(
+        _("Order"),
+        _("Order %(number)s: items, payments, executor, chat and audit trail.", number=number),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("New coworking order"), _("Create a coworking order for a customer: customer, tariff, period and a free seat."))
+    return placeholder(
+        _("New coworking order"),
+        _("Create a coworking order for a customer: customer, tariff, period and a free seat."),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Orders"), _("The register of all orders with filters, balances and the accounting export."))
+    return placeholder(
+        _("Orders"),
+        _("The register of all orders with filters, balances and the accounting export."),
+    )

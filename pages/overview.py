@@ -18,4 +18,10 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Overview"), _("Today's figures: occupancy, tickets starting today, orders waiting for action, balances and revenue."))
+    return placeholder(
+        _("Overview"),
+        _(
+            "Today's figures: occupancy, tickets starting today, orders waiting for action, "
+            "balances and revenue."
+        ),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Payments & balances"), _("Outstanding balances by age, the payments journal and revenue."))
+    return placeholder(
+        _("Payments & balances"),
+        _("Outstanding balances by age, the payments journal and revenue."),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Staff"), _("Staff accounts and their roles."))
+    return placeholder(
+        _("Staff"),
+        _("Staff accounts and their roles."),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(number: str | None = None, **_query: str) -> html.Div:
-    return placeholder(_("Ticket"), _("Ticket %(number)s: visitor, seat, identification and audit trail.", number=number))
+    return placeholder(
+        _("Ticket"),
+        _("Ticket %(number)s: visitor, seat, identification and audit trail.", number=number),
+    )

@@ -18,4 +18,7 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(_("Coworking tickets"), _("All coworking tickets with their period, visitor, status and seat."))
+    return placeholder(
+        _("Coworking tickets"),
+        _("All coworking tickets with their period, visitor, status and seat."),
+    )

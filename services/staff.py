@@ -42,8 +42,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_user(session: Session, *, email: str, password: str, role: str, name: str | None = None,
-                locale: str | None = None) -> StaffMember:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    name: str | None = None,
+    locale: str | None = None,
+) -> StaffMember:
     email = email.strip().lower()
     if "@" not in email:
         raise DomainError("“%(email)s” is not an e-mail address.", email=email)
@@ -52,14 +59,20 @@ def create_user(session: Session, *, email: str, password: str, role: str, name:
     except ValueError:
         raise DomainError(
             "Unknown role “%(role)s”; use one of: %(roles)s.",
-            role=role, roles=", ".join(r.value for r in Role),
+            role=role,
+            roles=", ".join(r.value for r in Role),
         ) from None
     if len(password) < 4:
         raise DomainError("The password is too short.")
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise DomainError("A staff account with the e-mail %(email)s exists already.", email=email)
-    user = StaffUser(email=email, name=name or email.split("@")[0], role=role,
-                     password_hash=hash_password(password), locale=locale)
+    user = StaffUser(
+        email=email,
+        name=name or email.split("@")[0],
+        role=role,
+        password_hash=hash_password(password),
+        locale=locale,
+    )
     session.add(user)
     session.flush()
     return _member(user)
@@ -85,8 +98,16 @@ def _safe_verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def login_blocked_until(session: Session, email: str, address: str, now: datetime, *,
-                        max_failures: int, window: timedelta, lockout: timedelta) -> datetime | None:
+def login_blocked_until(
+    session: Session,
+    email: str,
+    address: str,
+    now: datetime,
+    *,
+    max_failures: int,
+    window: timedelta,
+    lockout: timedelta,
+) -> datetime | None:
     """When the throttle lets this address try this e-mail again, or None if it may now.
 
     After ``max_failures`` failed tries within ``window`` the pair is refused
@@ -96,8 +117,12 @@ def login_blocked_until(session: Session, email: str, address: str, now: datetim
     since = now - max(window, lockout)
     failures = session.scalars(
         select(LoginAttempt.attempted_at)
-        .where(LoginAttempt.email == email.strip().lower(), LoginAttempt.address == address,
-               LoginAttempt.attempted_at >= since, LoginAttempt.succeeded.is_(False))
+        .where(
+            LoginAttempt.email == email.strip().lower(),
+            LoginAttempt.address == address,
+            LoginAttempt.attempted_at >= since,
+            LoginAttempt.succeeded.is_(False),
+        )
         .order_by(LoginAttempt.attempted_at.desc())
         .limit(max_failures)
     ).all()
@@ -110,23 +135,44 @@ def login_blocked_until(session: Session, email: str, address: str, now: datetim
     return until if until > now else None
 
 
-def record_login_attempt(session: Session, email: str, address: str, now: datetime,
-                         succeeded: bool) -> None:
-    session.add(LoginAttempt(email=email.strip().lower()[:254], address=address, attempted_at=now,
-                             succeeded=succeeded))
+def record_login_attempt(
+    session: Session, email: str, address: str, now: datetime, succeeded: bool
+) -> None:
+    session.add(
+        LoginAttempt(
+            email=email.strip().lower()[:254],
+            address=address,
+            attempted_at=now,
+            succeeded=succeeded,
+        )
+    )
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(session: Session, user_id: int, now: datetime, lifetime: timedelta, *,
-                 address: str | None, user_agent: str | None) -> str:
+def open_session(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    lifetime: timedelta,
+    *,
+    address: str | None,
+    user_agent: str | None,
+) -> str:
     """Start a login; returns the secret token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
-    session.add(StaffSession(token_hash=_token_hash(token), user_id=user_id, created_at=now,
-                             expires_at=now + lifetime, address=address,
-                             user_agent=(user_agent or "")[:300]))
+    session.add(
+        StaffSession(
+            token_hash=_token_hash(token),
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + lifetime,
+            address=address,
+            user_agent=(user_agent or "")[:300],
+        )
+    )
     return token
 
 
@@ -135,8 +181,11 @@ def session_user(session: Session, token: str, now: datetime) -> StaffMember | N
     user = session.scalar(
         select(StaffUser)
         .join(StaffSession, StaffSession.user_id == StaffUser.id)
-        .where(StaffSession.token_hash == _token_hash(token), StaffSession.expires_at > now,
-               StaffUser.is_active.is_(True))
+        .where(
+            StaffSession.token_hash == _token_hash(token),
+            StaffSession.expires_at > now,
+            StaffUser.is_active.is_(True),
+        )
     )
     return _member(user) if user else None
 

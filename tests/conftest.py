@@ -95,14 +95,14 @@ def staff_ids(db: Database) -> dict[str, int]:
 
 
 @pytest.fixture
-def app(config: Config, staff_ids: dict[str, int]):  # noqa: ANN201
+def app(config: Config, staff_ids: dict[str, int]):
     application = create_app(config)
     yield application
     application.server.extensions["parkdesk_db"].dispose()
 
 
 @pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     return app.server.test_client()
 
 
@@ -112,8 +112,24 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def login(client, email: str, password: str = DEMO_PASSWORD, **kwargs):  # noqa: ANN001, ANN201
+def login(client, email: str, password: str = DEMO_PASSWORD, **kwargs):
     """Log in through the real form, CSRF field included; returns the response."""
     page = client.get("/login", **kwargs)
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": csrf_from(page.text)}, **kwargs)
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_from(page.text)},
+        **kwargs,
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With PARKDESK_NO_SKIPS=1 (CI) a skipped test fails the run: a skipped
+    browser or PostgreSQL test is a test that did not run."""
+    if os.environ.get("PARKDESK_NO_SKIPS") != "1" or hasattr(session.config, "workerinput"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        for report in skipped:
+            print(f"\nNOT ALLOWED IN CI — skipped: {report.nodeid}: {report.longrepr}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -13,8 +13,9 @@ PUBLIC = {"/login", "/healthz"}
 
 def _concrete(rule: str) -> str:
     """A real address for a URL rule ("/tickets/<number>" → "/tickets/1")."""
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "x/y.js" if m.group(1) == "path" else "1",
-                  rule)
+    return re.sub(
+        r"<(?:[^:>]+:)?([^>]+)>", lambda m: "x/y.js" if m.group(1) == "path" else "1", rule
+    )
 
 
 def test_healthz_answers_without_a_login(client):
@@ -64,19 +65,33 @@ def test_pages_redirect_to_the_login_and_come_back(client, path):
 
 def test_login_returns_to_the_page_asked_for(client):
     page = client.get("/login?next=/tickets")
-    response = client.post("/login?next=/tickets", data={
-        "email": "rental@parkdesk.local", "password": "demo", "csrf_token": csrf_from(page.text)})
+    response = client.post(
+        "/login?next=/tickets",
+        data={
+            "email": "rental@parkdesk.local",
+            "password": "demo",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/tickets"
     assert client.get("/tickets").status_code == 200
 
 
-@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example/x",
-                                    "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_next_pointing_elsewhere_is_not_followed(client, target):
     page = client.get("/login")
-    response = client.post("/login", query_string={"next": target}, data={
-        "email": "rental@parkdesk.local", "password": "demo", "csrf_token": csrf_from(page.text)})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={
+            "email": "rental@parkdesk.local",
+            "password": "demo",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
@@ -104,14 +119,17 @@ def test_a_login_post_without_csrf_token_is_refused(client):
 def test_five_failures_lock_the_address_for_that_email(client):
     address = {"REMOTE_ADDR": "203.0.113.7"}
     for _ in range(5):
-        assert login(client, "rental@parkdesk.local", "wrong", environ_base=address).status_code \
-            == 401
+        assert (
+            login(client, "rental@parkdesk.local", "wrong", environ_base=address).status_code == 401
+        )
     locked = login(client, "rental@parkdesk.local", "demo", environ_base=address)
     assert locked.status_code == 429
     assert "Too many failed attempts" in locked.text
     assert client.get("/tickets", environ_base=address).status_code == 302
 
-    other = login(client, "rental@parkdesk.local", "demo", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    other = login(
+        client, "rental@parkdesk.local", "demo", environ_base={"REMOTE_ADDR": "198.51.100.9"}
+    )
     assert other.status_code == 302
     assert client.get("/tickets").status_code == 200
 
@@ -130,15 +148,21 @@ def test_behind_one_proxy_the_forwarded_address_is_the_client(config, staff_ids)
     client = create_app(config).server.test_client()
     for _ in range(5):
         login(client, "rental@parkdesk.local", "wrong", headers={"X-Forwarded-For": "192.0.2.1"})
-    refused = login(client, "rental@parkdesk.local", "demo", headers={"X-Forwarded-For": "192.0.2.1"})
+    refused = login(
+        client, "rental@parkdesk.local", "demo", headers={"X-Forwarded-For": "192.0.2.1"}
+    )
     assert refused.status_code == 429
-    allowed = login(client, "rental@parkdesk.local", "demo", headers={"X-Forwarded-For": "192.0.2.2"})
+    allowed = login(
+        client, "rental@parkdesk.local", "demo", headers={"X-Forwarded-For": "192.0.2.2"}
+    )
     assert allowed.status_code == 302
 
 
 def test_session_cookie_is_httponly_and_samesite(client):
     response = login(client, "rental@parkdesk.local")
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("parkdesk_session="))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("parkdesk_session=")
+    )
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 
@@ -150,13 +174,15 @@ def test_login_gives_a_fresh_session(client):
     assert client.get_cookie("parkdesk_session").value != before
 
 
-def _callback_post(client, headers=None):  # noqa: ANN001, ANN202
+def _callback_post(client, headers=None):
     """The POST the browser sends when the language switch is clicked."""
     body = {
         "output": "shell-language.data",
         "outputs": {"id": "shell-language", "property": "data"},
-        "inputs": [{"id": "nav-lang-en", "property": "n_clicks", "value": 1},
-                   {"id": "nav-lang-ru", "property": "n_clicks", "value": None}],
+        "inputs": [
+            {"id": "nav-lang-en", "property": "n_clicks", "value": 1},
+            {"id": "nav-lang-ru", "property": "n_clicks", "value": None},
+        ],
         "changedPropIds": ["nav-lang-en.n_clicks"],
     }
     return client.post("/_dash-update-component", json=body, headers=headers or {})

@@ -43,7 +43,9 @@ def test_the_migration_matches_the_models(db):
     assert diff == []
 
 
-def test_init_db_builds_the_schema_on_an_empty_database_and_twice_is_harmless(tmp_path, monkeypatch):
+def test_init_db_builds_the_schema_on_an_empty_database_and_twice_is_harmless(
+    tmp_path, monkeypatch
+):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
     assert cli(["init-db"]) == 0
@@ -69,7 +71,8 @@ def test_the_app_refuses_a_database_behind_the_code(database_url):
     finally:
         with engine.begin() as connection:
             connection.exec_driver_sql(
-                f"UPDATE alembic_version SET version_num = '{schema.head_revision()}'")
+                f"UPDATE alembic_version SET version_num = '{schema.head_revision()}'"
+            )
         engine.dispose()
 
 
@@ -82,16 +85,23 @@ def catalogue(db):
         seat = Seat(room=room, number=1)
         service = Service(name="Коворкинг", type="coworking")
         tariff = Tariff(service=service, name="День", unit="day", price_kopecks=150_000)
-        person = Person(last_name="Иванов", first_name="Пётр",
-                        search_text=person_search_text("Иванов", "Пётр"))
+        person = Person(
+            last_name="Иванов", first_name="Пётр", search_text=person_search_text("Иванов", "Пётр")
+        )
         session.add_all([seat, tariff, person])
         session.flush()
         return {"seat": seat.id, "service": service.id, "tariff": tariff.id, "person": person.id}
 
 
 def _order(catalogue, number: int = 1, status: str = "new", total: int = 100_000, **kw) -> Order:
-    return Order(number=number, service_id=catalogue["service"], customer_id=catalogue["person"],
-                 status=status, total_kopecks=total, **kw)
+    return Order(
+        number=number,
+        service_id=catalogue["service"],
+        customer_id=catalogue["person"],
+        status=status,
+        total_kopecks=total,
+        **kw,
+    )
 
 
 def _refused(db, *rows) -> None:
@@ -142,13 +152,27 @@ def test_a_duplicate_ticket_number_and_an_empty_period_are_refused(db, catalogue
         order = _order(catalogue)
         session.add(order)
         session.flush()
-        base = dict(order_id=order.id, visitor_id=catalogue["person"], seat_id=catalogue["seat"],
-                    tariff_id=catalogue["tariff"])
-        session.add(CoworkingTicket(number=1, period_start=NOW, period_end=NOW + timedelta(hours=1),
-                                    **base))
-    _refused(db, CoworkingTicket(number=1, period_start=NOW, period_end=NOW + timedelta(hours=2),
-                                 order_id=base["order_id"], visitor_id=base["visitor_id"],
-                                 seat_id=base["seat_id"], tariff_id=base["tariff_id"]))
+        base = dict(
+            order_id=order.id,
+            visitor_id=catalogue["person"],
+            seat_id=catalogue["seat"],
+            tariff_id=catalogue["tariff"],
+        )
+        session.add(
+            CoworkingTicket(number=1, period_start=NOW, period_end=NOW + timedelta(hours=1), **base)
+        )
+    _refused(
+        db,
+        CoworkingTicket(
+            number=1,
+            period_start=NOW,
+            period_end=NOW + timedelta(hours=2),
+            order_id=base["order_id"],
+            visitor_id=base["visitor_id"],
+            seat_id=base["seat_id"],
+            tariff_id=base["tariff_id"],
+        ),
+    )
     _refused(db, CoworkingTicket(number=2, period_start=NOW, period_end=NOW, **base))
 
 
@@ -179,12 +203,20 @@ def test_the_derived_ticket_status_follows_spec_for_every_order_status_and_perio
             session.flush()
             start, end = PERIODS[when]
             # Each on its own seat-free timeline: the rule under test ignores seats.
-            session.add(CoworkingTicket(number=number, order_id=order.id,
-                                        visitor_id=catalogue["person"], seat_id=catalogue["seat"],
-                                        tariff_id=catalogue["tariff"], period_start=start,
-                                        period_end=end))
-    status_sql = ticket_status_expression(Order.status, CoworkingTicket.period_start,
-                                          CoworkingTicket.period_end, NOW)
+            session.add(
+                CoworkingTicket(
+                    number=number,
+                    order_id=order.id,
+                    visitor_id=catalogue["person"],
+                    seat_id=catalogue["seat"],
+                    tariff_id=catalogue["tariff"],
+                    period_start=start,
+                    period_end=end,
+                )
+            )
+    status_sql = ticket_status_expression(
+        Order.status, CoworkingTicket.period_start, CoworkingTicket.period_end, NOW
+    )
     with db.read() as session:
         rows = session.execute(
             sa.select(CoworkingTicket.number, status_sql)
@@ -193,13 +225,19 @@ def test_the_derived_ticket_status_follows_spec_for_every_order_status_and_perio
         ).all()
         derived = {number: status for number, status in rows}
         confirmed_count = session.scalar(
-            sa.select(sa.func.count()).select_from(CoworkingTicket)
+            sa.select(sa.func.count())
+            .select_from(CoworkingTicket)
             .join(Order, Order.id == CoworkingTicket.order_id)
-            .where(status_sql == TicketStatus.CONFIRMED.value))
-        grouped = dict(session.execute(
-            sa.select(status_sql, sa.func.count())
-            .select_from(CoworkingTicket).join(Order, Order.id == CoworkingTicket.order_id)
-            .group_by(status_sql)).all())
+            .where(status_sql == TicketStatus.CONFIRMED.value)
+        )
+        grouped = dict(
+            session.execute(
+                sa.select(status_sql, sa.func.count())
+                .select_from(CoworkingTicket)
+                .join(Order, Order.id == CoworkingTicket.order_id)
+                .group_by(status_sql)
+            ).all()
+        )
     expected = {n: _expected(status, when).value for n, (status, when) in enumerate(cases, start=1)}
     assert derived == expected
     assert confirmed_count == sum(1 for v in expected.values() if v == "confirmed")

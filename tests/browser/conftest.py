@@ -22,9 +22,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             if CHROMEDRIVER is None:
-                item.add_marker(pytest.mark.skip(
-                    reason="BROWSER TEST SKIPPED: chromedriver not found — "
-                           "apt-get install chromium chromium-driver"))
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="BROWSER TEST SKIPPED: chromedriver not found — "
+                        "apt-get install chromium chromium-driver"
+                    )
+                )
 
 
 def _free_port() -> int:
@@ -34,7 +37,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def parkdesk(dash_duo, config, staff_ids):  # noqa: ANN001, ANN201
+def parkdesk(dash_duo, config, staff_ids):
     """dash_duo serving a fresh Parkdesk app (behind the login, so no auto-navigation)."""
     app = create_app(config)
     dash_duo.driver.set_window_size(1440, 900)
@@ -43,7 +46,7 @@ def parkdesk(dash_duo, config, staff_ids):  # noqa: ANN001, ANN201
     app.server.extensions["parkdesk_db"].dispose()
 
 
-def log_in(duo, email: str, password: str = "demo") -> None:  # noqa: ANN001
+def log_in(duo, email: str, password: str = "demo") -> None:
     duo.driver.get(duo.server.url + "/login")
     duo.wait_for_element("#login-email").send_keys(email)
     duo.find_element("#login-password").send_keys(password)
@@ -51,7 +54,7 @@ def log_in(duo, email: str, password: str = "demo") -> None:  # noqa: ANN001
     duo.wait_for_element("#nav-user", timeout=10)
 
 
-def log_out(duo) -> None:  # noqa: ANN001
+def log_out(duo) -> None:
     duo.find_element("#logout").click()
     duo.wait_for_element("#login-email", timeout=10)
 

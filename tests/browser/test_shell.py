@@ -8,8 +8,16 @@ from tests.browser.conftest import log_in, log_out
 
 # SPEC §1 (and the issues): which top-level pages each role may open.
 NAV_BY_ROLE = {
-    "admin@parkdesk.local": {"overview", "orders", "tickets", "occupancy", "payments", "events",
-                             "exports", "staff"},
+    "admin@parkdesk.local": {
+        "overview",
+        "orders",
+        "tickets",
+        "occupancy",
+        "payments",
+        "events",
+        "exports",
+        "staff",
+    },
     "rental@parkdesk.local": {"overview", "orders", "tickets", "occupancy"},
     "service@parkdesk.local": {"overview", "orders"},
     "events@parkdesk.local": {"overview", "events"},
@@ -18,7 +26,7 @@ NAV_BY_ROLE = {
 }
 
 
-def _nav_links(duo) -> set[str]:  # noqa: ANN001
+def _nav_links(duo) -> set[str]:
     links = duo.driver.find_elements("css selector", "a[id^='nav-link-']")
     return {link.get_attribute("id").removeprefix("nav-link-") for link in links}
 
