@@ -50,7 +50,7 @@ def create_app(config: Config | None = None) -> Dash:
         n = config.proxy_count
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    db = Database(config.database_url)
+    db = Database(config.database_url, pool_size=config.db_pool_size)
     if config.check_schema:
         schema.ensure_current(db.engine)
     server.extensions["parkdesk_db"] = db

@@ -56,6 +56,8 @@ class Config:
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=10)
     login_lockout: timedelta = timedelta(minutes=10)
+    # Connections per worker process (plus as many again in overflow).
+    db_pool_size: int = 5
     check_schema: bool = True
     testing: bool = False
 
@@ -83,4 +85,5 @@ class Config:
             default_language=language if language in LANGUAGES else "en",
             proxy_count=int(os.environ.get("PARKDESK_PROXY_COUNT", "0")),
             secure_cookies=_bool("PARKDESK_SECURE_COOKIES", production),
+            db_pool_size=int(os.environ.get("PARKDESK_DB_POOL_SIZE", "5")),
         )
