@@ -81,6 +81,24 @@ def _run(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(config: Config, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.db import Database
+    from services import orders, staff
+
+    db = Database(config.database_url)
+    now = datetime.now(UTC)
+    with db.write() as session:
+        completed = orders.sweep(session, now, timedelta(days=args.confirmation_days))
+        forgotten = staff.purge_expired(session, now, keep_attempts=timedelta(days=30))
+    print(
+        f"Completed {len(completed)} orders nobody confirmed; "
+        f"forgot {forgotten} expired sessions and old login attempts."
+    )
+    return 0
+
+
 def _compile_messages(_config: Config | None, _args: argparse.Namespace) -> int:
     from dashboard.i18n import compile_catalogs
 
@@ -116,6 +134,18 @@ def main(argv: list[str] | None = None) -> int:
         help="demo orders to create on the first run of the embedded database",
     )
 
+    sweep = commands.add_parser(
+        "sweep",
+        help="complete orders nobody confirmed in time, forget expired sessions "
+        "(idempotent: run it from cron, e.g. every 10 minutes)",
+    )
+    sweep.add_argument(
+        "--confirmation-days",
+        type=float,
+        default=3,
+        help="days a done order waits for the customer (default 3)",
+    )
+
     commands.add_parser("compile-messages", help="compile the gettext catalogs")
 
     args = parser.parse_args(argv)
@@ -124,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": _seed,
         "create-user": _create_user,
         "run": _run,
+        "sweep": _sweep,
         "compile-messages": _compile_messages,
     }
     config = None if args.command == "compile-messages" else Config.from_env()

@@ -16,6 +16,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("PARKDESK_INSTANCE", PROJECT_ROOT / "instance"))
 LANGUAGES = ("en", "ru")
+DEFAULT_TIMEZONE = "Europe/Moscow"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -47,7 +48,7 @@ class Config:
     secret_key: str = ""
     secret_key_fallbacks: tuple[str, ...] = ()
     production: bool = False
-    timezone: str = "Europe/Moscow"
+    timezone: str = DEFAULT_TIMEZONE
     default_language: str = "en"
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
     proxy_count: int = 0
@@ -81,7 +82,7 @@ class Config:
             secret_key=secret_key,
             secret_key_fallbacks=fallbacks,
             production=production,
-            timezone=os.environ.get("PARKDESK_TIMEZONE", "Europe/Moscow"),
+            timezone=os.environ.get("PARKDESK_TIMEZONE", DEFAULT_TIMEZONE),
             default_language=language if language in LANGUAGES else "en",
             proxy_count=int(os.environ.get("PARKDESK_PROXY_COUNT", "0")),
             secure_cookies=_bool("PARKDESK_SECURE_COOKIES", production),

@@ -7,17 +7,23 @@ source and the ``.mo`` files are compiled from them when missing or stale.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, has_request_context
+from babel.support import Translations
+from flask import current_app, has_app_context, has_request_context
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
-from dashboard.config import LANGUAGES
+from dashboard.config import DEFAULT_TIMEZONE, LANGUAGES
+from services.errors import DomainError
+from services.messages import Moment, Phrase, StatusLabel
+from services.money import Money
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 NARROW_NBSP = "\u202f"
@@ -47,6 +53,41 @@ def translate(message: str, **params: object) -> str:
     ``DomainError``), so they are in the catalog.
     """
     return gettext(message, **params)
+
+
+@cache
+def _catalog(lang: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS), [lang])
+
+
+def localize(
+    message: str, params: Mapping[str, object] | None = None, lang: str | None = None
+) -> str:
+    """A message id with typed values (``services.messages``), in a language.
+
+    Used for refusals (``DomainError``) and system messages; works inside and
+    outside a request (tests, the CLI).
+    """
+    lang = lang or language()
+    text = _catalog(lang).gettext(message) if lang != "en" else message
+    values = {key: _localize_value(value, lang) for key, value in (params or {}).items()}
+    return text % values if values else text
+
+
+def _localize_value(value: object, lang: str) -> object:
+    if isinstance(value, Money):
+        return format_money(value.kopecks, lang)
+    if isinstance(value, StatusLabel):
+        return value.labels.get(lang) or value.labels["en"]
+    if isinstance(value, Phrase):
+        return _catalog(lang).gettext(value.text) if lang != "en" else value.text
+    if isinstance(value, Moment):
+        return format_datetime(value.at, lang)
+    return value
+
+
+def error_text(error: DomainError, lang: str | None = None) -> str:
+    return localize(error.message, error.params, lang)
 
 
 def N_(message: str) -> str:
@@ -96,7 +137,8 @@ def language() -> str:
 
 
 def local_time(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(current_app.config["PARKDESK"].timezone))
+    zone = current_app.config["PARKDESK"].timezone if has_app_context() else DEFAULT_TIMEZONE
+    return moment.astimezone(ZoneInfo(zone))
 
 
 def format_money(kopecks: int, lang: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base, utcnow
+from models.counters import Counter
 from models.orders import (
     CoworkingTicket,
     Event,
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Building",
+    "Counter",
     "CoworkingTicket",
     "Event",
     "EventTicket",

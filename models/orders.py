@@ -119,7 +119,10 @@ class Message(Base):
     visibility: Mapped[str] = mapped_column(String(10))
     author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     author_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    # System messages keep an English message id in ``text`` and its values in
+    # ``params``, so that each reader sees them in their own language.
     text: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
 

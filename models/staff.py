@@ -60,3 +60,4 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[Timestamp]
     succeeded: Mapped[bool]
+

@@ -6,6 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 
+def N_(message: str) -> str:
+    """Marks a message id for extraction where it is translated later."""
+    return message
+
+
 class DomainError(Exception):
     """A refused action: nothing was written, and ``message`` says why."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from models.statuses import Role
+from models.statuses import Role, ServiceType
 from services.errors import PermissionDenied
 
 ADMIN = Role.ADMIN
@@ -38,6 +38,7 @@ class Action(StrEnum):
     RECORD_PAYMENT = "record_payment"
     REFUND_PAYMENT = "refund_payment"
     CANCEL_ORDER = "cancel_order"
+    ISSUE_INVOICE = "issue_invoice"
     ASSIGN_EXECUTOR = "assign_executor"
     CHANGE_WORK_STATUS = "change_work_status"
     WRITE_MESSAGE = "write_message"
@@ -63,12 +64,22 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_PAYMENT: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.REFUND_PAYMENT: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.CANCEL_ORDER: frozenset({ADMIN, RENTAL, SERVICE}),
+    Action.ISSUE_INVOICE: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.ASSIGN_EXECUTOR: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.CHANGE_WORK_STATUS: frozenset({ADMIN, SERVICE}),
     Action.WRITE_MESSAGE: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.CHECK_IN: frozenset({ADMIN, EVENTS}),
     Action.EXPORT: frozenset({ADMIN, ACCOUNTING}),
     Action.MANAGE_STAFF: frozenset({ADMIN}),
+}
+
+
+# The orders each manager works on (SPEC §1); administrators work on all of them.
+SERVICE_TYPES_BY_ROLE: dict[Role, frozenset[ServiceType]] = {
+    ADMIN: frozenset(ServiceType),
+    RENTAL: frozenset({ServiceType.COWORKING, ServiceType.BOOKING, ServiceType.HOTEL}),
+    SERVICE: frozenset({ServiceType.SIMPLE, ServiceType.REQUEST, ServiceType.GOODS}),
+    EVENTS: frozenset({ServiceType.EVENT}),
 }
 
 
@@ -88,6 +99,14 @@ def can(user: Actor | None, action: Action | str) -> bool:
         return False
 
 
-def require(user: Actor | None, action: Action | str) -> None:
+def can_on(user: Actor | None, action: Action | str, service_type: str) -> bool:
+    """``can``, and the order is of a kind this role works on."""
     if not can(user, action):
+        return False
+    return ServiceType(service_type) in SERVICE_TYPES_BY_ROLE.get(Role(user.role), frozenset())
+
+
+def require(user: Actor | None, action: Action | str, service_type: str | None = None) -> None:
+    allowed = can(user, action) if service_type is None else can_on(user, action, service_type)
+    if not allowed:
         raise PermissionDenied("Your role may not do this.")

@@ -133,3 +133,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for report in skipped:
             print(f"\nNOT ALLOWED IN CI — skipped: {report.nodeid}: {report.longrepr}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def world(db, staff_ids):
+    """The hand-built world of ``tests.factories`` (committed); set ``world.session``
+    to a session before adding more to it."""
+    from tests.factories import World
+
+    with db.write() as session:
+        built = World.build(session)
+    built.session = None
+    return built
+
+
+@pytest.fixture
+def actors(db, staff_ids):
+    """The demo staff as service ``Actor``s, by the part of the e-mail before the @."""
+    from tests.factories import actor
+
+    with db.read() as session:
+        return {email.split("@")[0]: actor(session, email) for email in staff_ids}

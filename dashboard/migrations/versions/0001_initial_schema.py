@@ -31,6 +31,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_buildings_name")),
     )
     op.create_table(
+        "counters",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_counters")),
+    )
+    op.create_table(
         "login_attempts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
@@ -41,9 +47,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_login_attempts_email_address_at",
-            ["email", "address", "attempted_at"],
-            unique=False,
+            "ix_login_attempts_email_address_at", ["email", "address", "attempted_at"], unique=False
         )
 
     op.create_table(
@@ -60,12 +64,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_persons")),
     )
     with op.batch_alter_table("persons", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_persons_last_first", ["last_name", "first_name"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_persons_search_text"), ["search_text"], unique=False
-        )
+        batch_op.create_index("ix_persons_last_first", ["last_name", "first_name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_persons_search_text"), ["search_text"], unique=False)
 
     op.create_table(
         "staff_users",
@@ -78,16 +78,13 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=5), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "locale IS NULL OR locale IN ('en', 'ru')",
-            name=op.f("ck_staff_users_locale"),
+            "locale IS NULL OR locale IN ('en', 'ru')", name=op.f("ck_staff_users_locale")
         ),
         sa.CheckConstraint(
             "role IN ('admin', 'rental_manager', 'service_manager', 'event_manager', 'executive', 'accountant')",
             name=op.f("ck_staff_users_role"),
         ),
-        sa.CheckConstraint(
-            "email = lower(email)", name=op.f("ck_staff_users_email_lower")
-        ),
+        sa.CheckConstraint("email = lower(email)", name=op.f("ck_staff_users_email_lower")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_users")),
         sa.UniqueConstraint("email", name=op.f("uq_staff_users_email")),
     )
@@ -106,13 +103,10 @@ def upgrade() -> None:
         sa.Column("operation_key", sa.String(length=64), nullable=True),
         sa.Column("outcome", sa.String(length=10), nullable=False),
         sa.CheckConstraint(
-            "outcome IN ('ok', 'denied', 'error')",
-            name=op.f("ck_audit_entries_outcome"),
+            "outcome IN ('ok', 'denied', 'error')", name=op.f("ck_audit_entries_outcome")
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["staff_users.id"],
-            name=op.f("fk_audit_entries_user_id_staff_users"),
+            ["user_id"], ["staff_users.id"], name=op.f("fk_audit_entries_user_id_staff_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
     )
@@ -120,9 +114,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_audit_entries_entity", ["entity", "entity_id", "at"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_audit_entries_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_entries_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "rooms",
@@ -137,17 +129,13 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("capacity >= 0", name=op.f("ck_rooms_capacity")),
         sa.ForeignKeyConstraint(
-            ["building_id"],
-            ["buildings.id"],
-            name=op.f("fk_rooms_building_id_buildings"),
+            ["building_id"], ["buildings.id"], name=op.f("fk_rooms_building_id_buildings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rooms")),
         sa.UniqueConstraint("building_id", "name", name=op.f("uq_rooms_building_id")),
     )
     with op.batch_alter_table("rooms", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_rooms_building_id"), ["building_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_rooms_building_id"), ["building_id"], unique=False)
 
     op.create_table(
         "staff_sessions",
@@ -168,9 +156,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_staff_sessions_token_hash")),
     )
     with op.batch_alter_table("staff_sessions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_staff_sessions_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_staff_sessions_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "seats",
@@ -178,9 +164,7 @@ def upgrade() -> None:
         sa.Column("room_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.CheckConstraint("number > 0", name=op.f("ck_seats_number")),
-        sa.ForeignKeyConstraint(
-            ["room_id"], ["rooms.id"], name=op.f("fk_seats_room_id_rooms")
-        ),
+        sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_seats_room_id_rooms")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_seats")),
         sa.UniqueConstraint("room_id", "number", name=op.f("uq_seats_room_id")),
     )
@@ -200,16 +184,11 @@ def upgrade() -> None:
             "type IN ('simple', 'request', 'booking', 'goods', 'coworking', 'hotel', 'event')",
             name=op.f("ck_services_type"),
         ),
+        sa.CheckConstraint("min_remaining_kopecks >= 0", name=op.f("ck_services_min_remaining")),
         sa.CheckConstraint(
-            "min_remaining_kopecks >= 0", name=op.f("ck_services_min_remaining")
+            "prepayment_percent BETWEEN 0 AND 100", name=op.f("ck_services_prepayment_percent")
         ),
-        sa.CheckConstraint(
-            "prepayment_percent BETWEEN 0 AND 100",
-            name=op.f("ck_services_prepayment_percent"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["room_id"], ["rooms.id"], name=op.f("fk_services_room_id_rooms")
-        ),
+        sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_services_room_id_rooms")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_services")),
     )
     with op.batch_alter_table("services", schema=None) as batch_op:
@@ -226,18 +205,14 @@ def upgrade() -> None:
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.CheckConstraint("capacity > 0", name=op.f("ck_events_capacity")),
         sa.CheckConstraint("ends_at > starts_at", name=op.f("ck_events_period")),
-        sa.ForeignKeyConstraint(
-            ["room_id"], ["rooms.id"], name=op.f("fk_events_room_id_rooms")
-        ),
+        sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_events_room_id_rooms")),
         sa.ForeignKeyConstraint(
             ["service_id"], ["services.id"], name=op.f("fk_events_service_id_services")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_events_starts_at"), ["starts_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_events_starts_at"), ["starts_at"], unique=False)
 
     op.create_table(
         "orders",
@@ -264,17 +239,14 @@ def upgrade() -> None:
             name=op.f("ck_orders_status"),
         ),
         sa.CheckConstraint(
-            "paid_kopecks >= 0 AND paid_kopecks <= total_kopecks",
-            name=op.f("ck_orders_paid"),
+            "paid_kopecks >= 0 AND paid_kopecks <= total_kopecks", name=op.f("ck_orders_paid")
         ),
         sa.CheckConstraint("total_kopecks >= 0", name=op.f("ck_orders_total")),
         sa.ForeignKeyConstraint(
             ["customer_id"], ["persons.id"], name=op.f("fk_orders_customer_id_persons")
         ),
         sa.ForeignKeyConstraint(
-            ["executor_id"],
-            ["staff_users.id"],
-            name=op.f("fk_orders_executor_id_staff_users"),
+            ["executor_id"], ["staff_users.id"], name=op.f("fk_orders_executor_id_staff_users")
         ),
         sa.ForeignKeyConstraint(
             ["payer_id"], ["persons.id"], name=op.f("fk_orders_payer_id_persons")
@@ -286,21 +258,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_orders_balance", ["total_kopecks", "paid_kopecks"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_orders_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_orders_customer_id"), ["customer_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_orders_executor_id"), ["executor_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_orders_service_id"), ["service_id"], unique=False
-        )
+        batch_op.create_index("ix_orders_balance", ["total_kopecks", "paid_kopecks"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_executor_id"), ["executor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_service_id"), ["service_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_status"), ["status"], unique=False)
 
     op.create_table(
@@ -311,8 +273,7 @@ def upgrade() -> None:
         sa.Column("unit", sa.String(length=10), nullable=False),
         sa.Column("price_kopecks", sa.BigInteger(), nullable=False),
         sa.CheckConstraint(
-            "unit IN ('hour', 'day', 'month', 'night', 'piece')",
-            name=op.f("ck_tariffs_unit"),
+            "unit IN ('hour', 'day', 'month', 'night', 'piece')", name=op.f("ck_tariffs_unit")
         ),
         sa.CheckConstraint("price_kopecks >= 0", name=op.f("ck_tariffs_price")),
         sa.ForeignKeyConstraint(
@@ -321,9 +282,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tariffs")),
     )
     with op.batch_alter_table("tariffs", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_tariffs_service_id"), ["service_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_tariffs_service_id"), ["service_id"], unique=False)
 
     op.create_table(
         "coworking_tickets",
@@ -344,21 +303,15 @@ def upgrade() -> None:
             "(validated_at IS NULL) = (validated_by_id IS NULL)",
             name=op.f("ck_coworking_tickets_validated_pair"),
         ),
-        sa.CheckConstraint(
-            "period_end > period_start", name=op.f("ck_coworking_tickets_period")
-        ),
+        sa.CheckConstraint("period_end > period_start", name=op.f("ck_coworking_tickets_period")),
         sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_coworking_tickets_order_id_orders"),
+            ["order_id"], ["orders.id"], name=op.f("fk_coworking_tickets_order_id_orders")
         ),
         sa.ForeignKeyConstraint(
             ["seat_id"], ["seats.id"], name=op.f("fk_coworking_tickets_seat_id_seats")
         ),
         sa.ForeignKeyConstraint(
-            ["tariff_id"],
-            ["tariffs.id"],
-            name=op.f("fk_coworking_tickets_tariff_id_tariffs"),
+            ["tariff_id"], ["tariffs.id"], name=op.f("fk_coworking_tickets_tariff_id_tariffs")
         ),
         sa.ForeignKeyConstraint(
             ["validated_by_id"],
@@ -366,9 +319,7 @@ def upgrade() -> None:
             name=op.f("fk_coworking_tickets_validated_by_id_staff_users"),
         ),
         sa.ForeignKeyConstraint(
-            ["visitor_id"],
-            ["persons.id"],
-            name=op.f("fk_coworking_tickets_visitor_id_persons"),
+            ["visitor_id"], ["persons.id"], name=op.f("fk_coworking_tickets_visitor_id_persons")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coworking_tickets")),
         sa.UniqueConstraint("number", name=op.f("uq_coworking_tickets_number")),
@@ -378,9 +329,7 @@ def upgrade() -> None:
             batch_op.f("ix_coworking_tickets_order_id"), ["order_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_coworking_tickets_period_start"),
-            ["period_start"],
-            unique=False,
+            batch_op.f("ix_coworking_tickets_period_start"), ["period_start"], unique=False
         )
         batch_op.create_index(
             "ix_coworking_tickets_seat_period",
@@ -406,9 +355,7 @@ def upgrade() -> None:
             name=op.f("ck_event_tickets_checked_in_pair"),
         ),
         sa.ForeignKeyConstraint(
-            ["attendee_id"],
-            ["persons.id"],
-            name=op.f("fk_event_tickets_attendee_id_persons"),
+            ["attendee_id"], ["persons.id"], name=op.f("fk_event_tickets_attendee_id_persons")
         ),
         sa.ForeignKeyConstraint(
             ["checked_in_by_id"],
@@ -426,12 +373,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("qr_token", name=op.f("uq_event_tickets_qr_token")),
     )
     with op.batch_alter_table("event_tickets", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_event_tickets_event_id"), ["event_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_event_tickets_order_id"), ["order_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_event_tickets_event_id"), ["event_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_event_tickets_order_id"), ["order_id"], unique=False)
 
     op.create_table(
         "hotel_bookings",
@@ -444,12 +387,8 @@ def upgrade() -> None:
         sa.Column("adults", sa.Integer(), nullable=False),
         sa.Column("children", sa.Integer(), nullable=False),
         sa.Column("extras", sa.JSON(), nullable=False),
-        sa.CheckConstraint(
-            "adults > 0 AND children >= 0", name=op.f("ck_hotel_bookings_guests")
-        ),
-        sa.CheckConstraint(
-            "check_out > check_in", name=op.f("ck_hotel_bookings_dates")
-        ),
+        sa.CheckConstraint("adults > 0 AND children >= 0", name=op.f("ck_hotel_bookings_guests")),
+        sa.CheckConstraint("check_out > check_in", name=op.f("ck_hotel_bookings_dates")),
         sa.CheckConstraint("nights > 0", name=op.f("ck_hotel_bookings_nights")),
         sa.ForeignKeyConstraint(
             ["order_id"], ["orders.id"], name=op.f("fk_hotel_bookings_order_id_orders")
@@ -461,12 +400,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("order_id", name=op.f("uq_hotel_bookings_order_id")),
     )
     with op.batch_alter_table("hotel_bookings", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_hotel_bookings_check_in"), ["check_in"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_hotel_bookings_room_id"), ["room_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_hotel_bookings_check_in"), ["check_in"], unique=False)
+        batch_op.create_index(batch_op.f("ix_hotel_bookings_room_id"), ["room_id"], unique=False)
 
     op.create_table(
         "messages",
@@ -476,15 +411,13 @@ def upgrade() -> None:
         sa.Column("author_staff_id", sa.Integer(), nullable=True),
         sa.Column("author_person_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "visibility IN ('public', 'internal', 'system')",
-            name=op.f("ck_messages_visibility"),
+            "visibility IN ('public', 'internal', 'system')", name=op.f("ck_messages_visibility")
         ),
         sa.ForeignKeyConstraint(
-            ["author_person_id"],
-            ["persons.id"],
-            name=op.f("fk_messages_author_person_id_persons"),
+            ["author_person_id"], ["persons.id"], name=op.f("fk_messages_author_person_id_persons")
         ),
         sa.ForeignKeyConstraint(
             ["author_staff_id"],
@@ -497,9 +430,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_messages_order_created", ["order_id", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_messages_order_created", ["order_id", "created_at"], unique=False)
 
     op.create_table(
         "order_items",
@@ -512,9 +443,7 @@ def upgrade() -> None:
         sa.Column("amount_kopecks", sa.BigInteger(), nullable=False),
         sa.CheckConstraint("amount_kopecks >= 0", name=op.f("ck_order_items_amount")),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_order_items_quantity")),
-        sa.CheckConstraint(
-            "unit_price_kopecks >= 0", name=op.f("ck_order_items_unit_price")
-        ),
+        sa.CheckConstraint("unit_price_kopecks >= 0", name=op.f("ck_order_items_unit_price")),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -524,9 +453,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
     )
     with op.batch_alter_table("order_items", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_order_items_order_id"), ["order_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_order_items_order_id"), ["order_id"], unique=False)
 
     op.create_table(
         "payments",
@@ -540,9 +467,7 @@ def upgrade() -> None:
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("refund_of_id", sa.Integer(), nullable=True),
         sa.Column("idempotency_key", sa.String(length=64), nullable=True),
-        sa.CheckConstraint(
-            "kind IN ('payment', 'refund')", name=op.f("ck_payments_kind")
-        ),
+        sa.CheckConstraint("kind IN ('payment', 'refund')", name=op.f("ck_payments_kind")),
         sa.CheckConstraint(
             "method IN ('bank_card', 'saved_card', 'cash', 'bank_transfer', 'online_gateway', 'manager')",
             name=op.f("ck_payments_method"),
@@ -557,22 +482,14 @@ def upgrade() -> None:
             name=op.f("fk_payments_recorded_by_id_staff_users"),
         ),
         sa.ForeignKeyConstraint(
-            ["refund_of_id"],
-            ["payments.id"],
-            name=op.f("fk_payments_refund_of_id_payments"),
+            ["refund_of_id"], ["payments.id"], name=op.f("fk_payments_refund_of_id_payments")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
-        sa.UniqueConstraint(
-            "idempotency_key", name=op.f("uq_payments_idempotency_key")
-        ),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_payments_idempotency_key")),
     )
     with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_payments_order_id"), ["order_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_payments_paid_at"), ["paid_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_payments_order_id"), ["order_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_payments_paid_at"), ["paid_at"], unique=False)
 
     op.create_table(
         "room_bookings",
@@ -594,9 +511,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("room_bookings", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_room_bookings_room_period",
-            ["room_id", "starts_at", "ends_at"],
-            unique=False,
+            "ix_room_bookings_room_period", ["room_id", "starts_at", "ends_at"], unique=False
         )
 
     # ### end Alembic commands ###
@@ -684,5 +599,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_login_attempts_email_address_at")
 
     op.drop_table("login_attempts")
+    op.drop_table("counters")
     op.drop_table("buildings")
     # ### end Alembic commands ###

@@ -1,0 +1,273 @@
+"""Manager actions on orders (SPEC §4.5–4.8) and the customer-side counterparts
+of the state machine, plus the sweep that completes orders nobody confirmed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import EventTicket, Message, Order, Service, StaffUser
+from models.statuses import CLOSED_STATUSES, MessageVisibility, OrderStatus, ServiceType
+from services import audit, workflow
+from services.context import Actor
+from services.errors import DomainError, NotFound
+from services.messages import MAX_MESSAGE_LENGTH
+from services.permissions import Action, require
+from services.workflow import OrderAction, Party
+
+WORK_ACTIONS = frozenset(
+    {
+        OrderAction.START_WORK,
+        OrderAction.FINISH_WORK,
+        OrderAction.COMPLETE,
+        OrderAction.RETURN_TO_WORK,
+    }
+)
+WORK_SERVICE_TYPES = frozenset({ServiceType.SIMPLE, ServiceType.REQUEST, ServiceType.GOODS})
+DEFAULT_CONFIRMATION_TIMEOUT = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """What an action leaves behind, for the page to show."""
+
+    number: int
+    status: str
+    total_kopecks: int
+    paid_kopecks: int
+    executor_id: int | None
+
+    @property
+    def balance_kopecks(self) -> int:
+        return self.total_kopecks - self.paid_kopecks
+
+
+def state_of(order: Order) -> OrderState:
+    return OrderState(
+        order.number, order.status, order.total_kopecks, order.paid_kopecks, order.executor_id
+    )
+
+
+def parse_number(value: object) -> int:
+    """An order or ticket number as typed or taken from a URL."""
+    text = str(value).strip().lstrip("№#").strip()
+    if not text.isdigit() or len(text) > 18:
+        raise NotFound("There is no order or ticket number “%(number)s”.", number=str(value)[:30])
+    return int(text)
+
+
+def lock_order(session: Session, number: object) -> tuple[Order, Service]:
+    """The order, locked for this transaction (one writer per order), and its service."""
+    order = session.scalar(
+        select(Order).where(Order.number == parse_number(number)).with_for_update()
+    )
+    if order is None:
+        raise NotFound("There is no order number %(number)s.", number=str(number)[:30])
+    return order, session.get(Service, order.service_id)
+
+
+def _audit(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    order: Order,
+    before: OrderState,
+    now: datetime,
+    **extra: object,
+) -> None:
+    after = state_of(order)
+    audit.record(
+        session,
+        actor,
+        action,
+        "order",
+        order.number,
+        {"status": before.status, "executor_id": before.executor_id},
+        {"status": after.status, "executor_id": after.executor_id, **extra},
+        now,
+    )
+
+
+def change_work_status(
+    session: Session, actor: Actor, number: object, action: OrderAction, now: datetime
+) -> OrderState:
+    """Take into work, mark as done, complete, or return to work (SPEC §4.7)."""
+    if action not in WORK_ACTIONS:
+        raise DomainError("This is not a work status action.")
+    order, service = lock_order(session, number)
+    require(actor, Action.CHANGE_WORK_STATUS, service.type)
+    if service.type not in WORK_SERVICE_TYPES:
+        raise DomainError("Work statuses are for simple services, requests and goods orders.")
+    before = state_of(order)
+    workflow.apply(session, order, action, Party.MANAGER, now, author_staff_id=actor.id)
+    _audit(session, actor, f"order.{action.value}", order, before, now)
+    return state_of(order)
+
+
+def issue_invoice(session: Session, actor: Actor, number: object, now: datetime) -> OrderState:
+    order, service = lock_order(session, number)
+    require(actor, Action.ISSUE_INVOICE, service.type)
+    before = state_of(order)
+    workflow.apply(
+        session, order, OrderAction.ISSUE_INVOICE, Party.MANAGER, now, author_staff_id=actor.id
+    )
+    _audit(session, actor, "order.issue_invoice", order, before, now)
+    return state_of(order)
+
+
+def cancellation_refusal(order: Order, service: Service, session: Session) -> DomainError | None:
+    """Why this order may not be cancelled now, or None if it may (SPEC §4.5)."""
+    if order.status in CLOSED_STATUSES:
+        return DomainError("A done or cancelled order cannot be cancelled.")
+    if not service.allows_cancellation:
+        return DomainError(
+            "The service “%(service)s” does not allow cancellation.", service=service.name
+        )
+    if order.status == OrderStatus.DONE_AWAITING_CONFIRMATION:
+        return DomainError("The work is done; return it to work before cancelling.")
+    if service.type == ServiceType.EVENT:
+        checked_in = session.scalar(
+            select(EventTicket.number)
+            .where(EventTicket.order_id == order.id, EventTicket.checked_in_at.is_not(None))
+            .limit(1)
+        )
+        if checked_in is not None:
+            return DomainError(
+                "Ticket %(ticket)s is checked in already; the order cannot be cancelled.",
+                ticket=checked_in,
+            )
+    return None
+
+
+def cancel_order(session: Session, actor: Actor, number: object, now: datetime) -> OrderState:
+    """Cancel: a paid order waits for its refund, an unpaid one is simply cancelled."""
+    order, service = lock_order(session, number)
+    require(actor, Action.CANCEL_ORDER, service.type)
+    refusal = cancellation_refusal(order, service, session)
+    if refusal is not None:
+        raise refusal
+    before = state_of(order)
+    action = OrderAction.CANCEL_PAID if order.paid_kopecks > 0 else OrderAction.CANCEL
+    workflow.apply(session, order, action, Party.MANAGER, now, author_staff_id=actor.id)
+    _audit(session, actor, "order.cancel", order, before, now)
+    return state_of(order)
+
+
+def assign_executor(
+    session: Session, actor: Actor, number: object, executor_id: int | None, now: datetime
+) -> OrderState:
+    """Assign, change or clear ("not assigned") the executor (SPEC §4.6)."""
+    order, service = lock_order(session, number)
+    require(actor, Action.ASSIGN_EXECUTOR, service.type)
+    if order.status in CLOSED_STATUSES:
+        raise DomainError("A done or cancelled order keeps its executor.")
+    if executor_id is not None:
+        executor = session.get(StaffUser, executor_id)
+        if executor is None or not executor.is_active:
+            raise DomainError("Choose an active staff member as the executor.")
+    before = state_of(order)
+    if before.executor_id == executor_id:
+        return before
+    order.executor_id = executor_id
+    _audit(session, actor, "order.assign_executor", order, before, now)
+    return state_of(order)
+
+
+def post_message(
+    session: Session, actor: Actor, number: object, text: str, *, internal: bool, now: datetime
+) -> int:
+    """Write to the order's chat: public (the customer sees it) or internal (staff only)."""
+    order, service = lock_order(session, number)
+    require(actor, Action.WRITE_MESSAGE, service.type)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Write a message first.")
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise DomainError("A message is at most %(limit)d characters.", limit=MAX_MESSAGE_LENGTH)
+    visibility = MessageVisibility.INTERNAL if internal else MessageVisibility.PUBLIC
+    message = Message(
+        order_id=order.id,
+        visibility=visibility.value,
+        author_staff_id=actor.id,
+        text=text,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "order.message",
+        "order",
+        order.number,
+        None,
+        {"message_id": message.id, "visibility": visibility.value},
+        now,
+    )
+    return message.id
+
+
+CUSTOMER_ACTIONS = frozenset(
+    {
+        OrderAction.START_PAYMENT,
+        OrderAction.REQUEST_INVOICE,
+        OrderAction.CUSTOMER_CONFIRM,
+        OrderAction.RETURN_TO_WORK,
+        OrderAction.CANCEL,
+    }
+)
+
+
+def customer_action(
+    session: Session, number: object, action: OrderAction, now: datetime
+) -> OrderState:
+    """What the customer app asks for: pay online, ask for an invoice, confirm the work
+    done, return it to work, or cancel. Here so that the states exist and are tested."""
+    if action not in CUSTOMER_ACTIONS:
+        raise DomainError("The customer cannot ask for this.")
+    order, service = lock_order(session, number)
+    if action == OrderAction.CANCEL:
+        refusal = cancellation_refusal(order, service, session)
+        if refusal is not None:
+            raise refusal
+        if order.paid_kopecks > 0:
+            action = OrderAction.CANCEL_PAID
+    before = state_of(order)
+    workflow.apply(session, order, action, Party.CUSTOMER, now)
+    _audit(session, None, f"order.{action.value}", order, before, now)
+    return state_of(order)
+
+
+def payment_failed(session: Session, number: object, now: datetime) -> OrderState:
+    """The payment gateway reports that the online payment failed."""
+    order, _service = lock_order(session, number)
+    before = state_of(order)
+    workflow.apply(session, order, OrderAction.PAYMENT_FAILED, Party.SYSTEM, now)
+    _audit(session, None, "order.payment_failed", order, before, now)
+    return state_of(order)
+
+
+def sweep(
+    session: Session, now: datetime, timeout: timedelta = DEFAULT_CONFIRMATION_TIMEOUT
+) -> list[int]:
+    """Complete the orders whose customer has not confirmed the work within ``timeout``.
+
+    Idempotent: run it from cron as often as you like. Returns the numbers completed.
+    """
+    due = session.scalars(
+        select(Order)
+        .where(
+            Order.status == OrderStatus.DONE_AWAITING_CONFIRMATION.value,
+            Order.status_changed_at <= now - timeout,
+        )
+        .order_by(Order.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for order in due:
+        before = state_of(order)
+        workflow.apply(session, order, OrderAction.AUTO_COMPLETE, Party.SYSTEM, now)
+        _audit(session, None, "order.auto_complete", order, before, now)
+    return [order.number for order in due]

@@ -1,0 +1,332 @@
+"""The payments ledger (SPEC §4.4): append-only rows, paid and balance derived from
+them, the minimum-remaining rule, refunds as reversing rows, idempotent submits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from models import Order, Payment, Service, StaffUser
+from models.statuses import PaymentKind, PaymentMethod
+from services import audit, workflow
+from services.context import Actor
+from services.errors import N_, DomainError, NotFound
+from services.messages import add_system_message
+from services.money import Money, parse_amount
+from services.orders import lock_order, parse_number, state_of
+from services.permissions import Action, require
+from services.workflow import OrderAction, Party
+
+MAX_KEY_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class PaymentLimits:
+    """Which amounts a manager may record now: exactly the balance, or any amount
+    that leaves at least the service's minimum."""
+
+    balance: int
+    min_remaining: int
+
+    @property
+    def max_partial(self) -> int:
+        """The largest amount that leaves a balance; 0 when only the whole balance fits."""
+        return max(self.balance - self.min_remaining, 0)
+
+    def refusal(self, kopecks: int) -> DomainError | None:
+        if self.balance <= 0:
+            return DomainError("The order is paid in full; there is nothing to pay.")
+        if kopecks > self.balance:
+            return DomainError(
+                "%(amount)s is more than the balance of %(balance)s.",
+                amount=Money(kopecks),
+                balance=Money(self.balance),
+            )
+        left = self.balance - kopecks
+        if 0 < left < self.min_remaining:
+            if self.max_partial > 0:
+                return DomainError(
+                    "The balance left would be %(left)s; leave 0 ₽ or at least %(minimum)s — "
+                    "you may pay up to %(max_partial)s or exactly %(balance)s.",
+                    left=Money(left),
+                    minimum=Money(self.min_remaining),
+                    max_partial=Money(self.max_partial),
+                    balance=Money(self.balance),
+                )
+            return DomainError(
+                "The balance left would be %(left)s; leave 0 ₽ or at least %(minimum)s — "
+                "pay exactly %(balance)s.",
+                left=Money(left),
+                minimum=Money(self.min_remaining),
+                balance=Money(self.balance),
+            )
+        return None
+
+
+def limits_of(order: Order, service: Service) -> PaymentLimits:
+    return PaymentLimits(order.total_kopecks - order.paid_kopecks, service.min_remaining_kopecks)
+
+
+def payment_limits(session: Session, number: object) -> PaymentLimits:
+    """The limits of an order, for the form to show before anything is submitted."""
+    row = session.execute(
+        select(Order, Service)
+        .join(Service, Service.id == Order.service_id)
+        .where(Order.number == parse_number(number))
+    ).first()
+    if row is None:
+        raise NotFound("There is no order number %(number)s.", number=str(number)[:30])
+    return limits_of(*row)
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    payment_id: int
+    order_number: int
+    amount_kopecks: int
+    paid_kopecks: int
+    balance_kopecks: int
+    status: str
+    repeated: bool  # the same submit came again: nothing new was written
+
+
+def _check_key(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise DomainError("The form has expired; open it again.")
+    return key
+
+
+def _repeat(session: Session, key: str, order: Order) -> PaymentResult | None:
+    """The first result of a submit already recorded under this key, if any."""
+    earlier = session.scalar(select(Payment).where(Payment.idempotency_key == key))
+    if earlier is None:
+        return None
+    if earlier.order_id != order.id:
+        raise DomainError("The form has expired; open it again.")
+    return PaymentResult(
+        earlier.id,
+        order.number,
+        earlier.amount_kopecks,
+        order.paid_kopecks,
+        order.balance_kopecks,
+        order.status,
+        repeated=True,
+    )
+
+
+def record_payment(
+    session: Session,
+    actor: Actor,
+    number: object,
+    amount: object,
+    method: str,
+    idempotency_key: str,
+    now: datetime,
+    external_number: str | None = None,
+) -> PaymentResult:
+    """Record a payment taken by a manager. The same ``idempotency_key`` again (a double
+    click, a retry) returns the first result and writes nothing."""
+    key = _check_key(idempotency_key)
+    order, service = lock_order(session, number)  # one writer per order from here on
+    require(actor, Action.RECORD_PAYMENT, service.type)
+    repeated = _repeat(session, key, order)
+    if repeated is not None:
+        return repeated
+    kopecks = parse_amount(amount)
+    try:
+        method = PaymentMethod(method).value
+    except ValueError:
+        raise DomainError("Choose how the customer paid.") from None
+    refusal = limits_of(order, service).refusal(kopecks)
+    if refusal is not None:
+        raise refusal
+    before = state_of(order)
+    order.paid_kopecks += kopecks
+    action = OrderAction.PAY_IN_FULL if order.balance_kopecks == 0 else OrderAction.PAY_PART
+    workflow.apply(session, order, action, Party.SYSTEM, now, author_staff_id=actor.id)
+    payment = Payment(
+        order_id=order.id,
+        kind=PaymentKind.PAYMENT.value,
+        amount_kopecks=kopecks,
+        method=method,
+        paid_at=now,
+        recorded_by_id=actor.id,
+        idempotency_key=key,
+        external_number=(external_number or None),
+    )
+    session.add(payment)
+    add_system_message(
+        session,
+        order.id,
+        N_("Payment of %(amount)s recorded by %(manager)s."),
+        now,
+        author_staff_id=actor.id,
+        amount=Money(kopecks),
+        manager=actor.name,
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "order.record_payment",
+        "order",
+        order.number,
+        {"status": before.status, "paid_kopecks": before.paid_kopecks},
+        {
+            "status": order.status,
+            "paid_kopecks": order.paid_kopecks,
+            "payment_id": payment.id,
+            "amount_kopecks": kopecks,
+            "method": method,
+        },
+        now,
+        operation_key=key,
+    )
+    return PaymentResult(
+        payment.id,
+        order.number,
+        kopecks,
+        order.paid_kopecks,
+        order.balance_kopecks,
+        order.status,
+        repeated=False,
+    )
+
+
+def refund_payment(
+    session: Session,
+    actor: Actor,
+    payment_id: int,
+    amount: object,
+    idempotency_key: str,
+    now: datetime,
+) -> PaymentResult:
+    """Take back (part of) a payment with a reversing row; the payment itself stays."""
+    key = _check_key(idempotency_key)
+    payment = session.get(Payment, payment_id)
+    if payment is None or payment.kind != PaymentKind.PAYMENT.value:
+        raise NotFound("There is no such payment.")
+    order, service = lock_order(session, session.get(Order, payment.order_id).number)
+    require(actor, Action.REFUND_PAYMENT, service.type)
+    repeated = _repeat(session, key, order)
+    if repeated is not None:
+        return repeated
+    kopecks = parse_amount(amount)
+    refunded = (
+        session.scalar(
+            select(func.coalesce(func.sum(Payment.amount_kopecks), 0)).where(
+                Payment.refund_of_id == payment.id
+            )
+        )
+        or 0
+    )
+    refundable = min(payment.amount_kopecks - refunded, order.paid_kopecks)
+    if kopecks > refundable:
+        raise DomainError(
+            "At most %(refundable)s of this payment can be refunded.", refundable=Money(refundable)
+        )
+    before = state_of(order)
+    order.paid_kopecks -= kopecks
+    action = OrderAction.REFUND_ALL if order.paid_kopecks == 0 else OrderAction.REFUND_PART
+    workflow.apply(session, order, action, Party.SYSTEM, now, author_staff_id=actor.id)
+    refund = Payment(
+        order_id=order.id,
+        kind=PaymentKind.REFUND.value,
+        amount_kopecks=kopecks,
+        method=payment.method,
+        paid_at=now,
+        recorded_by_id=actor.id,
+        refund_of_id=payment.id,
+        idempotency_key=key,
+    )
+    session.add(refund)
+    add_system_message(
+        session,
+        order.id,
+        N_("Refund of %(amount)s recorded by %(manager)s."),
+        now,
+        author_staff_id=actor.id,
+        amount=Money(kopecks),
+        manager=actor.name,
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "order.refund_payment",
+        "order",
+        order.number,
+        {"status": before.status, "paid_kopecks": before.paid_kopecks},
+        {
+            "status": order.status,
+            "paid_kopecks": order.paid_kopecks,
+            "payment_id": refund.id,
+            "refund_of_id": payment.id,
+            "amount_kopecks": kopecks,
+        },
+        now,
+        operation_key=key,
+    )
+    return PaymentResult(
+        refund.id,
+        order.number,
+        kopecks,
+        order.paid_kopecks,
+        order.balance_kopecks,
+        order.status,
+        repeated=False,
+    )
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    kind: str
+    amount_kopecks: int  # negative for refunds
+    method: str
+    paid_at: datetime
+    external_number: str | None
+    recorded_by: str | None
+
+
+def ledger(session: Session, order_id: int) -> list[LedgerRow]:
+    rows = session.execute(
+        select(Payment, StaffUser.name)
+        .outerjoin(StaffUser, StaffUser.id == Payment.recorded_by_id)
+        .where(Payment.order_id == order_id)
+        .order_by(Payment.paid_at, Payment.id)
+    ).all()
+    return [
+        LedgerRow(
+            p.id,
+            p.kind,
+            p.amount_kopecks if p.kind == PaymentKind.PAYMENT.value else -p.amount_kopecks,
+            p.method,
+            p.paid_at,
+            p.external_number,
+            name,
+        )
+        for p, name in rows
+    ]
+
+
+def signed_amount() -> ColumnElement[int]:
+    """A ledger row's amount with its sign: payments in, refunds out."""
+    return case(
+        (Payment.kind == PaymentKind.REFUND.value, -Payment.amount_kopecks),
+        else_=Payment.amount_kopecks,
+    )
+
+
+def ledger_sum(session: Session, order_id: int) -> int:
+    """Paid according to the ledger alone (what ``orders.paid_kopecks`` must equal)."""
+    return (
+        session.scalar(
+            select(func.coalesce(func.sum(signed_amount()), 0)).where(Payment.order_id == order_id)
+        )
+        or 0
+    )
