@@ -57,6 +57,7 @@ def translate(message: str, **params: object) -> str:
 
 @cache
 def _catalog(lang: str) -> Translations:
+    compile_catalogs()
     return Translations.load(str(TRANSLATIONS), [lang])
 
 

@@ -13,7 +13,8 @@ from models.statuses import ORDER_STATUS_LABELS, TICKET_STATUS_LABELS, OrderStat
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "DomainError": None,
-            "PermissionDenied": None, "NotFound": None}
+            "PermissionDenied": None, "NotFound": None,
+            "CheckInRefused": (2,)}
 
 
 def _extracted() -> set[str]:

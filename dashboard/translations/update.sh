@@ -3,7 +3,7 @@
 # translate the new entries in ru/LC_MESSAGES/messages.po (empty msgstr).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-pybabel extract -F babel.cfg -k N_ -k DomainError -k PermissionDenied -k NotFound \
+pybabel extract -F babel.cfg -k N_ -k DomainError -k PermissionDenied -k NotFound -k CheckInRefused:2 \
   --no-location --sort-output --project Parkdesk \
   -o dashboard/translations/messages.pot dashboard pages callbacks services
 pybabel update --no-fuzzy-matching -i dashboard/translations/messages.pot \
