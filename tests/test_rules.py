@@ -182,7 +182,7 @@ def test_the_same_submit_five_times_records_one_payment(db, actors, hotel):
 
 
 def test_a_refund_is_a_reversing_row_and_completes_a_pending_refund(db, actors, world):
-    number = make(
+    make(
         db,
         world,
         lambda w: w.order("coworking", "cancelled_refund_pending", total=150_000, paid=150_000),
