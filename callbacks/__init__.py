@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import shell
+from callbacks import shell, ticket, tickets
 from dashboard.db import Database
 
 
 def register_all(app: Dash, db: Database) -> None:
     shell.register(app, db)
+    tickets.register(app, db)
+    ticket.register(app, db)

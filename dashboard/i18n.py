@@ -8,7 +8,7 @@ source and the ``.mo`` files are compiled from them when missing or stale.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ NARROW_NBSP = "\u202f"
 
 _ = gettext
 __all__ = [
+    "format_period",
     "N_",
     "_",
     "compile_catalogs",
@@ -164,3 +165,20 @@ def format_date(day: date | datetime, lang: str | None = None) -> str:
 def format_datetime(moment: datetime, lang: str | None = None) -> str:
     local = local_time(moment)
     return f"{format_date(local.date(), lang)}, {local:%H:%M}"
+
+
+def format_period(start: datetime, end: datetime, lang: str | None = None) -> str:
+    """A rental period as SPEC §5 shows it.
+
+    Within one day: ``6 декабря 2022 г., 09:00–11:00``; over several days:
+    ``13.12.2022 – 14.12.2022`` (an end at midnight belongs to the day before).
+    """
+    lang = lang or language()
+    local_start, local_end = local_time(start), local_time(end)
+    last_day = (local_end - timedelta(microseconds=1)).date()
+    if last_day == local_start.date():
+        return f"{format_date(local_start.date(), lang)}, {local_start:%H:%M}–{local_end:%H:%M}"
+    pattern = "dd.MM.yyyy" if lang == "ru" else "MMM d, yyyy"
+    first = babel_format_date(local_start.date(), pattern, locale=lang)
+    last = babel_format_date(last_day, pattern, locale=lang)
+    return f"{first} – {last}"

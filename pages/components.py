@@ -5,7 +5,29 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, format_datetime, language, translate
+from services.audit import AuditRow
+
+ACTION_LABELS = {
+    "ticket.validate": N_("Identity checked"),
+    "ticket.reset_validation": N_("Identity check reset"),
+    "ticket.change_visitor": N_("Visitor changed"),
+    "ticket.change_seat": N_("Seat changed"),
+    "order.record_payment": N_("Payment recorded"),
+    "order.refund_payment": N_("Refund recorded"),
+    "order.cancel": N_("Order cancelled"),
+    "order.assign_executor": N_("Executor assigned"),
+    "order.message": N_("Message written"),
+    "order.create_coworking": N_("Order created"),
+    "order.issue_invoice": N_("Invoice issued"),
+    "order.start_work": N_("Taken into work"),
+    "order.finish_work": N_("Marked as done"),
+    "order.complete": N_("Completed"),
+    "order.return_to_work": N_("Returned to work"),
+    "order.auto_complete": N_("Completed automatically"),
+    "event_ticket.check_in": N_("Checked in"),
+    "event_ticket.revert_check_in": N_("Check-in reverted"),
+}
 
 
 def page_header(title: str, subtitle: str | None = None) -> html.Div:
@@ -54,4 +76,53 @@ def not_found(text: str | None = None) -> html.Div:
             ),
             dbc.Button(_("Back to the overview"), href="/", color="primary", outline=True),
         ]
+    )
+
+
+def field(name: str, value: object) -> html.Div:
+    """A label and its value, one per line, in a details card."""
+    return html.Div([html.Div(name, className="detail-label"), html.Div(value)], className="mb-2")
+
+
+def audit_table(rows: list[AuditRow], id: str) -> html.Div:
+    """Who did what and when, newest first."""
+    if not rows:
+        return html.Div(
+            _("Nothing has been done to it in Parkdesk yet."),
+            id=id,
+            className="text-body-secondary",
+        )
+    lang = language()
+    return html.Div(
+        dbc.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(_("When")),
+                            html.Th(_("Who")),
+                            html.Th(_("What")),
+                            html.Th(_("From address")),
+                        ]
+                    )
+                ),
+                html.Tbody(
+                    [
+                        html.Tr(
+                            [
+                                html.Td(format_datetime(row.at, lang)),
+                                html.Td(row.user_name or _("Parkdesk")),
+                                html.Td(translate(ACTION_LABELS.get(row.action, row.action))),
+                                html.Td(row.address or "—"),
+                            ]
+                        )
+                        for row in rows
+                    ]
+                ),
+            ],
+            size="sm",
+            hover=True,
+            className="audit-table",
+        ),
+        id=id,
     )

@@ -1,10 +1,14 @@
-"""Coworking tickets."""
+"""Coworking tickets: the rental manager's daily list (SPEC §5)."""
 
 import dash
-from dash import html
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from dashboard.i18n import N_, _
-from pages.components import placeholder
+from dashboard import ids
+from dashboard.i18n import N_, _, language
+from models.statuses import TICKET_STATUS_LABELS
+from pages.components import page_header
 from services.permissions import Action
 
 dash.register_page(
@@ -16,9 +20,159 @@ dash.register_page(
     order=30,
 )
 
+DEBOUNCE_SECONDS = 0.35
 
-def layout(**_query: str) -> html.Div:
-    return placeholder(
-        _("Coworking tickets"),
-        _("All coworking tickets with their period, visitor, status and seat."),
+
+def _columns() -> list[dict]:
+    return [
+        {
+            "field": "number",
+            "headerName": _("Number"),
+            "colId": "number",
+            "maxWidth": 130,
+            "sort": "desc",
+        },
+        {"field": "period", "headerName": _("Rental period"), "colId": "period", "flex": 2},
+        {"field": "visitor", "headerName": _("Visitor"), "colId": "visitor", "flex": 2},
+        {
+            "field": "status_label",
+            "headerName": _("Status"),
+            "colId": "status",
+            "cellRenderer": "StatusBadge",
+            "maxWidth": 170,
+        },
+        {"field": "seat", "headerName": _("Seat"), "colId": "seat", "maxWidth": 140},
+        {"field": "room", "headerName": _("Room"), "colId": "room", "flex": 1},
+    ]
+
+
+def _filters(
+    number: str, visitor: str, statuses: list[str], date_from: str, date_to: str
+) -> dbc.Row:
+    lang = language()
+    status_options = [
+        {"label": labels.get(lang, labels["en"]), "value": code.value}
+        for code, labels in TICKET_STATUS_LABELS.items()
+    ]
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(_("Number"), html_for=ids.TICKETS_FILTER_NUMBER),
+                    dcc.Input(
+                        id=ids.TICKETS_FILTER_NUMBER,
+                        value=number,
+                        type="text",
+                        inputMode="numeric",
+                        debounce=DEBOUNCE_SECONDS,
+                        className="form-control",
+                        placeholder="500123",
+                        autoComplete="off",
+                    ),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Visitor"), html_for=ids.TICKETS_FILTER_VISITOR),
+                    dcc.Input(
+                        id=ids.TICKETS_FILTER_VISITOR,
+                        value=visitor,
+                        type="search",
+                        debounce=DEBOUNCE_SECONDS,
+                        className="form-control",
+                        placeholder=_("Part of the name"),
+                        autoComplete="off",
+                    ),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Status"), html_for=ids.TICKETS_FILTER_STATUS),
+                    dcc.Dropdown(
+                        id=ids.TICKETS_FILTER_STATUS,
+                        options=status_options,
+                        value=statuses,
+                        multi=True,
+                        placeholder=_("Any status"),
+                    ),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("From"), html_for=ids.TICKETS_FILTER_FROM),
+                    dcc.Input(
+                        id=ids.TICKETS_FILTER_FROM,
+                        value=date_from,
+                        type="date",
+                        className="form-control",
+                    ),
+                ],
+                md=True,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("To"), html_for=ids.TICKETS_FILTER_TO),
+                    dcc.Input(
+                        id=ids.TICKETS_FILTER_TO,
+                        value=date_to,
+                        type="date",
+                        className="form-control",
+                    ),
+                ],
+                md=True,
+            ),
+            dbc.Col(
+                dbc.Button(
+                    [html.I(className="bi bi-x-circle me-1"), _("Reset filters")],
+                    id=ids.TICKETS_FILTER_RESET,
+                    color="secondary",
+                    outline=True,
+                ),
+                md="auto",
+                className="d-flex align-items-end",
+            ),
+        ],
+        className="filters g-2 mb-2",
+    )
+
+
+def layout(number: str = "", visitor: str = "", status: str = "", **query: str) -> html.Div:
+    """The filters come back from the URL query, so a filtered view can be shared."""
+    statuses = [s for s in status.split(",") if s]
+    date_from, date_to = query.get("from", ""), query.get("to", "")
+    initial = {
+        "number": number,
+        "visitor": visitor,
+        "status": statuses,
+        "from": date_from,
+        "to": date_to,
+    }
+    return html.Div(
+        [
+            page_header(_("Coworking tickets")),
+            dcc.Store(id=ids.TICKETS_FILTERS, data=initial),
+            dcc.Store(id=ids.TICKETS_SYNC),
+            _filters(number, visitor, statuses, date_from, date_to),
+            html.Div(id=ids.TICKETS_COUNT, className="grid-count mb-2", children="…"),
+            dag.AgGrid(
+                id=ids.TICKETS_GRID,
+                columnDefs=_columns(),
+                defaultColDef={"sortable": True, "resizable": True},
+                rowModelType="infinite",
+                getRowId="params.data.number",
+                dashGridOptions={
+                    "rowBuffer": 0,
+                    "cacheBlockSize": 100,
+                    "maxBlocksInCache": 10,
+                    "infiniteInitialRowCount": 1,
+                    "maxConcurrentDatasourceRequests": 1,
+                    "overlayNoRowsTemplate": _("No tickets match the filters."),
+                    "rowHeight": 40,
+                },
+                style={"height": "calc(100vh - 270px)", "minHeight": "360px"},
+            ),
+        ]
     )

@@ -1,0 +1,211 @@
+"""The ticket page: show it, and validate / reset / change the seat or the visitor."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, html, no_update
+from flask_login import current_user
+
+from callbacks.common import actor, now, refusal, require_click, success
+from dashboard import ids
+from dashboard.db import Database
+from dashboard.i18n import _
+from pages import ticket as page
+from pages.components import forbidden, not_found
+from services import audit, people, tickets
+from services.errors import DomainError, NotFound
+from services.permissions import Action, can
+
+FEEDBACK = Output(ids.TICKET_FEEDBACK, "children", allow_duplicate=True)
+VERSION = Output(ids.TICKET_VERSION, "data", allow_duplicate=True)
+
+
+def register(app: Dash, db: Database) -> None:
+    @app.callback(
+        Output(ids.TICKET_BODY, "children"),
+        Input(ids.TICKET_NUMBER, "data"),
+        Input(ids.TICKET_VERSION, "data"),
+    )
+    def show(number: str | None, _version: int):
+        if not can(current_user, Action.VIEW_TICKETS):
+            return forbidden()
+        moment = now()
+        try:
+            with db.read() as session:
+                view = tickets.get_ticket(session, number, moment)
+                trail = audit.trail(session, "coworking_ticket", view.number)
+        except NotFound:
+            return not_found(_("There is no ticket number %(number)s.", number=number))
+        status = tickets.TicketStatus(view.status)
+        may_edit = can(current_user, Action.VALIDATE_TICKET)
+        return page.body(
+            view,
+            can_validate=may_edit and status in tickets.VALIDATABLE and view.validated_at is None,
+            can_reset=may_edit and view.validated_at is not None,
+            can_change_visitor=can(current_user, Action.CHANGE_TICKET_VISITOR)
+            and status in tickets.VISITOR_CHANGEABLE,
+            can_change_seat=can(current_user, Action.CHANGE_TICKET_SEAT)
+            and status in tickets.SEAT_CHANGEABLE,
+            show_contacts=can(current_user, Action.VIEW_CONTACTS),
+            trail=trail,
+        )
+
+    def act(service_call, done_text: str, version: int):
+        """Run one service in one transaction; show its outcome, refresh the page."""
+        try:
+            with db.write() as session:
+                service_call(session)
+        except DomainError as error:
+            return refusal(error), no_update
+        return success(done_text), (version or 0) + 1
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Input(ids.TICKET_VALIDATE, "n_clicks"),
+        State(ids.TICKET_NUMBER, "data"),
+        State(ids.TICKET_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.TICKET_VALIDATE, "disabled"), True, False)],
+    )
+    def validate(_clicks, number, version):
+        require_click(ids.TICKET_VALIDATE)
+        return act(
+            lambda s: tickets.validate(s, actor(), number, now()),
+            _("The visitor's identity is checked."),
+            version,
+        )
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Input(ids.TICKET_RESET_VALIDATION, "n_clicks"),
+        State(ids.TICKET_NUMBER, "data"),
+        State(ids.TICKET_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.TICKET_RESET_VALIDATION, "disabled"), True, False)],
+    )
+    def reset(_clicks, number, version):
+        require_click(ids.TICKET_RESET_VALIDATION)
+        return act(
+            lambda s: tickets.reset_validation(s, actor(), number, now()),
+            _("The identity check is reset."),
+            version,
+        )
+
+    @app.callback(
+        Output(ids.TICKET_SEAT_MODAL, "is_open"),
+        Output(ids.TICKET_SEAT_SELECT, "options"),
+        Output(ids.TICKET_SEAT_SELECT, "value"),
+        Input(ids.TICKET_CHANGE_SEAT, "n_clicks"),
+        State(ids.TICKET_NUMBER, "data"),
+        prevent_initial_call=True,
+    )
+    def open_seat_modal(_clicks, number):
+        require_click(ids.TICKET_CHANGE_SEAT)
+        if not can(current_user, Action.CHANGE_TICKET_SEAT):
+            return False, [], None
+        with db.read() as session:
+            seats = tickets.free_seats_for_ticket(session, number, now())
+        options = [
+            {
+                "label": f"{seat.room_name} · {_('Seat %(number)s', number=seat.number)}",
+                "value": str(seat.id),
+            }
+            for seat in seats
+        ]
+        if not options:
+            options = [
+                {"label": _("No seat is free for the whole period"), "value": "", "disabled": True}
+            ]
+        return True, options, options[0]["value"] if seats else None
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.TICKET_SEAT_MODAL, "is_open", allow_duplicate=True),
+        Input(ids.TICKET_SEAT_SAVE, "n_clicks"),
+        State(ids.TICKET_SEAT_SELECT, "value"),
+        State(ids.TICKET_NUMBER, "data"),
+        State(ids.TICKET_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.TICKET_SEAT_SAVE, "disabled"), True, False)],
+    )
+    def save_seat(_clicks, seat_id, number, version):
+        require_click(ids.TICKET_SEAT_SAVE)
+        if not seat_id or not str(seat_id).isdigit():
+            return refusal(DomainError("Choose a seat.")), no_update, True
+        feedback, new_version = act(
+            lambda s: tickets.change_seat(s, actor(), number, int(seat_id), now()),
+            _("The seat is changed."),
+            version,
+        )
+        return feedback, new_version, new_version is no_update
+
+    @app.callback(
+        Output(ids.TICKET_VISITOR_MODAL, "is_open"),
+        Input(ids.TICKET_CHANGE_VISITOR, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_visitor_modal(_clicks):
+        require_click(ids.TICKET_CHANGE_VISITOR)
+        return can(current_user, Action.CHANGE_TICKET_VISITOR)
+
+    @app.callback(
+        Output(ids.TICKET_VISITOR_CHOICE, "options"),
+        Input(ids.TICKET_VISITOR_SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def search_people(text: str | None):
+        if not can(current_user, Action.CHANGE_TICKET_VISITOR):
+            return []
+        with db.read() as session:
+            found = people.search(session, text or "")
+        return [
+            {
+                "label": html.Span(
+                    [
+                        p.full_name,
+                        html.Small(
+                            f"  {p.phone or ''} {p.email or ''}", className="text-body-secondary"
+                        ),
+                    ]
+                ),
+                "value": p.id,
+            }
+            for p in found
+        ]
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.TICKET_VISITOR_MODAL, "is_open", allow_duplicate=True),
+        Input(ids.TICKET_VISITOR_SAVE, "n_clicks"),
+        State(ids.TICKET_VISITOR_CHOICE, "value"),
+        State(ids.TICKET_VISITOR_LAST, "value"),
+        State(ids.TICKET_VISITOR_FIRST, "value"),
+        State(ids.TICKET_VISITOR_PHONE, "value"),
+        State(ids.TICKET_VISITOR_EMAIL, "value"),
+        State(ids.TICKET_NUMBER, "data"),
+        State(ids.TICKET_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.TICKET_VISITOR_SAVE, "disabled"), True, False)],
+    )
+    def save_visitor(_clicks, person_id, last, first, phone, email, number, version):
+        require_click(ids.TICKET_VISITOR_SAVE)
+        typed_new = any((last, first, phone, email))
+        new_person = (
+            people.NewPerson(
+                last_name=last or "", first_name=first or "", phone=phone or "", email=email
+            )
+            if typed_new
+            else None
+        )
+        chosen = None if typed_new or person_id in (None, "") else int(person_id)
+        feedback, new_version = act(
+            lambda s: tickets.change_visitor(
+                s, actor(), number, now(), person_id=chosen, new_person=new_person
+            ),
+            _("The visitor is changed."),
+            version,
+        )
+        return feedback, new_version, new_version is no_update

@@ -1,0 +1,118 @@
+"""The coworking tickets list: filters → URL and grid; grid blocks from SQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from dash import Dash, Input, Output, State, no_update
+from flask import current_app
+from flask_login import current_user
+
+from dashboard import ids
+from dashboard.db import Database
+from dashboard.i18n import format_period, language, ngettext
+from models.statuses import TICKET_STATUS_LABELS, label
+from services.permissions import Action, can
+from services.ticket_list import TicketFilters, list_tickets
+
+SEAT_LABEL = {"ru": "РМ №{}", "en": "Seat {}"}
+
+
+def register(app: Dash, db: Database) -> None:
+    @app.callback(
+        Output(ids.TICKETS_FILTERS, "data"),
+        Input(ids.TICKETS_FILTER_NUMBER, "value"),
+        Input(ids.TICKETS_FILTER_VISITOR, "value"),
+        Input(ids.TICKETS_FILTER_STATUS, "value"),
+        Input(ids.TICKETS_FILTER_FROM, "value"),
+        Input(ids.TICKETS_FILTER_TO, "value"),
+        prevent_initial_call=True,
+    )
+    def collect_filters(number, visitor, statuses, date_from, date_to) -> dict[str, Any]:
+        return {
+            "number": number or "",
+            "visitor": visitor or "",
+            "status": statuses or [],
+            "from": date_from or "",
+            "to": date_to or "",
+        }
+
+    @app.callback(
+        Output(ids.TICKETS_FILTER_NUMBER, "value"),
+        Output(ids.TICKETS_FILTER_VISITOR, "value"),
+        Output(ids.TICKETS_FILTER_STATUS, "value"),
+        Output(ids.TICKETS_FILTER_FROM, "value"),
+        Output(ids.TICKETS_FILTER_TO, "value"),
+        Input(ids.TICKETS_FILTER_RESET, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def reset_filters(_clicks: int | None) -> tuple:
+        return "", "", [], "", ""
+
+    # The URL follows the filters (replaceState: no navigation, no page re-render),
+    # and the grid drops its cached blocks and asks again.
+    app.clientside_callback(
+        """
+        function (filters) {
+            const params = new URLSearchParams();
+            for (const [key, value] of Object.entries(filters || {})) {
+                const text = Array.isArray(value) ? value.join(",") : value;
+                if (text) { params.set(key, text); }
+            }
+            const query = params.toString();
+            window.history.replaceState(window.history.state, "",
+                window.location.pathname + (query ? "?" + query : ""));
+            dash_ag_grid.getApiAsync("GRID_ID").then((api) => api.purgeInfiniteCache());
+            return query;
+        }
+        """.replace("GRID_ID", ids.TICKETS_GRID),
+        Output(ids.TICKETS_SYNC, "data"),
+        Input(ids.TICKETS_FILTERS, "data"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        """
+        function (cell) {
+            if (!cell || !cell.rowId) { return window.dash_clientside.no_update; }
+            return "/tickets/" + cell.rowId;
+        }
+        """,
+        Output(ids.PAGES_LOCATION, "pathname", allow_duplicate=True),
+        Input(ids.TICKETS_GRID, "cellClicked"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.TICKETS_GRID, "getRowsResponse"),
+        Output(ids.TICKETS_COUNT, "children"),
+        Input(ids.TICKETS_GRID, "getRowsRequest"),
+        State(ids.TICKETS_FILTERS, "data"),
+    )
+    def rows(request: dict | None, filters: dict | None):
+        if request is None or not can(current_user, Action.VIEW_TICKETS):
+            return no_update, no_update
+        lang = language()
+        with db.read() as session:
+            found, count = list_tickets(
+                session,
+                TicketFilters.parse(filters),
+                request,
+                datetime.now(UTC),
+                current_app.config["PARKDESK"].timezone,
+            )
+        data = [
+            {
+                "number": row.number,
+                "period": format_period(row.period_start, row.period_end, lang),
+                "visitor": row.visitor,
+                "status": row.status,
+                "status_label": label(TICKET_STATUS_LABELS, row.status, lang),
+                "seat": SEAT_LABEL.get(lang, SEAT_LABEL["en"]).format(row.seat),
+                "room": row.room,
+            }
+            for row in found
+        ]
+        counted = ngettext("%(num)d ticket", "%(num)d tickets", count)
+        return {"rowData": data, "rowCount": count}, counted

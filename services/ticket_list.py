@@ -1,0 +1,167 @@
+"""The coworking tickets list (SPEC §5): filters, sorting, paging and counting in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from models import CoworkingTicket, Order, Person, Room, Seat
+from models.statuses import TicketStatus
+from services import grid
+from services.tickets import status_sql
+
+MAX_NUMBER_DIGITS = 12
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    number: str = ""
+    visitor: str = ""
+    statuses: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any] | None) -> TicketFilters:
+        """From a URL query or the filter controls; anything malformed is dropped."""
+        raw = raw or {}
+        number = "".join(ch for ch in str(raw.get("number") or "") if ch.isdigit())
+        visitor = " ".join(str(raw.get("visitor") or "").split())[:100]
+        statuses = raw.get("status") or ()
+        if isinstance(statuses, str):
+            statuses = statuses.split(",")
+        valid = {s.value for s in TicketStatus}
+        chosen = tuple(sorted({s for s in statuses if isinstance(s, str) and s in valid}))
+        return cls(
+            number[:MAX_NUMBER_DIGITS],
+            visitor,
+            chosen,
+            _date(raw.get("from")),
+            _date(raw.get("to")),
+        )
+
+    def query(self) -> dict[str, str]:
+        """The URL query that brings this filter back."""
+        pairs = {
+            "number": self.number,
+            "visitor": self.visitor,
+            "status": ",".join(self.statuses),
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+        return {key: value for key, value in pairs.items() if value}
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def number_prefix(column: ColumnElement, digits: str) -> ColumnElement[bool]:
+    """Numbers that start with ``digits``, as index-friendly ranges (50012 → 50012,
+    500120–500129, 5001200–5001299, …)."""
+    prefix = int(digits)
+    ranges = [column == prefix]
+    for extra in range(1, MAX_NUMBER_DIGITS - len(digits) + 1):
+        low = prefix * 10**extra
+        ranges.append(and_(column >= low, column < low + 10**extra))
+    return or_(*ranges)
+
+
+def _where(filters: TicketFilters, now: datetime, zone: ZoneInfo) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.number:
+        conditions.append(number_prefix(CoworkingTicket.number, filters.number))
+    if filters.visitor:
+        needle = filters.visitor.casefold()
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Person.search_text.like(f"%{escaped}%", escape="\\"))
+    if filters.statuses:
+        conditions.append(status_sql(now).in_(filters.statuses))
+    if filters.date_from:
+        since = datetime.combine(filters.date_from, time(0), zone)
+        conditions.append(CoworkingTicket.period_end > since)
+    if filters.date_to:
+        until = datetime.combine(filters.date_to + timedelta(days=1), time(0), zone)
+        conditions.append(CoworkingTicket.period_start < until)
+    return conditions
+
+
+SORTABLE = {
+    "number": [CoworkingTicket.number],
+    "period": [CoworkingTicket.period_start],
+    "visitor": [Person.last_name, Person.first_name],
+    "seat": [Room.name, Seat.number],
+    "room": [Room.name],
+}
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    number: int
+    period_start: datetime
+    period_end: datetime
+    visitor: str
+    status: str
+    seat: int
+    room: str
+
+
+def list_tickets(
+    session: Session,
+    filters: TicketFilters,
+    request: Mapping[str, Any] | None,
+    now: datetime,
+    timezone: str,
+) -> tuple[list[TicketRow], int]:
+    """One block of the list and the number of tickets the filters match."""
+    zone = ZoneInfo(timezone)
+    conditions = _where(filters, now, zone)
+    status = status_sql(now)
+    sortable = {**SORTABLE, "status": [status]}
+    block = grid.parse_request(request, sortable)
+    rows = session.execute(
+        grid.apply_sort(
+            select(
+                CoworkingTicket.number,
+                CoworkingTicket.period_start,
+                CoworkingTicket.period_end,
+                Person.last_name,
+                Person.first_name,
+                Person.middle_name,
+                status,
+                Seat.number,
+                Room.name,
+            )
+            .join(Order, Order.id == CoworkingTicket.order_id)
+            .join(Person, Person.id == CoworkingTicket.visitor_id)
+            .join(Seat, Seat.id == CoworkingTicket.seat_id)
+            .join(Room, Room.id == Seat.room_id)
+            .where(*conditions),
+            block,
+            sortable,
+            default=[CoworkingTicket.number.desc()],
+        )
+    ).all()
+    count_query = (
+        select(func.count())
+        .select_from(CoworkingTicket)
+        .join(Order, Order.id == CoworkingTicket.order_id)
+    )
+    if filters.visitor:
+        count_query = count_query.join(Person, Person.id == CoworkingTicket.visitor_id)
+    count = session.scalar(count_query.where(*conditions)) or 0
+    return [
+        TicketRow(
+            number, start, end, " ".join(p for p in (last, first, middle) if p), st, seat, room
+        )
+        for number, start, end, last, first, middle, st, seat, room in rows
+    ], count
