@@ -30,13 +30,13 @@ NARROW_NBSP = "\u202f"
 
 _ = gettext
 __all__ = [
-    "format_period",
     "N_",
     "_",
     "compile_catalogs",
     "format_date",
     "format_datetime",
     "format_money",
+    "format_period",
     "gettext",
     "init_app",
     "language",

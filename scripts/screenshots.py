@@ -20,8 +20,8 @@ from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import create_app  # noqa: E402
-from dashboard.config import Config  # noqa: E402
+from dashboard import create_app
+from dashboard.config import Config
 
 
 def main() -> int:
