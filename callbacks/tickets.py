@@ -79,7 +79,7 @@ def register(app: Dash, db: Database) -> None:
             return "/tickets/" + cell.rowId;
         }
         """,
-        Output(ids.PAGES_LOCATION, "pathname", allow_duplicate=True),
+        Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
         Input(ids.TICKETS_GRID, "cellClicked"),
         prevent_initial_call=True,
     )

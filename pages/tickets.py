@@ -85,20 +85,20 @@ def _filters(
                         autoComplete="off",
                     ),
                 ],
-                md=3,
+                md=2,
             ),
             dbc.Col(
                 [
-                    dbc.Label(_("Status"), html_for=ids.TICKETS_FILTER_STATUS),
-                    dcc.Dropdown(
+                    dbc.Label(_("Status")),
+                    dbc.Checklist(
                         id=ids.TICKETS_FILTER_STATUS,
                         options=status_options,
                         value=statuses,
-                        multi=True,
-                        placeholder=_("Any status"),
+                        inline=True,
+                        className="pt-1",
                     ),
                 ],
-                md=3,
+                md=4,
             ),
             dbc.Col(
                 [
@@ -169,7 +169,6 @@ def layout(number: str = "", visitor: str = "", status: str = "", **query: str) 
                     "maxBlocksInCache": 10,
                     "infiniteInitialRowCount": 1,
                     "maxConcurrentDatasourceRequests": 1,
-                    "overlayNoRowsTemplate": _("No tickets match the filters."),
                     "rowHeight": 40,
                 },
                 style={"height": "calc(100vh - 270px)", "minHeight": "360px"},
