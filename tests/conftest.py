@@ -36,7 +36,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 def _postgres_url() -> Iterator[str]:
     """A database of this test worker's own on the PostgreSQL server, migrated once."""
     server = make_url(TEST_DATABASE_URL)
-    name = f"parkdesk_test_{_worker()}"
+    # One database per test process: parallel workers (and two people running the
+    # suite on one server) never truncate each other's data.
+    name = f"parkdesk_test_{os.getpid()}_{_worker()}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:

@@ -30,16 +30,9 @@ def outputs_of(output: str) -> list[dict[str, str]] | dict[str, str]:
     return specs if output.startswith("..") else specs[0]
 
 
-def post_callback(
-    client,
-    dep: dict[str, Any],
-    values: dict[str, Any],
-    csrf: bool = True,
-):
-    """POST what the renderer would: every input and state with the given values
+def callback_body(dep: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The JSON the renderer sends: every input and state with the given values
     (missing ones None), the first input as the one that changed."""
-    token = client.get_cookie("_csrf_token")
-    headers = {"X-CSRFToken": token.value} if csrf and token else {}
     inputs = [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]]
     state = [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in dep["state"]]
     first = dep["inputs"][0]
@@ -50,4 +43,11 @@ def post_callback(
         "state": state,
         "changedPropIds": [f"{first['id']}.{first['property']}"],
     }
-    return client.post("/_dash-update-component", json=body, headers=headers)
+    return body
+
+
+def post_callback(client, dep: dict[str, Any], values: dict[str, Any], csrf: bool = True):
+    """POST a callback through a Flask test client, with the session's CSRF token."""
+    token = client.get_cookie("_csrf_token")
+    headers = {"X-CSRFToken": token.value} if csrf and token else {}
+    return client.post("/_dash-update-component", json=callback_body(dep, values), headers=headers)
