@@ -10,6 +10,7 @@ from services.errors import DomainError
 
 # Far above any real order, far below BigInteger: 10 billion rubles.
 MAX_KOPECKS = 10_000_000_000 * 100
+MAX_RUBLES = Decimal(MAX_KOPECKS) / 100
 _SPACES = re.compile(r"[\s\u00a0\u202f_']")
 
 
@@ -45,11 +46,20 @@ def parse_amount(value: object) -> int:
             raise DomainError("“%(value)s” is not an amount.", value=str(value)[:40]) from None
     if not number.is_finite():
         raise DomainError("“%(value)s” is not an amount.", value=str(value)[:40])
-    if number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
+    if _decimals(number) > 2:
         raise DomainError("An amount has at most two decimals (kopecks).")
     if number <= 0:
         raise DomainError("The amount must be greater than zero.")
-    kopecks = int(number * 100)
-    if kopecks > MAX_KOPECKS:
+    if number > MAX_RUBLES:  # compared exactly: no arithmetic on absurd exponents
         raise DomainError("The amount is too large.")
-    return kopecks
+    return int(number * 100)
+
+
+def _decimals(number: Decimal) -> int:
+    """Significant digits after the point, counted exactly (no rounding context)."""
+    _sign, digits, exponent = number.as_tuple()
+    kept = list(digits)
+    while exponent < 0 and kept and kept[-1] == 0:
+        kept.pop()
+        exponent += 1
+    return -exponent if exponent < 0 else 0

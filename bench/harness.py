@@ -1,0 +1,116 @@
+"""Timing helpers, the live app on a loopback port, and a logged-in HTTP client."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from sqlalchemy import event
+from werkzeug.serving import make_server
+
+from dashboard import create_app
+from dashboard.config import Config
+from tests.dash_http import callback_body
+
+
+@dataclass
+class Timing:
+    name: str
+    samples: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(name: str, call: Callable[[], Any], runs: int, warmup: int = 2) -> Timing:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return Timing(name, samples)
+
+
+@contextmanager
+def live_app(database_url: str) -> Iterator[str]:
+    """Parkdesk served on a free loopback port for the length of the block."""
+    app = create_app(Config(database_url=database_url, secret_key="bench"))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        app.server.extensions["parkdesk_db"].dispose()
+
+
+class StaffClient:
+    """A logged-in staff member's browser, as far as HTTP goes."""
+
+    def __init__(self, base: str, email: str, password: str = "demo") -> None:
+        self.base = base
+        self.http = requests.Session()
+        page = self.http.get(f"{base}/login", timeout=30)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        answer = self.http.post(f"{base}/login", data={"email": email, "password": password,
+                                                       "csrf_token": token}, timeout=30)
+        answer.raise_for_status()
+        self.http.get(f"{base}/", timeout=30)  # sets the CSRF cookie the renderer reads
+        self.dependencies = self.http.get(f"{base}/_dash-dependencies", timeout=30).json()
+
+    def callback(self, input_id: str, prop: str) -> dict[str, Any]:
+        return next(dep for dep in self.dependencies
+                    if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"]))
+
+    def post(self, dep: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        answer = self.http.post(
+            f"{self.base}/_dash-update-component", json=callback_body(dep, values),
+            headers={"X-CSRFToken": self.http.cookies.get("_csrf_token")}, timeout=120)
+        answer.raise_for_status()
+        return answer.json()
+
+
+@contextmanager
+def captured_sql(engine) -> Iterator[list[tuple[str, Any]]]:  # noqa: ANN001
+    """The statements (with parameters) an engine sends while the block runs."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT")):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def run_raw(engine, statements: list[tuple[str, Any]]) -> None:  # noqa: ANN001
+    """Execute captured statements straight through the DBAPI cursor: the floor."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+        cursor.close()
+        connection.rollback()
+    finally:
+        connection.close()
