@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import shell, ticket, tickets
+from callbacks import orders, shell, ticket, tickets
 from dashboard.db import Database
 
 
@@ -17,3 +17,4 @@ def register_all(app: Dash, db: Database) -> None:
     shell.register(app, db)
     tickets.register(app, db)
     ticket.register(app, db)
+    orders.register(app, db)

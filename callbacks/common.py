@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
-from dash import ctx
+from dash import Dash, Input, Output, ctx
 from dash.exceptions import PreventUpdate
 from flask import request
 from flask_login import current_user
 
+from dashboard import ids
 from dashboard.i18n import error_text
 from services.context import Actor
 from services.errors import DomainError
@@ -47,3 +48,42 @@ def success(text: str) -> dbc.Alert:
 def refusal(error: DomainError) -> dbc.Alert:
     """A refusal in the user's language: what is wrong and what is allowed."""
     return dbc.Alert(error_text(error), color="danger", dismissable=True, className="mb-0")
+
+
+def sync_grid_with_url(app: Dash, filters_store: str, sync_store: str, grid_id: str) -> None:
+    """When the filters change: put them in the URL (replaceState — no navigation, no
+    re-render of the page) and make the infinite grid drop its blocks and ask again."""
+    app.clientside_callback(
+        """
+        function (filters) {
+            const params = new URLSearchParams();
+            for (const [key, value] of Object.entries(filters || {})) {
+                const text = Array.isArray(value) ? value.join(",") : value;
+                if (text) { params.set(key, text); }
+            }
+            const query = params.toString();
+            window.history.replaceState(window.history.state, "",
+                window.location.pathname + (query ? "?" + query : ""));
+            dash_ag_grid.getApiAsync("GRID_ID").then((api) => api.purgeInfiniteCache());
+            return query;
+        }
+        """.replace("GRID_ID", grid_id),
+        Output(sync_store, "data"),
+        Input(filters_store, "data"),
+        prevent_initial_call=True,
+    )
+
+
+def open_row_on_click(app: Dash, grid_id: str, path_prefix: str) -> None:
+    """A click on a row opens its page (rows are identified by their number)."""
+    app.clientside_callback(
+        """
+        function (cell) {
+            if (!cell || !cell.rowId) { return window.dash_clientside.no_update; }
+            return "PREFIX" + cell.rowId;
+        }
+        """.replace("PREFIX", path_prefix),
+        Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
+        Input(grid_id, "cellClicked"),
+        prevent_initial_call=True,
+    )

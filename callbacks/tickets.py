@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, State, no_update
 from flask import current_app
 from flask_login import current_user
 
+from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import format_period, language, ngettext
@@ -50,39 +51,8 @@ def register(app: Dash, db: Database) -> None:
     def reset_filters(_clicks: int | None) -> tuple:
         return "", "", [], "", ""
 
-    # The URL follows the filters (replaceState: no navigation, no page re-render),
-    # and the grid drops its cached blocks and asks again.
-    app.clientside_callback(
-        """
-        function (filters) {
-            const params = new URLSearchParams();
-            for (const [key, value] of Object.entries(filters || {})) {
-                const text = Array.isArray(value) ? value.join(",") : value;
-                if (text) { params.set(key, text); }
-            }
-            const query = params.toString();
-            window.history.replaceState(window.history.state, "",
-                window.location.pathname + (query ? "?" + query : ""));
-            dash_ag_grid.getApiAsync("GRID_ID").then((api) => api.purgeInfiniteCache());
-            return query;
-        }
-        """.replace("GRID_ID", ids.TICKETS_GRID),
-        Output(ids.TICKETS_SYNC, "data"),
-        Input(ids.TICKETS_FILTERS, "data"),
-        prevent_initial_call=True,
-    )
-
-    app.clientside_callback(
-        """
-        function (cell) {
-            if (!cell || !cell.rowId) { return window.dash_clientside.no_update; }
-            return "/tickets/" + cell.rowId;
-        }
-        """,
-        Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
-        Input(ids.TICKETS_GRID, "cellClicked"),
-        prevent_initial_call=True,
-    )
+    sync_grid_with_url(app, ids.TICKETS_FILTERS, ids.TICKETS_SYNC, ids.TICKETS_GRID)
+    open_row_on_click(app, ids.TICKETS_GRID, "/tickets/")
 
     @app.callback(
         Output(ids.TICKETS_GRID, "getRowsResponse"),

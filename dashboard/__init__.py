@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import auth, i18n, schema, shell
+from dashboard import auth, downloads, i18n, schema, shell
 from dashboard.config import Config
 from dashboard.db import Database
 
@@ -60,6 +60,7 @@ def create_app(config: Config | None = None) -> Dash:
     auth.init_app(server)  # the guard runs before CSRFProtect: anonymous POSTs get 401
     CSRFProtect(server)
     server.after_request(_security_headers)
+    server.register_blueprint(downloads.blueprint)
 
     @server.get("/healthz")
     def healthz():

@@ -62,6 +62,10 @@ class Database:
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
 
+    def session_factory(self) -> Session:
+        """A plain read session for long reads (streamed exports); the caller closes it."""
+        return self._read()
+
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"

@@ -162,8 +162,14 @@ def format_date(day: date | datetime, lang: str | None = None) -> str:
     return babel_format_date(day, format="long", locale=lang or language())
 
 
-def format_datetime(moment: datetime, lang: str | None = None) -> str:
+def format_datetime(moment: datetime, lang: str | None = None, *, short: bool = False) -> str:
+    """``23 сентября 2024 г., 14:05``; short: ``23.09.2024 14:05`` / ``Sep 23, 2024 14:05``."""
     local = local_time(moment)
+    if short:
+        pattern = "dd.MM.yyyy" if (lang or language()) == "ru" else "MMM d, yyyy"
+        return (
+            f"{babel_format_date(local.date(), pattern, locale=lang or language())} {local:%H:%M}"
+        )
     return f"{format_date(local.date(), lang)}, {local:%H:%M}"
 
 

@@ -258,7 +258,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.create_index("ix_orders_balance", ["total_kopecks", "paid_kopecks"], unique=False)
+        batch_op.create_index(
+            "ix_orders_balance", [sa.text("(total_kopecks - paid_kopecks)")], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_orders_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_executor_id"), ["executor_id"], unique=False)

@@ -1,0 +1,166 @@
+"""The orders register: filters → URL and grid; grid blocks, count and balance from SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, html, no_update
+from flask import current_app
+from flask_login import current_user
+
+from callbacks.common import open_row_on_click, sync_grid_with_url
+from dashboard import ids
+from dashboard.db import Database
+from dashboard.i18n import _, format_datetime, format_money, language, ngettext
+from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS, label
+from services import order_list
+from services.order_list import OrderFilters
+from services.permissions import Action, can
+
+# Badge colours of order statuses (CSS classes status-*).
+STATUS_COLOUR = {
+    "new": "new",
+    "new_payment_pending": "new",
+    "new_awaiting_invoice": "new",
+    "invoice_issued": "new",
+    "confirmed_balance_due": "due",
+    "confirmed": "confirmed",
+    "in_progress": "work",
+    "done_awaiting_confirmation": "waiting",
+    "done": "done",
+}
+
+
+def status_colour(status: str) -> str:
+    return "cancelled" if status.startswith("cancelled") else STATUS_COLOUR.get(status, "new")
+
+
+def register(app: Dash, db: Database) -> None:
+    @app.callback(
+        Output(ids.ORDERS_FILTERS, "data"),
+        Input(ids.ORDERS_FILTER_NUMBER, "value"),
+        Input(ids.ORDERS_FILTER_CUSTOMER, "value"),
+        Input(ids.ORDERS_FILTER_TYPE, "value"),
+        Input(ids.ORDERS_FILTER_STATUS, "value"),
+        Input(ids.ORDERS_FILTER_EXECUTOR, "value"),
+        Input(ids.ORDERS_FILTER_FROM, "value"),
+        Input(ids.ORDERS_FILTER_TO, "value"),
+        Input(ids.ORDERS_FILTER_BALANCE, "value"),
+        prevent_initial_call=True,
+    )
+    def collect_filters(
+        number, customer, types, statuses, executor, date_from, date_to, balance
+    ) -> dict[str, Any]:
+        return {
+            "number": number or "",
+            "customer": customer or "",
+            "type": types or [],
+            "status": statuses or [],
+            "executor": executor or "",
+            "from": date_from or "",
+            "to": date_to or "",
+            "balance": "1" if balance else "",
+        }
+
+    @app.callback(
+        Output(ids.ORDERS_FILTER_NUMBER, "value"),
+        Output(ids.ORDERS_FILTER_CUSTOMER, "value"),
+        Output(ids.ORDERS_FILTER_TYPE, "value"),
+        Output(ids.ORDERS_FILTER_STATUS, "value"),
+        Output(ids.ORDERS_FILTER_EXECUTOR, "value"),
+        Output(ids.ORDERS_FILTER_FROM, "value"),
+        Output(ids.ORDERS_FILTER_TO, "value"),
+        Output(ids.ORDERS_FILTER_BALANCE, "value"),
+        Input(ids.ORDERS_FILTER_RESET, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def reset_filters(_clicks: int | None) -> tuple:
+        return "", "", [], [], None, "", "", []
+
+    sync_grid_with_url(app, ids.ORDERS_FILTERS, ids.ORDERS_SYNC, ids.ORDERS_GRID)
+    open_row_on_click(app, ids.ORDERS_GRID, "/orders/")
+
+    @app.callback(
+        Output(ids.ORDERS_FILTER_EXECUTOR, "options"),
+        Input(ids.ORDERS_FILTERS, "id"),
+    )
+    def executor_options(_store: str):
+        if not can(current_user, Action.VIEW_ORDERS):
+            return []
+        with db.read() as session:
+            staff = order_list.executor_choices(session)
+        return [{"label": _("Not assigned"), "value": order_list.UNASSIGNED}] + [
+            {"label": name, "value": str(user_id)} for user_id, name in staff
+        ]
+
+    @app.callback(
+        Output("orders-actions", "children"),
+        Input(ids.ORDERS_FILTERS, "data"),
+    )
+    def actions(filters: dict | None):
+        """The export follows the filters; each button only for the roles that may use it."""
+        buttons = []
+        if can(current_user, Action.CREATE_COWORKING_ORDER):
+            buttons.append(
+                dbc.Button(
+                    [html.I(className="bi bi-plus-lg me-1"), _("New coworking order")],
+                    href="/orders/new",
+                    id=ids.ORDERS_NEW,
+                    color="primary",
+                )
+            )
+        if can(current_user, Action.EXPORT):
+            query = urlencode(OrderFilters.parse(filters).query())
+            buttons.append(
+                dbc.Button(
+                    [html.I(className="bi bi-download me-1"), _("Export CSV")],
+                    href=f"/exports/orders.csv?{query}",
+                    external_link=True,
+                    id=ids.ORDERS_EXPORT,
+                    color="secondary",
+                    outline=True,
+                )
+            )
+        return buttons
+
+    @app.callback(
+        Output(ids.ORDERS_GRID, "getRowsResponse"),
+        Output(ids.ORDERS_COUNT, "children"),
+        Input(ids.ORDERS_GRID, "getRowsRequest"),
+        State(ids.ORDERS_FILTERS, "data"),
+    )
+    def rows(request: dict | None, filters: dict | None):
+        if request is None or not can(current_user, Action.VIEW_ORDERS):
+            return no_update, no_update
+        lang = language()
+        with db.read() as session:
+            found, count, balance = order_list.list_orders(
+                session,
+                OrderFilters.parse(filters),
+                request,
+                current_app.config["PARKDESK"].timezone,
+            )
+        data = [
+            {
+                "number": row.number,
+                "created": format_datetime(row.created_at, lang, short=True),
+                "service": row.service,
+                "type": label(SERVICE_TYPE_LABELS, row.type, lang),
+                "customer": row.customer,
+                "status": status_colour(row.status),
+                "status_label": label(ORDER_STATUS_LABELS, row.status, lang),
+                "total": format_money(row.total_kopecks, lang),
+                "paid": format_money(row.paid_kopecks, lang),
+                "balance": format_money(row.balance_kopecks, lang),
+                "executor": row.executor or "—",
+            }
+            for row in found
+        ]
+        summary = (
+            ngettext("%(num)d order", "%(num)d orders", count)
+            + " · "
+            + _("balance due %(amount)s", amount=format_money(balance, lang))
+        )
+        return {"rowData": data, "rowCount": count}, summary

@@ -1,0 +1,252 @@
+"""The orders register (SPEC §5 "Orders"): filters, sorting, paging, count and the sum
+of balances of the filtered set — all in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from models import Order, Person, Service, StaffUser
+from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
+from services import grid
+from services.ticket_list import _date, number_prefix
+
+BALANCE = Order.total_kopecks - Order.paid_kopecks
+# A cancelled order owes nothing, whatever its total: balances due count open orders only.
+OPEN = Order.status.not_in([s.value for s in CANCELLED_STATUSES])
+DUE = case((OPEN, BALANCE), else_=0)
+UNASSIGNED = "none"
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    number: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    customer: str = ""
+    executor: str = ""  # a staff id, "none" for unassigned, "" for anyone
+    balance_due: bool = False
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any] | None) -> OrderFilters:
+        raw = raw or {}
+
+        def codes(key: str, valid: set[str]) -> tuple[str, ...]:
+            value = raw.get(key) or ()
+            if isinstance(value, str):
+                value = value.split(",")
+            return tuple(sorted({v for v in value if isinstance(v, str) and v in valid}))
+
+        executor = str(raw.get("executor") or "")
+        if executor != UNASSIGNED and not (executor.isdigit() and len(executor) < 10):
+            executor = ""
+        balance = raw.get("balance")
+        return cls(
+            number="".join(ch for ch in str(raw.get("number") or "") if ch.isdigit())[:12],
+            date_from=_date(raw.get("from")),
+            date_to=_date(raw.get("to")),
+            types=codes("type", {t.value for t in ServiceType}),
+            statuses=codes("status", {s.value for s in OrderStatus}),
+            customer=" ".join(str(raw.get("customer") or "").split())[:100],
+            executor=executor,
+            balance_due=balance in (True, "1", "true", "on", ["1"], ["on"]),
+        )
+
+    def query(self) -> dict[str, str]:
+        pairs = {
+            "number": self.number,
+            "customer": self.customer,
+            "type": ",".join(self.types),
+            "status": ",".join(self.statuses),
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "executor": self.executor,
+            "balance": "1" if self.balance_due else "",
+        }
+        return {key: value for key, value in pairs.items() if value}
+
+
+def _where(filters: OrderFilters, zone: ZoneInfo) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.number:
+        conditions.append(number_prefix(Order.number, filters.number))
+    if filters.date_from:
+        conditions.append(Order.created_at >= datetime.combine(filters.date_from, time(0), zone))
+    if filters.date_to:
+        conditions.append(
+            Order.created_at < datetime.combine(filters.date_to + timedelta(days=1), time(0), zone)
+        )
+    if filters.types:
+        conditions.append(
+            Order.service_id.in_(
+                select(Service.id).where(Service.type.in_(filters.types)).scalar_subquery()
+            )
+        )
+    if filters.statuses:
+        conditions.append(Order.status.in_(filters.statuses))
+    if filters.customer:
+        escaped = (
+            filters.customer.casefold()
+            .replace("\\", "\\\\")
+            .replace("%", "\\%")
+            .replace("_", "\\_")
+        )
+        conditions.append(
+            Order.customer_id.in_(
+                select(Person.id)
+                .where(Person.search_text.like(f"%{escaped}%", escape="\\"))
+                .scalar_subquery()
+            )
+        )
+    if filters.executor == UNASSIGNED:
+        conditions.append(Order.executor_id.is_(None))
+    elif filters.executor:
+        conditions.append(Order.executor_id == int(filters.executor))
+    if filters.balance_due:
+        conditions.append(BALANCE > 0)
+        conditions.append(OPEN)
+    return conditions
+
+
+Executor = aliased(StaffUser)
+SORTABLE: dict[str, list[ColumnElement]] = {
+    "number": [Order.number],
+    "created": [Order.created_at],
+    "service": [Service.name],
+    "type": [Service.type],
+    "customer": [Person.last_name, Person.first_name],
+    "status": [Order.status],
+    "total": [Order.total_kopecks],
+    "paid": [Order.paid_kopecks],
+    "balance": [BALANCE],
+    "executor": [Executor.name],
+}
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    number: int
+    created_at: datetime
+    service: str
+    type: str
+    customer: str
+    status: str
+    total_kopecks: int
+    paid_kopecks: int
+    executor: str | None
+
+    @property
+    def balance_kopecks(self) -> int:
+        return self.total_kopecks - self.paid_kopecks
+
+
+def _rows_query(conditions: list[ColumnElement[bool]]) -> Select:
+    return (
+        select(
+            Order.number,
+            Order.created_at,
+            Service.name,
+            Service.type,
+            Person.last_name,
+            Person.first_name,
+            Person.middle_name,
+            Order.status,
+            Order.total_kopecks,
+            Order.paid_kopecks,
+            Executor.name,
+        )
+        .join(Service, Service.id == Order.service_id)
+        .join(Person, Person.id == Order.customer_id)
+        .outerjoin(Executor, Executor.id == Order.executor_id)
+        .where(*conditions)
+    )
+
+
+def list_orders(
+    session: Session, filters: OrderFilters, request: Mapping[str, Any] | None, timezone: str
+) -> tuple[list[OrderRow], int, int]:
+    """One block of the register, the number of orders matched and their balance due."""
+    conditions = _where(filters, ZoneInfo(timezone))
+    block = grid.parse_request(request, SORTABLE)
+    rows = session.execute(
+        grid.apply_sort(_rows_query(conditions), block, SORTABLE, default=[Order.number.desc()])
+    ).all()
+    count, balance = session.execute(
+        select(func.count(), func.coalesce(func.sum(BALANCE), 0))
+        .select_from(Order)
+        .where(*conditions)
+    ).one()
+    return (
+        [
+            OrderRow(
+                number,
+                created,
+                service,
+                kind,
+                " ".join(p for p in (last, first, middle) if p),
+                status,
+                total,
+                paid,
+                executor,
+            )
+            for (
+                number,
+                created,
+                service,
+                kind,
+                last,
+                first,
+                middle,
+                status,
+                total,
+                paid,
+                executor,
+            ) in rows
+        ],
+        int(count),
+        int(balance),
+    )
+
+
+def executor_choices(session: Session) -> list[tuple[int, str]]:
+    """Active staff who can be an order's executor, by name."""
+    return [
+        (user.id, user.name)
+        for user in session.scalars(
+            select(StaffUser).where(StaffUser.is_active.is_(True)).order_by(StaffUser.name)
+        )
+    ]
+
+
+def export_query(filters: OrderFilters, timezone: str) -> Select:
+    """Every order the filters match, newest first, for the accounting CSV."""
+    conditions = _where(filters, ZoneInfo(timezone))
+    return (
+        select(
+            Order.number,
+            Order.created_at,
+            Service.name,
+            Service.type,
+            Person.last_name,
+            Person.first_name,
+            Person.middle_name,
+            Order.status,
+            Order.total_kopecks,
+            Order.paid_kopecks,
+            BALANCE,
+            Executor.name,
+        )
+        .join(Service, Service.id == Order.service_id)
+        .join(Person, Person.id == Order.customer_id)
+        .outerjoin(Executor, Executor.id == Order.executor_id)
+        .where(*conditions)
+        .order_by(Order.number.desc())
+    )
