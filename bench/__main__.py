@@ -1,7 +1,7 @@
 """Run the benchmarks and write bench/RESULTS.md.
 
-    python -m bench --size full --db sqlite        # seeds 1,000,000 orders once (~3 min)
-    python -m bench --size small --db postgresql   # quick
+python -m bench --size full --db sqlite        # seeds 1,000,000 orders once (~3 min)
+python -m bench --size small --db postgresql   # quick
 """
 
 from __future__ import annotations
@@ -42,12 +42,19 @@ def main() -> int:
     url, seeded = dataset.ensure(args.db, args.size)
     sections = {"tickets grid": grids.tickets_grid(url, args.runs)}
     result = {
-        "db": args.db, "size": args.size, "orders": dataset.SIZES[args.size],
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": _machine(),
+        "db": args.db,
+        "size": args.size,
+        "orders": dataset.SIZES[args.size],
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": _machine(),
         "seed_seconds": seeded,
-        "sections": {name: {key: {"name": t.name, "median": t.median, "p95": t.p95,
-                                  "runs": len(t.samples)} for key, t in timings.items()}
-                     for name, timings in sections.items()},
+        "sections": {
+            name: {
+                key: {"name": t.name, "median": t.median, "p95": t.p95, "runs": len(t.samples)}
+                for key, t in timings.items()
+            }
+            for name, timings in sections.items()
+        },
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.db}-{args.size}.json").write_text(json.dumps(result, indent=2))
@@ -61,27 +68,43 @@ def _ms(seconds: float) -> str:
 
 
 def render() -> str:
-    lines = ["# Benchmark results", "",
-             "Written by `python -m bench`; each run replaces its own section "
-             "(bench/results/*.json).", ""]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m bench`; each run replaces its own section (bench/results/*.json).",
+        "",
+    ]
     for path in sorted(RESULTS.glob("*.json")):
         result = json.loads(path.read_text())
-        lines += [f"## {result['db']} · {result['size']} ({result['orders']:,} orders)", "",
-                  f"- date: {result['date']}", f"- machine: {result['machine']}"]
+        lines += [
+            f"## {result['db']} · {result['size']} ({result['orders']:,} orders)",
+            "",
+            f"- date: {result['date']}",
+            f"- machine: {result['machine']}",
+        ]
         if result.get("seed_seconds"):
             lines.append(f"- seeding took {result['seed_seconds']:.0f} s")
         lines.append("")
         for name, timings in result["sections"].items():
-            lines += [f"### {name}", "", "| measurement | median | p95 | runs |",
-                      "|---|---|---|---|"]
+            lines += [
+                f"### {name}",
+                "",
+                "| measurement | median | p95 | runs |",
+                "|---|---|---|---|",
+            ]
             for timing in timings.values():
-                lines.append(f"| {timing['name']} | {_ms(timing['median'])} | "
-                             f"{_ms(timing['p95'])} | {timing['runs']} |")
+                lines.append(
+                    f"| {timing['name']} | {_ms(timing['median'])} | "
+                    f"{_ms(timing['p95'])} | {timing['runs']} |"
+                )
             if {"http", "floor", "naive"} <= set(timings):
                 http, floor, naive = timings["http"], timings["floor"], timings["naive"]
-                lines += ["", f"p95 over HTTP / bare SQL p95: **{http['p95'] / floor['p95']:.2f}×** "
-                          "(target ≤ 3×); naive median / HTTP median: "
-                          f"**{naive['median'] / http['median']:.0f}×** faster (target ≥ 20×)."]
+                lines += [
+                    "",
+                    f"p95 over HTTP / bare SQL p95: **{http['p95'] / floor['p95']:.2f}×** "
+                    "(target ≤ 3×); naive median / HTTP median: "
+                    f"**{naive['median'] / http['median']:.0f}×** faster (target ≥ 20×).",
+                ]
             lines.append("")
     return "\n".join(lines)
 

@@ -15,8 +15,9 @@ from services import demo
 
 SIZES = {"small": 20_000, "full": 1_000_000}
 DATA = Path(__file__).resolve().parent / "data"
-POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL",
-                                 "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_SERVER = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def database_url(db: str, size: str) -> str:
@@ -28,7 +29,8 @@ def database_url(db: str, size: str) -> str:
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.exec_driver_sql(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)).scalar()
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).scalar()
         if not exists:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()

@@ -26,26 +26,31 @@ JOIN rooms r ON r.id = s.room_id
 """
 
 
-def naive_tickets(engine, filters: dict, now: datetime) -> list[dict]:  # noqa: ANN001
+def naive_tickets(engine, filters: dict, now: datetime) -> list[dict]:
     """Load every ticket into a DataFrame, then filter, sort and slice in memory."""
     frame = pd.read_sql(NAIVE_TICKETS_SQL, engine)
     start = pd.to_datetime(frame["period_start"], utc=True)
     end = pd.to_datetime(frame["period_end"], utc=True)
     status = np.select(
-        [frame["order_status"].str.startswith("cancelled"),
-         frame["order_status"].isin(["new", "new_payment_pending", "new_awaiting_invoice",
-                                     "invoice_issued"]),
-         (frame["order_status"] == "done") | (end <= now),
-         start <= now],
-        ["cancelled", "new", "done", "active"], default="confirmed")
+        [
+            frame["order_status"].str.startswith("cancelled"),
+            frame["order_status"].isin(
+                ["new", "new_payment_pending", "new_awaiting_invoice", "invoice_issued"]
+            ),
+            (frame["order_status"] == "done") | (end <= now),
+            start <= now,
+        ],
+        ["cancelled", "new", "done", "active"],
+        default="confirmed",
+    )
     frame["status"] = status
-    frame["visitor"] = (frame["last_name"] + " " + frame["first_name"] + " "
-                        + frame["middle_name"].fillna("")).str.strip()
+    frame["visitor"] = (
+        frame["last_name"] + " " + frame["first_name"] + " " + frame["middle_name"].fillna("")
+    ).str.strip()
     mask = frame["status"].isin(filters["status"])
-    mask &= frame["visitor"].str.casefold().str.contains(filters["visitor"].casefold(),
-                                                         regex=False)
+    mask &= frame["visitor"].str.casefold().str.contains(filters["visitor"].casefold(), regex=False)
     chosen = frame[mask].sort_values("number", ascending=False)
-    return chosen.head(100).to_dict("records") + [{"count": int(mask.sum())}]
+    return [*chosen.head(100).to_dict("records"), {"count": int(mask.sum())}]
 
 
 def tickets_grid(url: str, runs: int) -> dict[str, Timing]:
@@ -55,17 +60,23 @@ def tickets_grid(url: str, runs: int) -> dict[str, Timing]:
         dep = client.callback("tickets-grid", "getRowsRequest")
         answer = client.post(dep, values)
         assert answer["response"]["tickets-grid"]["getRowsResponse"]["rowData"], answer
-        http = measure("tickets: grid row request over HTTP", lambda: client.post(dep, values),
-                       runs)
+        http = measure(
+            "tickets: grid row request over HTTP", lambda: client.post(dep, values), runs
+        )
     database = Database(url)
     now = datetime.now(UTC)
     with captured_sql(database.engine) as statements, database.read() as session:
-        list_tickets(session, TicketFilters.parse(TICKET_FILTERS), FIRST_BLOCK, now,
-                     "Europe/Moscow")
-    floor = measure("tickets: bare SQL (rows + count)",
-                    lambda: run_raw(database.engine, statements), runs)
-    naive = measure("tickets: naive pandas", lambda: naive_tickets(database.engine,
-                                                                     TICKET_FILTERS, now),
-                    runs=max(3, runs // 10), warmup=1)
+        list_tickets(
+            session, TicketFilters.parse(TICKET_FILTERS), FIRST_BLOCK, now, "Europe/Moscow"
+        )
+    floor = measure(
+        "tickets: bare SQL (rows + count)", lambda: run_raw(database.engine, statements), runs
+    )
+    naive = measure(
+        "tickets: naive pandas",
+        lambda: naive_tickets(database.engine, TICKET_FILTERS, now),
+        runs=max(3, runs // 10),
+        warmup=1,
+    )
     database.dispose()
     return {"http": http, "floor": floor, "naive": naive}

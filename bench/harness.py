@@ -68,30 +68,39 @@ class StaffClient:
         self.http = requests.Session()
         page = self.http.get(f"{base}/login", timeout=30)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        answer = self.http.post(f"{base}/login", data={"email": email, "password": password,
-                                                       "csrf_token": token}, timeout=30)
+        answer = self.http.post(
+            f"{base}/login",
+            data={"email": email, "password": password, "csrf_token": token},
+            timeout=30,
+        )
         answer.raise_for_status()
         self.http.get(f"{base}/", timeout=30)  # sets the CSRF cookie the renderer reads
         self.dependencies = self.http.get(f"{base}/_dash-dependencies", timeout=30).json()
 
     def callback(self, input_id: str, prop: str) -> dict[str, Any]:
-        return next(dep for dep in self.dependencies
-                    if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"]))
+        return next(
+            dep
+            for dep in self.dependencies
+            if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"])
+        )
 
     def post(self, dep: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         answer = self.http.post(
-            f"{self.base}/_dash-update-component", json=callback_body(dep, values),
-            headers={"X-CSRFToken": self.http.cookies.get("_csrf_token")}, timeout=120)
+            f"{self.base}/_dash-update-component",
+            json=callback_body(dep, values),
+            headers={"X-CSRFToken": self.http.cookies.get("_csrf_token")},
+            timeout=120,
+        )
         answer.raise_for_status()
         return answer.json()
 
 
 @contextmanager
-def captured_sql(engine) -> Iterator[list[tuple[str, Any]]]:  # noqa: ANN001
+def captured_sql(engine) -> Iterator[list[tuple[str, Any]]]:
     """The statements (with parameters) an engine sends while the block runs."""
     statements: list[tuple[str, Any]] = []
 
-    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
         if not statement.lstrip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT")):
             statements.append((statement, parameters))
 
@@ -102,7 +111,7 @@ def captured_sql(engine) -> Iterator[list[tuple[str, Any]]]:  # noqa: ANN001
         event.remove(engine, "before_cursor_execute", record)
 
 
-def run_raw(engine, statements: list[tuple[str, Any]]) -> None:  # noqa: ANN001
+def run_raw(engine, statements: list[tuple[str, Any]]) -> None:
     """Execute captured statements straight through the DBAPI cursor: the floor."""
     connection = engine.raw_connection()
     try:

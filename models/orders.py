@@ -7,7 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Kopecks, Name, Timestamp, intpk, utcnow
@@ -24,7 +34,8 @@ class Order(Base):
         # paid is the ledger's sum, kept here in the same transaction as each
         # ledger row so that lists can sort and filter by balance.
         CheckConstraint("paid_kopecks >= 0 AND paid_kopecks <= total_kopecks", name="paid"),
-        Index("ix_orders_balance", "total_kopecks", "paid_kopecks"),
+        # The balance is sorted and filtered on in the register: index the expression.
+        Index("ix_orders_balance", text("(total_kopecks - paid_kopecks)")),
     )
 
     id: Mapped[intpk]
@@ -147,7 +158,7 @@ class CoworkingTicket(Base):
     tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
     variant: Mapped[str | None] = mapped_column(String(200))
     period_start: Mapped[Timestamp] = mapped_column(index=True)
-    period_end: Mapped[Timestamp]
+    period_end: Mapped[Timestamp] = mapped_column(index=True)
     modifiers: Mapped[list[str]] = mapped_column(JSON, default=list)
     validated_at: Mapped[Timestamp | None]
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))

@@ -60,4 +60,3 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[Timestamp]
     succeeded: Mapped[bool]
-

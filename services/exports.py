@@ -80,10 +80,8 @@ def stream_csv(
     buffer.seek(0)
     buffer.truncate()
     kinds = [c.kind for c in columns]
-    count = 0
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([cell(v, k, dialect, zone) for v, k in zip(row, kinds, strict=True)])
-        count += 1
         if count % BATCH == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

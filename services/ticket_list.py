@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Order, Person, Room, Seat
-from models.statuses import TicketStatus
+from models.statuses import TicketStatus, ticket_status_condition
 from services import grid
 from services.tickets import status_sql
 
@@ -83,9 +83,24 @@ def _where(filters: TicketFilters, now: datetime, zone: ZoneInfo) -> list[Column
     if filters.visitor:
         needle = filters.visitor.casefold()
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Person.search_text.like(f"%{escaped}%", escape="\\"))
+        # Matching people first, then their tickets through the visitor index.
+        conditions.append(
+            CoworkingTicket.visitor_id.in_(
+                select(Person.id)
+                .where(Person.search_text.like(f"%{escaped}%", escape="\\"))
+                .scalar_subquery()
+            )
+        )
     if filters.statuses:
-        conditions.append(status_sql(now).in_(filters.statuses))
+        conditions.append(
+            ticket_status_condition(
+                filters.statuses,
+                Order.status,
+                CoworkingTicket.period_start,
+                CoworkingTicket.period_end,
+                now,
+            )
+        )
     if filters.date_from:
         since = datetime.combine(filters.date_from, time(0), zone)
         conditions.append(CoworkingTicket.period_end > since)

@@ -31,6 +31,7 @@ from models.statuses import (
     NEW_STATUSES,
     OrderStatus,
     TicketStatus,
+    ticket_status_condition,
     ticket_status_expression,
 )
 
@@ -238,6 +239,19 @@ def test_the_derived_ticket_status_follows_spec_for_every_order_status_and_perio
                 .group_by(status_sql)
             ).all()
         )
+        # The sargable form used by the lists selects exactly the same tickets.
+        for chosen in ([s.value] for s in TicketStatus):
+            condition = ticket_status_condition(
+                chosen, Order.status, CoworkingTicket.period_start, CoworkingTicket.period_end, NOW
+            )
+            selected = set(
+                session.scalars(
+                    sa.select(CoworkingTicket.number)
+                    .join(Order, Order.id == CoworkingTicket.order_id)
+                    .where(condition)
+                )
+            )
+            assert selected == {n for n, s in derived.items() if s == chosen[0]}, chosen
     expected = {n: _expected(status, when).value for n, (status, when) in enumerate(cases, start=1)}
     assert derived == expected
     assert confirmed_count == sum(1 for v in expected.values() if v == "confirmed")

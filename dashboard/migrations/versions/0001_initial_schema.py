@@ -334,6 +334,9 @@ def upgrade() -> None:
             batch_op.f("ix_coworking_tickets_period_start"), ["period_start"], unique=False
         )
         batch_op.create_index(
+            batch_op.f("ix_coworking_tickets_period_end"), ["period_end"], unique=False
+        )
+        batch_op.create_index(
             "ix_coworking_tickets_seat_period",
             ["seat_id", "period_start", "period_end"],
             unique=False,
@@ -552,6 +555,7 @@ def downgrade() -> None:
     with op.batch_alter_table("coworking_tickets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_coworking_tickets_visitor_id"))
         batch_op.drop_index("ix_coworking_tickets_seat_period")
+        batch_op.drop_index(batch_op.f("ix_coworking_tickets_period_end"))
         batch_op.drop_index(batch_op.f("ix_coworking_tickets_period_start"))
         batch_op.drop_index(batch_op.f("ix_coworking_tickets_order_id"))
 
