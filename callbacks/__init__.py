@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import orders, shell, ticket, tickets
+from callbacks import order, order_new, orders, shell, ticket, tickets
 from dashboard.db import Database
 
 
@@ -18,3 +18,5 @@ def register_all(app: Dash, db: Database) -> None:
     tickets.register(app, db)
     ticket.register(app, db)
     orders.register(app, db)
+    order.register(app, db)
+    order_new.register(app, db)

@@ -15,7 +15,7 @@ from services import audit, workflow
 from services.context import Actor
 from services.errors import DomainError, NotFound
 from services.messages import MAX_MESSAGE_LENGTH
-from services.permissions import Action, require
+from services.permissions import Action, can_on, require
 from services.workflow import OrderAction, Party
 
 WORK_ACTIONS = frozenset(
@@ -271,3 +271,49 @@ def sweep(
         workflow.apply(session, order, OrderAction.AUTO_COMPLETE, Party.SYSTEM, now)
         _audit(session, None, "order.auto_complete", order, before, now)
     return [order.number for order in due]
+
+
+@dataclass(frozen=True)
+class AvailableActions:
+    """What this user may do to this order now: the page shows exactly these buttons
+    (and each service checks again when called)."""
+
+    pay: bool
+    cancel: bool
+    work: tuple[OrderAction, ...]
+    assign: bool
+    message: bool
+
+
+def available_actions(session: Session, actor: Actor, number: object) -> AvailableActions:
+    order = session.scalar(select(Order).where(Order.number == parse_number(number)))
+    if order is None:
+        raise NotFound("There is no order number %(number)s.", number=str(number)[:30])
+    service = session.get(Service, order.service_id)
+    closed = order.status in CLOSED_STATUSES
+    payable = order.balance_kopecks > 0 and (
+        workflow.allowed(order.status, OrderAction.PAY_PART, Party.SYSTEM)
+        or workflow.allowed(order.status, OrderAction.PAY_IN_FULL, Party.SYSTEM)
+    )
+    work: tuple[OrderAction, ...] = ()
+    if service.type in WORK_SERVICE_TYPES and can_on(
+        actor, Action.CHANGE_WORK_STATUS, service.type
+    ):
+        work = tuple(
+            a
+            for a in (
+                OrderAction.START_WORK,
+                OrderAction.FINISH_WORK,
+                OrderAction.COMPLETE,
+                OrderAction.RETURN_TO_WORK,
+            )
+            if workflow.allowed(order.status, a, Party.MANAGER)
+        )
+    return AvailableActions(
+        pay=payable and can_on(actor, Action.RECORD_PAYMENT, service.type),
+        cancel=can_on(actor, Action.CANCEL_ORDER, service.type)
+        and cancellation_refusal(order, service, session) is None,
+        work=work,
+        assign=not closed and can_on(actor, Action.ASSIGN_EXECUTOR, service.type),
+        message=can_on(actor, Action.WRITE_MESSAGE, service.type),
+    )

@@ -1,0 +1,237 @@
+"""The order page: show it; record payments, cancel, assign, move work, chat."""
+
+from __future__ import annotations
+
+import uuid
+
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from callbacks.common import actor, now, refusal, require_click, success
+from callbacks.orders import status_colour
+from dashboard import ids
+from dashboard.db import Database
+from dashboard.i18n import _, error_text, format_money
+from pages import order as page
+from pages.components import forbidden, not_found
+from services import order_list, orders, payments
+from services.errors import DomainError, NotFound
+from services.money import parse_amount
+from services.order_view import get_order
+from services.permissions import Action, can
+from services.workflow import OrderAction
+
+FEEDBACK = Output(ids.ORDER_FEEDBACK, "children", allow_duplicate=True)
+VERSION = Output(ids.ORDER_VERSION, "data", allow_duplicate=True)
+
+
+def register(app: Dash, db: Database) -> None:
+    @app.callback(
+        Output(ids.ORDER_BODY, "children"),
+        Input(ids.ORDER_NUMBER, "data"),
+        Input(ids.ORDER_VERSION, "data"),
+    )
+    def show(number: str | None, _version: int):
+        if not can(current_user, Action.VIEW_ORDERS):
+            return forbidden()
+        try:
+            with db.read() as session:
+                view = get_order(session, number)
+                allowed = orders.available_actions(session, actor(), number)
+                choices = order_list.executor_choices(session) if allowed.assign else None
+        except NotFound:
+            return not_found(_("There is no order number %(number)s.", number=number))
+        return page.body(
+            view,
+            colour=status_colour(view.status),
+            can_pay=allowed.pay,
+            can_cancel=allowed.cancel,
+            work_actions=list(allowed.work),
+            executor_choices=choices,
+            show_contacts=can(current_user, Action.VIEW_CONTACTS),
+            can_write=allowed.message,
+        )
+
+    def act(service_call, done_text: str, version: int):
+        """One service call in one transaction; its outcome shown, the page refreshed."""
+        try:
+            with db.write() as session:
+                service_call(session)
+        except DomainError as error:
+            return refusal(error), no_update
+        return success(done_text), (version or 0) + 1
+
+    # --- payments --------------------------------------------------------------------
+
+    @app.callback(
+        Output(ids.ORDER_PAYMENT_MODAL, "is_open"),
+        Output(ids.ORDER_PAYMENT_KEY, "data"),
+        Output(ids.PAYMENT_AMOUNT, "value"),
+        Input(ids.ORDER_RECORD_PAYMENT, "n_clicks"),
+        State(ids.ORDER_NUMBER, "data"),
+        prevent_initial_call=True,
+    )
+    def open_payment(_clicks, number):
+        require_click(ids.ORDER_RECORD_PAYMENT)
+        with db.read() as session:
+            limits = payments.payment_limits(session, number)
+        rubles, kopecks = divmod(limits.balance, 100)
+        # A fresh key per opened form: however often this form is submitted, one payment.
+        return True, uuid.uuid4().hex, f"{rubles}.{kopecks:02d}" if kopecks else str(rubles)
+
+    @app.callback(
+        Output(ids.PAYMENT_LIMITS, "children"),
+        Input(ids.PAYMENT_AMOUNT, "value"),
+        Input(ids.ORDER_PAYMENT_MODAL, "is_open"),
+        State(ids.ORDER_NUMBER, "data"),
+        prevent_initial_call=True,
+    )
+    def explain_limits(amount, is_open, number):
+        """Which amounts are allowed and why, as the manager types."""
+        if not is_open:
+            raise PreventUpdate
+        with db.read() as session:
+            limits = payments.payment_limits(session, number)
+        if limits.max_partial > 0:
+            allowed = _(
+                "Allowed: up to %(max_partial)s, or exactly %(balance)s (leave 0 ₽ or at "
+                "least %(minimum)s).",
+                max_partial=format_money(limits.max_partial),
+                balance=format_money(limits.balance),
+                minimum=format_money(limits.min_remaining),
+            )
+        else:
+            allowed = _("Allowed: exactly %(balance)s.", balance=format_money(limits.balance))
+        if not amount:
+            return allowed
+        try:
+            problem = limits.refusal(parse_amount(amount))
+        except DomainError as error:
+            problem = error
+        if problem is None:
+            return allowed
+        return [allowed, " ", html.Span(error_text(problem), className="text-danger")]
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.ORDER_PAYMENT_MODAL, "is_open", allow_duplicate=True),
+        Input(ids.PAYMENT_SAVE, "n_clicks"),
+        State(ids.PAYMENT_AMOUNT, "value"),
+        State(ids.PAYMENT_METHOD, "value"),
+        State(ids.ORDER_PAYMENT_KEY, "data"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.PAYMENT_SAVE, "disabled"), True, False)],
+    )
+    def save_payment(_clicks, amount, method, key, number, version):
+        require_click(ids.PAYMENT_SAVE)
+        feedback, new_version = act(
+            lambda s: payments.record_payment(s, actor(), number, amount, method, key or "", now()),
+            _("The payment is recorded."),
+            version,
+        )
+        return feedback, new_version, new_version is no_update
+
+    # --- cancel ----------------------------------------------------------------------
+
+    @app.callback(
+        Output(ids.ORDER_CANCEL_MODAL, "is_open"),
+        Input(ids.ORDER_CANCEL, "n_clicks"),
+        Input("order-cancel-keep", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def ask_to_cancel(_cancel, _keep):
+        if ctx.triggered_id == "order-cancel-keep":
+            return False
+        require_click(ids.ORDER_CANCEL)
+        return True
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.ORDER_CANCEL_MODAL, "is_open", allow_duplicate=True),
+        Input(ids.ORDER_CANCEL_CONFIRM, "n_clicks"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ORDER_CANCEL_CONFIRM, "disabled"), True, False)],
+    )
+    def cancel(_clicks, number, version):
+        require_click(ids.ORDER_CANCEL_CONFIRM)
+        feedback, new_version = act(
+            lambda s: orders.cancel_order(s, actor(), number, now()),
+            _("The order is cancelled."),
+            version,
+        )
+        return feedback, new_version, False
+
+    # --- executor and work statuses --------------------------------------------------
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Input(ids.ORDER_EXECUTOR_SAVE, "n_clicks"),
+        State(ids.ORDER_EXECUTOR, "value"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ORDER_EXECUTOR_SAVE, "disabled"), True, False)],
+    )
+    def assign(_clicks, executor, number, version):
+        require_click(ids.ORDER_EXECUTOR_SAVE)
+        executor_id = int(executor) if executor and str(executor).isdigit() else None
+        return act(
+            lambda s: orders.assign_executor(s, actor(), number, executor_id, now()),
+            _("The executor is saved."),
+            version,
+        )
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Input({"type": ids.ORDER_WORK, "action": ALL}, "n_clicks"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def move_work(clicks, number, version):
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        try:
+            action = OrderAction(trigger.get("action"))
+        except ValueError:
+            raise PreventUpdate from None
+        return act(
+            lambda s: orders.change_work_status(s, actor(), number, action, now()),
+            _("The status is changed."),
+            version,
+        )
+
+    # --- chat ------------------------------------------------------------------------
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.ORDER_MESSAGE_TEXT, "value"),
+        Input(ids.ORDER_MESSAGE_SEND, "n_clicks"),
+        State(ids.ORDER_MESSAGE_TEXT, "value"),
+        State(ids.ORDER_MESSAGE_INTERNAL, "value"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ORDER_MESSAGE_SEND, "disabled"), True, False)],
+    )
+    def send_message(_clicks, text, internal, number, version):
+        require_click(ids.ORDER_MESSAGE_SEND)
+        feedback, new_version = act(
+            lambda s: orders.post_message(
+                s, actor(), number, text or "", internal=bool(internal), now=now()
+            ),
+            _("The message is sent."),
+            version,
+        )
+        return feedback, new_version, "" if new_version is not no_update else no_update
