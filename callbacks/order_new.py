@@ -1,0 +1,267 @@
+"""The new coworking order form: the customer, the live price and free seats, and
+the save that writes one order and opens it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from dash import Dash, Input, Output, State, html, no_update
+from flask import current_app
+from flask_login import current_user
+
+from callbacks.common import actor, now, refusal, require_click, success
+from dashboard import ids
+from dashboard.db import Database
+from dashboard.i18n import _, error_text, format_money
+from pages import order_new as page
+from services import coworking, people, tickets
+from services.errors import DomainError, NotFound, PermissionDenied
+from services.permissions import Action, can
+
+
+def _may() -> bool:
+    return can(current_user, Action.CREATE_COWORKING_ORDER)
+
+
+def _id(value: object) -> int:
+    """A database id from a form value, or 0 (which the services refuse in words)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() else 0
+
+
+def _units(value: object) -> int:
+    """A whole number of tariff units; anything else becomes 0, which ``quote`` refuses
+    with the allowed range."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0
+    return int(number) if number.is_integer() else 0
+
+
+def _start(day: str | None, at: str | None) -> datetime:
+    """The date and time typed in the operator's time zone, as an aware moment."""
+    try:
+        local = datetime.combine(date.fromisoformat(day or ""), time.fromisoformat(at or ""))
+    except ValueError:
+        raise DomainError("Enter the start date and time.") from None
+    return local.replace(tzinfo=ZoneInfo(current_app.config["PARKDESK"].timezone))
+
+
+def _seat_label(seat: tickets.SeatOption) -> str:
+    return f"{seat.room_name} · {_('Seat %(number)s', number=seat.number)}"
+
+
+def register(app: Dash, db: Database) -> None:
+    app.clientside_callback(
+        """
+        function (mode) { return [mode !== "registered", mode === "registered"]; }
+        """,
+        Output(ids.ORDER_NEW_REGISTERED, "hidden"),
+        Output(ids.ORDER_NEW_NEW_CUSTOMER, "hidden"),
+        Input(ids.ORDER_NEW_CUSTOMER_MODE, "value"),
+    )
+
+    @app.callback(
+        Output(ids.ORDER_NEW_SERVICE, "options"),
+        Output(ids.ORDER_NEW_SERVICE, "value"),
+        Input(ids.ORDER_NEW_LOAD, "data"),
+    )
+    def services(_load):
+        if not _may():
+            return [], None
+        with db.read() as session:
+            options = [
+                {"label": service.name, "value": str(service.id)}
+                for service, _tariffs in coworking.coworking_catalogue(session)
+            ]
+        return options, options[0]["value"] if options else None
+
+    @app.callback(
+        Output(ids.ORDER_NEW_TARIFF, "options"),
+        Output(ids.ORDER_NEW_TARIFF, "value"),
+        Input(ids.ORDER_NEW_SERVICE, "value"),
+        State(ids.ORDER_NEW_TARIFF, "value"),
+        prevent_initial_call=True,
+    )
+    def tariffs(service_id, current):
+        if not _may():
+            return [], None
+        with db.read() as session:
+            options = [
+                {"label": f"{t.name} · {format_money(t.price_kopecks)}", "value": str(t.id)}
+                for service, offered in coworking.coworking_catalogue(session)
+                if service.id == _id(service_id)
+                for t in sorted(offered, key=lambda t: (t.price_kopecks, t.name))
+            ]
+        values = [o["value"] for o in options]
+        return options, current if current in values else (values[0] if values else None)
+
+    @app.callback(
+        Output(ids.ORDER_NEW_QUOTE, "children"),
+        Output(ids.ORDER_NEW_SEAT, "options"),
+        Output(ids.ORDER_NEW_SEAT, "value"),
+        Input(ids.ORDER_NEW_SERVICE, "value"),
+        Input(ids.ORDER_NEW_TARIFF, "value"),
+        Input(ids.ORDER_NEW_DATE, "value"),
+        Input(ids.ORDER_NEW_TIME, "value"),
+        Input(ids.ORDER_NEW_QUANTITY, "value"),
+        State(ids.ORDER_NEW_SEAT, "value"),
+    )
+    def price_and_seats(service_id, tariff_id, day, at, quantity, chosen_seat):
+        """The period and total of the form as it stands, and the seats free all of it."""
+        if not _may():
+            return None, [], None
+        if not service_id or not tariff_id:
+            return page.quote_problem(_("Choose a coworking service and a tariff.")), [], None
+        try:
+            start = _start(day, at)
+            with db.read() as session:
+                price = coworking.quote(
+                    session, _id(service_id), _id(tariff_id), start, _units(quantity)
+                )
+                # A service sold for one room offers that room's seats only.
+                room_id = next(
+                    (
+                        service.room_id
+                        for service, _tariffs in coworking.coworking_catalogue(session)
+                        if service.id == _id(service_id)
+                    ),
+                    None,
+                )
+                seats = tickets.free_seats(session, price.start, price.end, room_id=room_id)
+        except DomainError as error:
+            return page.quote_problem(error_text(error)), [], None
+        summary = page.quote_summary(price.start, price.end, price.total_kopecks)
+        if not seats:
+            none_free = _("No seat is free for the whole period")
+            return summary, [{"label": none_free, "value": "", "disabled": True}], ""
+        options = [{"label": _seat_label(seat), "value": str(seat.id)} for seat in seats]
+        values = [o["value"] for o in options]
+        return summary, options, chosen_seat if chosen_seat in values else values[0]
+
+    @app.callback(
+        Output(ids.ORDER_NEW_CHOICE, "options"),
+        Output(ids.ORDER_NEW_CHOICE, "value"),
+        Output(ids.ORDER_NEW_FOUND, "children"),
+        Input(ids.ORDER_NEW_SEARCH, "value"),
+        State(ids.ORDER_NEW_CHOICE, "value"),
+        prevent_initial_call=True,
+    )
+    def search_people(text: str | None, chosen):
+        if not _may():
+            return [], None, None
+        with db.read() as session:
+            found = people.search(session, text or "")
+        options = [
+            {
+                "label": html.Span(
+                    [
+                        person.full_name,
+                        html.Small(
+                            f"  {person.phone or ''}  {person.email or ''}",
+                            className="text-body-secondary",
+                        ),
+                    ]
+                ),
+                "value": person.id,
+            }
+            for person in found
+        ]
+        note = (
+            _(
+                "Nobody found. Type at least two letters of the first or last name, "
+                "or enter a new customer."
+            )
+            if not found and (text or "").strip()
+            else None
+        )
+        # Keeping the choice leaves a phone the manager has edited as it is.
+        if chosen in [person.id for person in found]:
+            return options, no_update, note
+        return options, found[0].id if len(found) == 1 else None, note
+
+    @app.callback(
+        Output(ids.ORDER_NEW_PHONE, "value"),
+        Output(ids.ORDER_NEW_EMAIL, "value"),
+        Input(ids.ORDER_NEW_CHOICE, "value"),
+        Input(ids.ORDER_NEW_CUSTOMER_MODE, "value"),
+        prevent_initial_call=True,
+    )
+    def contacts(person_id, mode):
+        """The chosen person's phone and e-mail, to keep or to change for this order."""
+        if not _may() or mode != page.REGISTERED or not _id(person_id):
+            return "", ""
+        try:
+            with db.read() as session:
+                person = people.get_person(session, _id(person_id))
+        except NotFound:
+            return "", ""
+        return person.phone or "", person.email or ""
+
+    @app.callback(
+        Output(ids.ORDER_NEW_FEEDBACK, "children"),
+        Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
+        Input(ids.ORDER_NEW_SAVE, "n_clicks"),
+        State(ids.ORDER_NEW_CUSTOMER_MODE, "value"),
+        State(ids.ORDER_NEW_CHOICE, "value"),
+        State(ids.ORDER_NEW_LAST, "value"),
+        State(ids.ORDER_NEW_FIRST, "value"),
+        State(ids.ORDER_NEW_PHONE, "value"),
+        State(ids.ORDER_NEW_EMAIL, "value"),
+        State(ids.ORDER_NEW_SERVICE, "value"),
+        State(ids.ORDER_NEW_TARIFF, "value"),
+        State(ids.ORDER_NEW_DATE, "value"),
+        State(ids.ORDER_NEW_TIME, "value"),
+        State(ids.ORDER_NEW_QUANTITY, "value"),
+        State(ids.ORDER_NEW_SEAT, "value"),
+        State(ids.ORDER_NEW_METHOD, "value"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ORDER_NEW_SAVE, "disabled"), True, False)],
+    )
+    def save(
+        _clicks,
+        mode,
+        person_id,
+        last,
+        first,
+        phone,
+        email,
+        service_id,
+        tariff_id,
+        day,
+        at,
+        quantity,
+        seat_id,
+        method,
+    ):
+        require_click(ids.ORDER_NEW_SAVE)
+        if not _may():
+            return refusal(PermissionDenied("Your role may not do this.")), no_update
+        is_new = mode == page.NEW
+        try:
+            if not _id(seat_id):
+                raise DomainError("Choose a seat.")
+            order_request = coworking.CoworkingOrderRequest(
+                service_id=_id(service_id),
+                tariff_id=_id(tariff_id),
+                start=_start(day, at),
+                quantity=_units(quantity),
+                seat_id=_id(seat_id),
+                payment_method=method or "",
+                customer_id=None if is_new else (_id(person_id) or None),
+                new_customer=people.NewPerson(
+                    last_name=last or "", first_name=first or "", phone=phone or "", email=email
+                )
+                if is_new
+                else None,
+                phone=phone,
+                email=email,
+            )
+            with db.write() as session:
+                created = coworking.create_coworking_order(session, actor(), order_request, now())
+        except DomainError as error:
+            return refusal(error), no_update
+        done = _("Order №%(number)s is created.", number=created.order_number)
+        return success(done), f"/orders/{created.order_number}"
