@@ -54,6 +54,14 @@ def log_in(duo, email: str, password: str = "demo") -> None:
     duo.wait_for_element("#nav-user", timeout=10)
 
 
+def click(duo, selector: str) -> None:
+    """Click an element after scrolling it to the middle of the window, where nothing
+    (a sticky bar, the window's edge) can be over it."""
+    element = duo.wait_for_element(selector)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
 def log_out(duo) -> None:
     duo.find_element("#logout").click()
     duo.wait_for_element("#login-email", timeout=10)

@@ -1,0 +1,145 @@
+"""The order page in a real browser: payments, cancellation, chat, executor, work."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+from sqlalchemy import func, select
+
+from models import Order, Payment
+from tests.browser.conftest import click, log_in
+
+
+@pytest.fixture
+def orders(db, world):
+    with db.write() as session:
+        world.session = session
+        return {
+            "hotel": world.order(
+                "hotel", "confirmed_balance_due", total=2_000_000, paid=600_000
+            ).number,
+            "unpaid": world.order("hotel", "new", total=500_000).number,
+            "cleaning": world.order("request", "new", total=150_000).number,
+        }
+
+
+def _open(duo, number: int) -> None:
+    duo.driver.get(f"{duo.server.url}/orders/{number}")
+    duo.wait_for_element("#order-status")
+
+
+def _pay(duo, amount: str, *, double_click: bool = False) -> None:
+    duo.find_element("#order-record-payment").click()
+    field = duo.wait_for_element("#payment-amount")
+    duo.wait_for_contains_text("#payment-limits", "Allowed")
+    duo.clear_input(field)
+    field.send_keys(amount)
+    Select(duo.find_element("#payment-method")).select_by_value("cash")
+    save = duo.find_element("#payment-save")
+    if double_click:
+        duo.driver.execute_script("arguments[0].click(); arguments[0].click();", save)
+    else:
+        save.click()
+
+
+def _kopecks(duo, element_id: str) -> int:
+    return int(duo.find_element(f"#{element_id}").get_attribute("data-kopecks"))
+
+
+def test_partial_payment_then_a_refused_amount_then_the_rest_confirms(parkdesk, orders, db):
+    log_in(parkdesk, "rental@parkdesk.local")
+    _open(parkdesk, orders["hotel"])
+    assert _kopecks(parkdesk, "order-balance") == 1_400_000
+
+    _pay(parkdesk, "5000")
+    parkdesk.wait_for_contains_text("#order-feedback", "payment is recorded")
+    parkdesk.wait_for_text_to_equal("#order-balance", "9,000\u202f₽")
+    assert _kopecks(parkdesk, "order-paid") == 1_100_000
+    parkdesk.wait_for_contains_text(
+        "#order-chat", "Payment of 5,000\u202f₽ recorded by Анна Смирнова"
+    )
+
+    _pay(parkdesk, "8970")
+    parkdesk.wait_for_contains_text("#payment-limits", "The balance left would be 30")
+    parkdesk.wait_for_contains_text(
+        "#order-feedback", "you may pay up to 8,950\u202f₽ or exactly 9,000\u202f₽"
+    )
+    assert _kopecks(parkdesk, "order-balance") == 900_000
+    parkdesk.find_element(".modal .btn-close").click()
+
+    _pay(parkdesk, "9000", double_click=True)
+    parkdesk.wait_for_text_to_equal("#order-status", "Confirmed")
+    assert _kopecks(parkdesk, "order-balance") == 0
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Payment)) == 3
+    assert not parkdesk.driver.find_elements(By.ID, "order-record-payment")
+    assert parkdesk.get_logs() == []
+
+
+def test_a_double_clicked_save_records_one_payment(parkdesk, orders, db):
+    log_in(parkdesk, "rental@parkdesk.local")
+    _open(parkdesk, orders["hotel"])
+    _pay(parkdesk, "1000", double_click=True)
+    parkdesk.wait_for_text_to_equal("#order-balance", "13,000\u202f₽")
+    with db.read() as session:
+        order_id = session.scalar(select(Order.id).where(Order.number == orders["hotel"]))
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Payment).where(Payment.order_id == order_id)
+            )
+            == 2
+        )
+    assert parkdesk.get_logs() == []
+
+
+def test_cancel_an_unpaid_order_after_confirming(parkdesk, orders):
+    log_in(parkdesk, "rental@parkdesk.local")
+    _open(parkdesk, orders["unpaid"])
+    parkdesk.find_element("#order-cancel").click()
+    parkdesk.wait_for_element("#order-cancel-confirm").click()
+    parkdesk.wait_for_text_to_equal("#order-status", "Cancelled")
+    assert not parkdesk.driver.find_elements(By.ID, "order-cancel")
+    assert parkdesk.get_logs() == []
+
+
+def test_an_internal_message_is_marked_internal(parkdesk, orders):
+    log_in(parkdesk, "rental@parkdesk.local")
+    _open(parkdesk, orders["hotel"])
+    parkdesk.find_element("#order-message-text").send_keys("Гость приедет поздно")
+    parkdesk.find_element("#order-message-internal").send_keys(Keys.SPACE)
+    click(parkdesk, "#order-message-send")
+    parkdesk.wait_for_contains_text("#order-chat", "Гость приедет поздно")
+    message = parkdesk.find_element("#order-chat .chat-internal")
+    assert "Гость приедет поздно" in message.text
+    assert "internal" in message.text
+    assert parkdesk.find_element("#order-message-text").get_attribute("value") == ""
+    assert parkdesk.get_logs() == []
+
+
+def test_service_manager_assigns_and_moves_a_cleaning_request(parkdesk, orders):
+    log_in(parkdesk, "service@parkdesk.local")
+    _open(parkdesk, orders["cleaning"])
+    Select(parkdesk.find_element("#order-executor")).select_by_visible_text("Дмитрий Кузнецов")
+    parkdesk.find_element("#order-executor-save").click()
+    parkdesk.wait_for_contains_text("#order-feedback", "executor is saved")
+    parkdesk.wait_for_contains_text("#order-audit", "Executor assigned")
+
+    parkdesk.find_element('[id*="start_work"]').click()
+    parkdesk.wait_for_text_to_equal("#order-status", "In progress")
+    parkdesk.find_element('[id*="finish_work"]').click()
+    parkdesk.wait_for_text_to_equal("#order-status", "Done. Awaiting confirmation")
+    parkdesk.wait_for_contains_text(
+        "#order-chat", "Status changed to “Done. Awaiting confirmation”"
+    )
+    assert parkdesk.get_logs() == []
+
+
+def test_an_executive_sees_no_contacts_and_no_actions(parkdesk, orders):
+    log_in(parkdesk, "exec@parkdesk.local")
+    _open(parkdesk, orders["hotel"])
+    for button in ("order-record-payment", "order-cancel", "order-executor", "order-message-send"):
+        assert not parkdesk.driver.find_elements(By.ID, button)
+    assert "+7" not in parkdesk.find_element("#order-body").text
+    assert parkdesk.get_logs() == []
