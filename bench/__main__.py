@@ -40,7 +40,10 @@ def main() -> int:
     args = parser.parse_args()
 
     url, seeded = dataset.ensure(args.db, args.size)
-    sections = {"tickets grid": grids.tickets_grid(url, args.runs)}
+    sections = {
+        "tickets grid": grids.tickets_grid(url, args.runs),
+        "orders grid": grids.orders_grid(url, args.runs),
+    }
     result = {
         "db": args.db,
         "size": args.size,

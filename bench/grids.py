@@ -10,6 +10,7 @@ import pandas as pd
 
 from bench.harness import StaffClient, Timing, captured_sql, live_app, measure, run_raw
 from dashboard.db import Database
+from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
 
 TICKET_FILTERS = {"status": ["confirmed", "active"], "visitor": "иван"}
@@ -75,6 +76,61 @@ def tickets_grid(url: str, runs: int) -> dict[str, Timing]:
     naive = measure(
         "tickets: naive pandas",
         lambda: naive_tickets(database.engine, TICKET_FILTERS, now),
+        runs=max(3, runs // 10),
+        warmup=1,
+    )
+    database.dispose()
+    return {"http": http, "floor": floor, "naive": naive}
+
+
+ORDER_FILTERS = {"status": ["new", "confirmed_balance_due", "in_progress"], "customer": "иван"}
+ORDER_BLOCK = {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "balance", "sort": "desc"}]}
+
+NAIVE_ORDERS_SQL = """
+SELECT o.number, o.created_at, s.name AS service, s.type, p.last_name, p.first_name,
+       p.middle_name, o.status, o.total_kopecks, o.paid_kopecks, e.name AS executor
+FROM orders o
+JOIN services s ON s.id = o.service_id
+JOIN persons p ON p.id = o.customer_id
+LEFT JOIN staff_users e ON e.id = o.executor_id
+"""
+
+
+def naive_orders(engine, filters: dict) -> list[dict]:
+    """Load every order into a DataFrame, then filter, sort and slice in memory."""
+    frame = pd.read_sql(NAIVE_ORDERS_SQL, engine)
+    frame["customer"] = (
+        frame["last_name"] + " " + frame["first_name"] + " " + frame["middle_name"].fillna("")
+    ).str.strip()
+    frame["balance"] = frame["total_kopecks"] - frame["paid_kopecks"]
+    mask = frame["status"].isin(filters["status"])
+    mask &= (
+        frame["customer"].str.casefold().str.contains(filters["customer"].casefold(), regex=False)
+    )
+    chosen = frame[mask].sort_values("balance", ascending=False)
+    due = int(chosen.loc[~chosen["status"].str.startswith("cancelled"), "balance"].sum())
+    return [*chosen.head(100).to_dict("records"), {"count": int(mask.sum()), "due": due}]
+
+
+def orders_grid(url: str, runs: int) -> dict[str, Timing]:
+    values = {"orders-grid.getRowsRequest": ORDER_BLOCK, "orders-filters.data": ORDER_FILTERS}
+    with live_app(url) as base:
+        client = StaffClient(base, "rental@parkdesk.local")
+        dep = client.callback("orders-grid", "getRowsRequest")
+        answer = client.post(dep, values)
+        assert answer["response"]["orders-grid"]["getRowsResponse"]["rowData"], answer
+        http = measure("orders: grid row request over HTTP", lambda: client.post(dep, values), runs)
+    database = Database(url)
+    with captured_sql(database.engine) as statements, database.read() as session:
+        list_orders(session, OrderFilters.parse(ORDER_FILTERS), ORDER_BLOCK, "Europe/Moscow")
+    floor = measure(
+        "orders: bare SQL (rows + count + balance)",
+        lambda: run_raw(database.engine, statements),
+        runs,
+    )
+    naive = measure(
+        "orders: naive pandas",
+        lambda: naive_orders(database.engine, ORDER_FILTERS),
         runs=max(3, runs // 10),
         warmup=1,
     )

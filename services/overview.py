@@ -1,0 +1,163 @@
+"""Today's figures for the overview page (SPEC §5 "Overview"), each one SQL aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from models import CoworkingTicket, Event, Order, Payment, Room, Seat, Service
+from models.statuses import (
+    CANCELLED_STATUSES,
+    CLOSED_STATUSES,
+    NEW_STATUSES,
+    OrderStatus,
+    RoomKind,
+    TicketStatus,
+    ticket_status_condition,
+)
+from services.payments import signed_amount
+
+WORK_TYPES = ("simple", "request", "goods")
+
+
+@dataclass(frozen=True)
+class Overview:
+    seats: int
+    seats_taken_now: int
+    tickets_starting_today: int
+    new_orders: int
+    awaiting_confirmation: int
+    unassigned: int
+    outstanding_kopecks: int
+    revenue_this_month_kopecks: int
+    revenue_last_month_kopecks: int
+    events_next_7_days: int
+    today: str  # ISO date in the operator's time zone
+
+    @property
+    def occupancy_percent(self) -> float:
+        return 100.0 * self.seats_taken_now / self.seats if self.seats else 0.0
+
+
+def month_start(moment: datetime) -> datetime:
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def overview(session: Session, now: datetime, timezone: str) -> Overview:
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    day_start = datetime.combine(local.date(), time(0), zone)
+    this_month = month_start(local)
+    last_month = month_start(this_month - timedelta(days=1))
+    live = Order.status.not_in([s.value for s in CANCELLED_STATUSES])
+
+    seats = (
+        session.scalar(
+            select(func.count())
+            .select_from(Seat)
+            .join(Room)
+            .where(Room.kind == RoomKind.COWORKING.value)
+        )
+        or 0
+    )
+    active = ticket_status_condition(
+        [TicketStatus.ACTIVE],
+        Order.status,
+        CoworkingTicket.period_start,
+        CoworkingTicket.period_end,
+        now,
+    )
+    taken = (
+        session.scalar(
+            select(func.count(func.distinct(CoworkingTicket.seat_id)))
+            .join(Order, Order.id == CoworkingTicket.order_id)
+            .where(active)
+        )
+        or 0
+    )
+    starting = (
+        session.scalar(
+            select(func.count())
+            .select_from(CoworkingTicket)
+            .join(Order, Order.id == CoworkingTicket.order_id)
+            .where(
+                CoworkingTicket.period_start >= day_start,
+                CoworkingTicket.period_start < day_start + timedelta(days=1),
+                live,
+            )
+        )
+        or 0
+    )
+    new_orders = (
+        session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.status.in_([s.value for s in NEW_STATUSES]))
+        )
+        or 0
+    )
+    awaiting = (
+        session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.status == OrderStatus.DONE_AWAITING_CONFIRMATION.value)
+        )
+        or 0
+    )
+    unassigned = (
+        session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .join(Service, Service.id == Order.service_id)
+            .where(
+                Service.type.in_(WORK_TYPES),
+                Order.executor_id.is_(None),
+                Order.status.not_in([s.value for s in CLOSED_STATUSES]),
+            )
+        )
+        or 0
+    )
+    outstanding = (
+        session.scalar(
+            select(func.coalesce(func.sum(Order.total_kopecks - Order.paid_kopecks), 0)).where(
+                live, Order.total_kopecks > Order.paid_kopecks
+            )
+        )
+        or 0
+    )
+
+    def revenue(start: datetime, end: datetime) -> int:
+        return (
+            session.scalar(
+                select(func.coalesce(func.sum(signed_amount()), 0)).where(
+                    and_(Payment.paid_at >= start, Payment.paid_at < end)
+                )
+            )
+            or 0
+        )
+
+    events = (
+        session.scalar(
+            select(func.count())
+            .select_from(Event)
+            .where(Event.starts_at >= now, Event.starts_at < now + timedelta(days=7))
+        )
+        or 0
+    )
+    return Overview(
+        seats,
+        taken,
+        starting,
+        new_orders,
+        awaiting,
+        unassigned,
+        int(outstanding),
+        int(revenue(this_month, now + timedelta(seconds=1))),
+        int(revenue(last_month, this_month)),
+        events,
+        local.date().isoformat(),
+    )
