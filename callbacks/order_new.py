@@ -160,8 +160,8 @@ def register(app: Dash, db: Database) -> None:
                     [
                         person.full_name,
                         html.Small(
-                            f"  {person.phone or ''}  {person.email or ''}",
-                            className="text-body-secondary",
+                            " · ".join(c for c in (person.phone, person.email) if c),
+                            className="d-block text-body-secondary",
                         ),
                     ]
                 ),

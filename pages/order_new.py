@@ -23,7 +23,7 @@ dash.register_page(
     order=21,
 )
 
-SEARCH_DEBOUNCE_SECONDS = 0.3
+SEARCH_DEBOUNCE_MS = 300
 REGISTERED, NEW = "registered", "new"
 
 
@@ -42,16 +42,22 @@ def _customer_card() -> dbc.Card:
     registered = html.Div(
         [
             dbc.Label(_("Find a registered person"), html_for=ids.ORDER_NEW_SEARCH),
-            dcc.Input(
+            dbc.Input(
                 id=ids.ORDER_NEW_SEARCH,
                 type="search",
-                debounce=SEARCH_DEBOUNCE_SECONDS,
-                className="form-control mb-2",
+                debounce=SEARCH_DEBOUNCE_MS,
+                className="mb-2",
                 placeholder=_("Part of the name"),
                 autoComplete="off",
                 autoFocus=True,
             ),
-            dbc.RadioItems(id=ids.ORDER_NEW_CHOICE, options=[], className="mb-1"),
+            # A long list of namesakes scrolls inside the card, the form stays in view.
+            dbc.RadioItems(
+                id=ids.ORDER_NEW_CHOICE,
+                options=[],
+                className="mb-1 overflow-auto",
+                style={"maxHeight": "14rem"},
+            ),
             html.Div(id=ids.ORDER_NEW_FOUND, className="detail-label"),
         ],
         id=ids.ORDER_NEW_REGISTERED,
@@ -160,11 +166,10 @@ def _booking_card() -> dbc.Card:
                         [
                             _labelled(
                                 _("Start date"),
-                                dcc.Input(
+                                dbc.Input(
                                     id=ids.ORDER_NEW_DATE,
                                     type="date",
                                     value=start.date().isoformat(),
-                                    className="form-control",
                                     required=True,
                                 ),
                                 ids.ORDER_NEW_DATE,
