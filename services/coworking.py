@@ -102,6 +102,9 @@ def create_coworking_order(
     )
 
     seat = lock_seat(session, request.seat_id)
+    service = session.get(Service, request.service_id)
+    if service.room_id is not None and seat.room_id != service.room_id:
+        raise DomainError("Choose a seat in this service's coworking room.")
     if seat_is_taken(session, seat.id, price.start, price.end):
         raise DomainError(
             "Seat %(seat)s is taken during this period; choose another.", seat=seat.number

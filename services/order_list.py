@@ -180,9 +180,7 @@ def list_orders(
         grid.apply_sort(_rows_query(conditions), block, SORTABLE, default=[Order.number.desc()])
     ).all()
     count, balance = session.execute(
-        select(func.count(), func.coalesce(func.sum(BALANCE), 0))
-        .select_from(Order)
-        .where(*conditions)
+        select(func.count(), func.coalesce(func.sum(DUE), 0)).select_from(Order).where(*conditions)
     ).one()
     return (
         [

@@ -262,7 +262,11 @@ def upgrade() -> None:
             "ix_orders_balance", [sa.text("(total_kopecks - paid_kopecks)")], unique=False
         )
         batch_op.create_index(batch_op.f("ix_orders_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_orders_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(
+            "ix_orders_customer_status",
+            ["customer_id", "status", "total_kopecks", "paid_kopecks"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_orders_executor_id"), ["executor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_service_id"), ["service_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_status"), ["status"], unique=False)
@@ -568,7 +572,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_orders_status"))
         batch_op.drop_index(batch_op.f("ix_orders_service_id"))
         batch_op.drop_index(batch_op.f("ix_orders_executor_id"))
-        batch_op.drop_index(batch_op.f("ix_orders_customer_id"))
+        batch_op.drop_index("ix_orders_customer_status")
         batch_op.drop_index(batch_op.f("ix_orders_created_at"))
         batch_op.drop_index("ix_orders_balance")
 
