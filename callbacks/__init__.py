@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import order, order_new, orders, overview, shell, ticket, tickets
+from callbacks import occupancy, order, order_new, orders, overview, shell, ticket, tickets
 from dashboard.db import Database
 
 
 def register_all(app: Dash, db: Database) -> None:
     shell.register(app, db)
     overview.register(app, db)
+    occupancy.register(app, db)
     tickets.register(app, db)
     ticket.register(app, db)
     orders.register(app, db)

@@ -26,6 +26,17 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _hours(text: str) -> tuple[int, int]:
+    """``"9-21"`` → (9, 21); refuses anything that is not 0 ≤ open < close ≤ 24."""
+    try:
+        opens, closes = (int(part) for part in text.split("-"))
+    except ValueError:
+        raise RuntimeError(f"PARKDESK_OPENING_HOURS must look like 9-21, not {text!r}") from None
+    if not 0 <= opens < closes <= 24:
+        raise RuntimeError(f"PARKDESK_OPENING_HOURS {text!r}: opening must be before closing")
+    return opens, closes
+
+
 def default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'parkdesk.sqlite3'}"
 
@@ -57,6 +68,9 @@ class Config:
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=10)
     login_lockout: timedelta = timedelta(minutes=10)
+    # The coworking's opening hours (local time, whole hours): occupancy is measured
+    # against seats × these hours.
+    opening_hours: tuple[int, int] = (9, 21)
     # Connections per worker process (plus as many again in overflow).
     db_pool_size: int = 5
     check_schema: bool = True
@@ -87,4 +101,5 @@ class Config:
             proxy_count=int(os.environ.get("PARKDESK_PROXY_COUNT", "0")),
             secure_cookies=_bool("PARKDESK_SECURE_COOKIES", production),
             db_pool_size=int(os.environ.get("PARKDESK_DB_POOL_SIZE", "5")),
+            opening_hours=_hours(os.environ.get("PARKDESK_OPENING_HOURS", "9-21")),
         )

@@ -129,3 +129,17 @@ ORDER_MESSAGE_INTERNAL = "order-message-internal"
 ORDER_MESSAGE_SEND = "order-message-send"
 ORDER_AUDIT = "order-audit"
 ORDER_PAYMENTS = "order-payments"
+
+# Occupancy (SPEC §8)
+OCCUPANCY_PRESET = "occupancy-preset"
+OCCUPANCY_FROM = "occupancy-from"
+OCCUPANCY_TO = "occupancy-to"
+OCCUPANCY_BUILDING = "occupancy-building"
+OCCUPANCY_ROOM = "occupancy-room"
+OCCUPANCY_DAILY = "occupancy-daily"
+OCCUPANCY_HEATMAP = "occupancy-heatmap"
+OCCUPANCY_BY_ROOM = "occupancy-by-room"
+OCCUPANCY_FIGURES = "occupancy-figures"
+OCCUPANCY_DATA = "occupancy-data"
+OCCUPANCY_DOWNLOAD = "occupancy-download"
+OCCUPANCY_CSV = "occupancy-csv"  # pattern-matching: {"type": OCCUPANCY_CSV, "chart": …}

@@ -1,10 +1,16 @@
-"""Occupancy."""
+"""Occupancy (SPEC §5): seats, rooms, hotel and events for a period, with definitions."""
+
+from __future__ import annotations
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
 
-from dashboard.i18n import N_, _
-from pages.components import placeholder
+from dashboard import ids
+from dashboard.i18n import N_, _, format_date, language
+from pages.components import page_header
+from services.occupancy import Occupancy
 from services.permissions import Action
 
 dash.register_page(
@@ -16,9 +22,287 @@ dash.register_page(
     order=40,
 )
 
+PRESETS = [
+    ("week", N_("This week")),
+    ("month", N_("This month")),
+    ("quarter", N_("Quarter")),
+    ("year", N_("Year")),
+    ("custom", N_("Custom")),
+]
+WEEKDAYS = [N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")]
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+BLUE, GREEN = "#0d6efd", "#198754"
+
 
 def layout(**_query: str) -> html.Div:
-    return placeholder(
-        _("Occupancy"),
-        _("Seat, room, hotel and event occupancy for a period."),
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(_("Period")),
+                    dbc.RadioItems(
+                        id=ids.OCCUPANCY_PRESET,
+                        value="month",
+                        inline=True,
+                        options=[{"label": _(text), "value": key} for key, text in PRESETS],
+                    ),
+                ],
+                md=5,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("From"), html_for=ids.OCCUPANCY_FROM),
+                    dbc.Input(id=ids.OCCUPANCY_FROM, type="date"),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("To"), html_for=ids.OCCUPANCY_TO),
+                    dbc.Input(id=ids.OCCUPANCY_TO, type="date"),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Building"), html_for=ids.OCCUPANCY_BUILDING),
+                    dbc.Select(id=ids.OCCUPANCY_BUILDING, options=[], value="all"),
+                ],
+                md=True,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Room"), html_for=ids.OCCUPANCY_ROOM),
+                    dbc.Select(id=ids.OCCUPANCY_ROOM, options=[], value="all"),
+                ],
+                md=True,
+            ),
+        ],
+        className="filters g-2 mb-3",
+    )
+
+    def chart(graph_id: str, title: str, definition: str) -> dbc.Card:
+        return dbc.Card(
+            [
+                dbc.CardHeader(
+                    html.Div(
+                        [
+                            html.Span(title),
+                            dbc.Button(
+                                [html.I(className="bi bi-filetype-csv me-1"), _("Data (CSV)")],
+                                id={"type": ids.OCCUPANCY_CSV, "chart": graph_id},
+                                size="sm",
+                                color="link",
+                                className="p-0",
+                            ),
+                        ],
+                        className="d-flex justify-content-between align-items-center",
+                    )
+                ),
+                dbc.CardBody(
+                    [
+                        dcc.Loading(
+                            dcc.Graph(id=graph_id, config=CHART_CONFIG, style={"height": "320px"})
+                        ),
+                        html.P(definition, className="detail-label mb-0"),
+                    ]
+                ),
+            ],
+            className="h-100",
+        )
+
+    return html.Div(
+        [
+            page_header(_("Occupancy")),
+            controls,
+            dcc.Store(id=ids.OCCUPANCY_DATA),
+            dcc.Download(id=ids.OCCUPANCY_DOWNLOAD),
+            dcc.Loading(html.Div(id=ids.OCCUPANCY_FIGURES, className="mb-3")),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        chart(
+                            ids.OCCUPANCY_DAILY,
+                            _("Coworking seats per day"),
+                            _(
+                                "Sold: seat-hours of confirmed or done tickets inside the opening "
+                                "hours ÷ (seats × opening hours). Used: the same for tickets whose "
+                                "visitor's identity was checked."
+                            ),
+                        ),
+                        lg=12,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        chart(
+                            ids.OCCUPANCY_HEATMAP,
+                            _("Weekday × hour"),
+                            _(
+                                "Seat-hours sold in that hour on that weekday ÷ (seats × the "
+                                "number of such hours in the period)."
+                            ),
+                        ),
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        chart(
+                            ids.OCCUPANCY_BY_ROOM,
+                            _("By room"),
+                            _(
+                                "Seat-hours sold in the room ÷ (the room's seats × opening hours × "
+                                "days)."
+                            ),
+                        ),
+                        lg=5,
+                    ),
+                ],
+                className="g-3",
+            ),
+        ]
+    )
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def figure_cards(data: Occupancy) -> dbc.Row:
+    def card(card_id: str, title: str, value: str, definition: str) -> dbc.Col:
+        return dbc.Col(
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(title, className="detail-label"),
+                        html.Div(value, id=card_id, className="fs-3"),
+                        html.Div(definition, className="text-body-secondary small"),
+                    ]
+                ),
+                className="h-100",
+            ),
+            md=6,
+            lg=3,
+        )
+
+    books = ", ".join(
+        _(
+            "%(days)d days: %(now)s (a year ago %(then)s)",
+            days=days,
+            now=_percent(now),
+            then=_percent(then),
+        )
+        for days, now, then in data.on_the_books
+    )
+    return dbc.Row(
+        [
+            card(
+                "occupancy-meeting",
+                _("Meeting rooms"),
+                _percent(data.meeting_percent),
+                _("booked hours ÷ (rooms × opening hours × days)"),
+            ),
+            card(
+                "occupancy-hotel",
+                _("Hotel"),
+                _percent(data.hotel_percent),
+                _("room-nights sold ÷ (rooms × nights)"),
+            ),
+            card(
+                "occupancy-events",
+                _("Event attendance"),
+                f"{data.event_checked_in} / {data.event_sold}",
+                _(
+                    "checked in ÷ sold (%(percent)s)",
+                    percent=_percent(data.event_attendance_percent),
+                ),
+            ),
+            card(
+                "occupancy-no-show",
+                _("No-show rate"),
+                _percent(data.no_show_percent),
+                _(
+                    "%(missed)d of %(ended)d ended tickets never validated",
+                    missed=data.no_show_count,
+                    ended=data.ended_count,
+                ),
+            ),
+            dbc.Col(
+                html.Div(
+                    [html.Strong(_("On the books: ")), books],
+                    id="occupancy-books",
+                    className="small text-body-secondary mt-2",
+                ),
+                md=12,
+            ),
+        ],
+        className="g-3",
+    )
+
+
+def _layout(title: str | None = None) -> dict:
+    return {
+        "template": "plotly_white",
+        "margin": {"l": 48, "r": 16, "t": 24, "b": 40},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        "legend": {"orientation": "h", "y": 1.12},
+        "title": title,
+    }
+
+
+def daily_figure(data: Occupancy) -> go.Figure:
+    days = [d.isoformat() for d in data.days]
+    figure = go.Figure(
+        [
+            go.Scatter(x=days, y=data.sold_percent, name=_("Sold"), line={"color": BLUE}),
+            go.Scatter(
+                x=days, y=data.used_percent, name=_("Used (validated)"), line={"color": GREEN}
+            ),
+        ]
+    )
+    figure.update_layout(**_layout(), yaxis={"ticksuffix": "%", "rangemode": "tozero"})
+    return figure
+
+
+def heatmap_figure(data: Occupancy) -> go.Figure:
+    figure = go.Figure(
+        go.Heatmap(
+            z=data.heatmap,
+            x=[f"{h:02d}:00" for h in data.heatmap_hours],
+            y=[_(day) for day in WEEKDAYS],
+            colorscale="Blues",
+            zmin=0,
+            colorbar={"ticksuffix": "%"},
+            hovertemplate="%{y} %{x}: %{z:.1f}%<extra></extra>",
+        )
+    )
+    figure.update_layout(**_layout(), yaxis={"autorange": "reversed"})
+    return figure
+
+
+def rooms_figure(data: Occupancy) -> go.Figure:
+    figure = go.Figure(
+        go.Bar(
+            x=[value for _name, value in data.rooms],
+            y=[name for name, _value in data.rooms],
+            orientation="h",
+            marker={"color": BLUE},
+            texttemplate="%{x:.1f}%",
+        )
+    )
+    figure.update_layout(**_layout(), xaxis={"ticksuffix": "%", "rangemode": "tozero"})
+    return figure
+
+
+def period_text(data: Occupancy) -> str:
+    lang = language()
+    return _(
+        "%(first)s – %(last)s, %(seats)d seats, open %(open)02d:00–%(close)02d:00",
+        first=format_date(data.period.first, lang),
+        last=format_date(data.period.last, lang),
+        seats=data.seats,
+        open=data.period.opening[0],
+        close=data.period.opening[1],
     )

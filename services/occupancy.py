@@ -29,7 +29,17 @@ import numpy as np
 from sqlalchemy import BigInteger, ColumnElement, cast, func, select
 from sqlalchemy.orm import Session
 
-from models import CoworkingTicket, Event, EventTicket, HotelBooking, Order, Room, RoomBooking, Seat
+from models import (
+    Building,
+    CoworkingTicket,
+    Event,
+    EventTicket,
+    HotelBooking,
+    Order,
+    Room,
+    RoomBooking,
+    Seat,
+)
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES, RoomKind
 
 SOLD_EXCLUDED = [s.value for s in CANCELLED_STATUSES] + [s.value for s in NEW_STATUSES]
@@ -407,3 +417,28 @@ def on_the_books(
             )
         )
     return result
+
+
+def places(
+    session: Session, building_id: int | None
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Buildings, and the rooms (of one building, if chosen) the filters offer."""
+
+    buildings = [(b.id, b.name) for b in session.scalars(select(Building).order_by(Building.name))]
+    rooms_query = (
+        select(Room.id, Room.name)
+        .where(
+            Room.kind.in_(
+                [
+                    RoomKind.COWORKING.value,
+                    RoomKind.MEETING_ROOM.value,
+                    RoomKind.HOTEL_ROOM.value,
+                    RoomKind.EVENT_HALL.value,
+                ]
+            )
+        )
+        .order_by(Room.name)
+    )
+    if building_id is not None:
+        rooms_query = rooms_query.where(Room.building_id == building_id)
+    return buildings, [(i, name) for i, name in session.execute(rooms_query)]
