@@ -98,8 +98,8 @@ def register(app: Dash, db: Database) -> None:
             end,
             settings.timezone,
             settings.opening_hours,
-            int(building) if building else None,
-            int(room) if room else None,
+            _place(building),
+            _place(room),
         )
         with db.read() as session:
             data = occupancy.occupancy(session, period, moment)

@@ -46,6 +46,19 @@ def parkdesk(dash_duo, config, staff_ids):
     app.server.extensions["parkdesk_db"].dispose()
 
 
+@pytest.fixture
+def seeded_parkdesk(dash_duo, config, db):
+    """dash_duo serving Parkdesk over a small demo year (which brings the demo staff)."""
+    from services import demo
+
+    demo.seed(db.engine, orders=1_500, seed=3)
+    app = create_app(config)
+    dash_duo.driver.set_window_size(1440, 900)
+    dash_duo.start_server(app, navigate=False, port=_free_port())
+    yield dash_duo
+    app.server.extensions["parkdesk_db"].dispose()
+
+
 def log_in(duo, email: str, password: str = "demo") -> None:
     duo.driver.get(duo.server.url + "/login")
     duo.wait_for_element("#login-email").send_keys(email)
