@@ -13,7 +13,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import dataset, grids
+from bench import dataset, grids, occupancy
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPORT = Path(__file__).resolve().parent / "RESULTS.md"
@@ -43,6 +43,7 @@ def main() -> int:
     sections = {
         "tickets grid": grids.tickets_grid(url, args.runs),
         "orders grid": grids.orders_grid(url, args.runs),
+        "occupancy": occupancy.occupancy_year(url, max(5, args.runs // 3)),
     }
     result = {
         "db": args.db,
