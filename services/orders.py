@@ -61,8 +61,13 @@ def parse_number(value: object) -> int:
 
 def lock_order(session: Session, number: object) -> tuple[Order, Service]:
     """The order, locked for this transaction (one writer per order), and its service."""
+    # populate_existing: if this session had read the order before, the locked read
+    # must replace those values, not keep them.
     order = session.scalar(
-        select(Order).where(Order.number == parse_number(number)).with_for_update()
+        select(Order)
+        .where(Order.number == parse_number(number))
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if order is None:
         raise NotFound("There is no order number %(number)s.", number=str(number)[:30])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Order, Payment, Service, StaffUser
@@ -100,12 +101,23 @@ def _check_key(idempotency_key: str) -> str:
     return key
 
 
-def _repeat(session: Session, key: str, order: Order) -> PaymentResult | None:
+def _flush_ledger(session: Session) -> None:
+    """Write the new ledger row. The same form key used at the same moment for another
+    order loses on the unique key: that is an expired form, not a database error."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if "idempotency_key" not in str(error.orig):
+            raise
+        raise DomainError("The form has expired; open it again.") from None
+
+
+def _repeat(session: Session, key: str, order: Order, kind: PaymentKind) -> PaymentResult | None:
     """The first result of a submit already recorded under this key, if any."""
     earlier = session.scalar(select(Payment).where(Payment.idempotency_key == key))
     if earlier is None:
         return None
-    if earlier.order_id != order.id:
+    if earlier.order_id != order.id or earlier.kind != kind.value:
         raise DomainError("The form has expired; open it again.")
     return PaymentResult(
         earlier.id,
@@ -133,7 +145,7 @@ def record_payment(
     key = _check_key(idempotency_key)
     order, service = lock_order(session, number)  # one writer per order from here on
     require(actor, Action.RECORD_PAYMENT, service.type)
-    repeated = _repeat(session, key, order)
+    repeated = _repeat(session, key, order, PaymentKind.PAYMENT)
     if repeated is not None:
         return repeated
     kopecks = parse_amount(amount)
@@ -168,7 +180,7 @@ def record_payment(
         amount=Money(kopecks),
         manager=actor.name,
     )
-    session.flush()
+    _flush_ledger(session)
     audit.record(
         session,
         actor,
@@ -210,13 +222,15 @@ def refund_payment(
     payment = session.get(Payment, payment_id)
     if payment is None or payment.kind != PaymentKind.PAYMENT.value:
         raise NotFound("There is no such payment.")
-    order, service = lock_order(session, session.get(Order, payment.order_id).number)
+    number = session.scalar(select(Order.number).where(Order.id == payment.order_id))
+    order, service = lock_order(session, number)
     require(actor, Action.REFUND_PAYMENT, service.type)
-    repeated = _repeat(session, key, order)
+    repeated = _repeat(session, key, order, PaymentKind.REFUND)
     if repeated is not None:
         return repeated
     kopecks = parse_amount(amount)
-    refunded = (
+    # int(): PostgreSQL sums BIGINT into NUMERIC, which arrives as a Decimal.
+    refunded = int(
         session.scalar(
             select(func.coalesce(func.sum(Payment.amount_kopecks), 0)).where(
                 Payment.refund_of_id == payment.id
@@ -253,7 +267,7 @@ def refund_payment(
         amount=Money(kopecks),
         manager=actor.name,
     )
-    session.flush()
+    _flush_ledger(session)
     audit.record(
         session,
         actor,
@@ -324,7 +338,7 @@ def signed_amount() -> ColumnElement[int]:
 
 def ledger_sum(session: Session, order_id: int) -> int:
     """Paid according to the ledger alone (what ``orders.paid_kopecks`` must equal)."""
-    return (
+    return int(
         session.scalar(
             select(func.coalesce(func.sum(signed_amount()), 0)).where(Payment.order_id == order_id)
         )
