@@ -94,7 +94,40 @@ def create_app(config: Config | None = None) -> Dash:
     from callbacks import register_all
 
     register_all(app, db)
+    _content_security_policy(app)
     return app
+
+
+def _content_security_policy(app: Dash) -> None:
+    """Scripts only from this server, plus Dash's own inline scripts by their hashes.
+
+    The hashes are taken for each page, not once: Dash pages registers an inline script
+    of its own on the first request that reaches Dash (an anonymous first request never
+    does). Styles may be inline (Dash and Plotly write style attributes); nothing may
+    frame the app; no plugins."""
+
+    def policy(response):
+        scripts = " ".join(app.csp_hashes()) if response.mimetype == "text/html" else ""
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "; ".join(
+                [
+                    "default-src 'self'",
+                    f"script-src 'self' {scripts}".strip(),
+                    "style-src 'self' 'unsafe-inline'",
+                    "img-src 'self' data: blob:",
+                    "font-src 'self' data:",
+                    "connect-src 'self'",
+                    "object-src 'none'",
+                    "base-uri 'self'",
+                    "form-action 'self'",
+                    "frame-ancestors 'none'",
+                ]
+            ),
+        )
+        return response
+
+    app.server.after_request(policy)
 
 
 def _security_headers(response):

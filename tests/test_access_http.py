@@ -251,3 +251,16 @@ def test_security_headers_are_set(client):
     response = client.get("/login")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_content_security_policy_allows_only_own_scripts_and_dash_inline_ones(app, client):
+    login(client, "rental@parkdesk.local")
+    policy = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    scripts = directives["script-src"].split()
+    assert scripts[0] == "'self'"
+    assert set(scripts[1:]) == set(app.csp_hashes())
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
