@@ -1,0 +1,127 @@
+"""Several gunicorn workers (here: two servers, as on two hosts behind a balancer) share
+logins, CSRF tokens and the login throttle through the database, nothing in memory."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.dash_http import callback_body
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def two_servers(database_url: str, staff_ids) -> Iterator[list[str]]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "shared-by-every-worker",
+        "PARKDESK_ENV": "production",
+        "PARKDESK_SECURE_COOKIES": "0",
+    }
+    servers, bases = [], []
+    for _ in range(2):
+        port = _free_port()
+        servers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-w",
+                    "2",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                    "dashboard.wsgi:server",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+    try:
+        for base in bases:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
+                        break
+                except requests.RequestException:  # still booting
+                    pass
+                assert time.monotonic() < deadline, f"{base} did not start"
+                time.sleep(0.2)
+        yield bases
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+
+def _login(http: requests.Session, base: str, email: str, password: str = "demo"):
+    page = http.get(f"{base}/login", timeout=10)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return http.post(
+        f"{base}/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
+def test_a_login_on_one_server_works_on_the_other_with_its_csrf_token(two_servers):
+    first, second = two_servers
+    http = requests.Session()
+    assert _login(http, first, "rental@parkdesk.local").status_code == 302
+    assert http.get(f"{first}/tickets", timeout=10).status_code == 200
+    page = http.get(f"{second}/tickets", allow_redirects=False, timeout=10)
+    assert page.status_code == 200
+    dependencies = http.get(f"{second}/_dash-dependencies", timeout=10).json()
+    dep = next(
+        d
+        for d in dependencies
+        if any(i["id"] == "tickets-grid" and i["property"] == "getRowsRequest" for i in d["inputs"])
+    )
+    answer = http.post(
+        f"{second}/_dash-update-component",
+        json=callback_body(dep, {"tickets-grid.getRowsRequest": {"startRow": 0, "endRow": 10}}),
+        headers={"X-CSRFToken": http.cookies.get("_csrf_token")},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text[:200]
+    assert (
+        http.post(
+            f"{second}/logout",
+            data={"csrf_token": http.cookies.get("_csrf_token")},
+            allow_redirects=False,
+            timeout=10,
+        ).status_code
+        == 302
+    )
+    assert http.get(f"{first}/tickets", allow_redirects=False, timeout=10).status_code == 302
+
+
+def test_the_login_throttle_is_shared_by_every_server(two_servers):
+    first, second = two_servers
+    for _ in range(5):
+        refused = _login(requests.Session(), first, "exec@parkdesk.local", "wrong")
+        assert refused.status_code == 401
+    assert _login(requests.Session(), second, "exec@parkdesk.local").status_code == 429
