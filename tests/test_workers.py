@@ -36,7 +36,7 @@ def two_servers(database_url: str, staff_ids) -> Iterator[list[str]]:
         "PARKDESK_SECURE_COOKIES": "0",
     }
     servers, bases = [], []
-    for _ in range(2):
+    for workers in ("2", "1"):  # a server of two workers, and a second host
         port = _free_port()
         servers.append(
             subprocess.Popen(
@@ -45,7 +45,7 @@ def two_servers(database_url: str, staff_ids) -> Iterator[list[str]]:
                     "-m",
                     "gunicorn",
                     "-w",
-                    "2",
+                    workers,
                     "-b",
                     f"127.0.0.1:{port}",
                     "--log-level",
