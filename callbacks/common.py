@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, ctx
+from dash import Dash, Input, Output, ctx, no_update
 from dash.exceptions import PreventUpdate
 from flask import request
 from flask_login import current_user
@@ -48,6 +48,18 @@ def success(text: str) -> dbc.Alert:
 def refusal(error: DomainError) -> dbc.Alert:
     """A refusal in the user's language: what is wrong and what is allowed."""
     return dbc.Alert(error_text(error), color="danger", dismissable=True, className="mb-0")
+
+
+def act(db, service_call, done_text: str, version: int | None):
+    """Run one service call in one transaction (a write: rolled back on refusal) and
+    answer (feedback, new page version): the refusal in words and no refresh, or the
+    outcome and a version bump that makes the page re-read itself."""
+    try:
+        with db.write() as session:
+            service_call(session)
+    except DomainError as error:
+        return refusal(error), no_update
+    return success(done_text), (version or 0) + 1
 
 
 def sync_grid_with_url(app: Dash, filters_store: str, sync_store: str, grid_id: str) -> None:

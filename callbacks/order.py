@@ -8,7 +8,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from callbacks.common import actor, now, refusal, require_click, success
+from callbacks.common import act, actor, now, require_click
 from callbacks.orders import status_colour
 from dashboard import ids
 from dashboard.db import Database
@@ -52,15 +52,6 @@ def register(app: Dash, db: Database) -> None:
             show_contacts=can(current_user, Action.VIEW_CONTACTS),
             can_write=allowed.message,
         )
-
-    def act(service_call, done_text: str, version: int):
-        """One service call in one transaction; its outcome shown, the page refreshed."""
-        try:
-            with db.write() as session:
-                service_call(session)
-        except DomainError as error:
-            return refusal(error), no_update
-        return success(done_text), (version or 0) + 1
 
     # --- payments --------------------------------------------------------------------
 
@@ -129,6 +120,7 @@ def register(app: Dash, db: Database) -> None:
     def save_payment(_clicks, amount, method, key, number, version):
         require_click(ids.PAYMENT_SAVE)
         feedback, new_version = act(
+            db,
             lambda s: payments.record_payment(s, actor(), number, amount, method, key or "", now()),
             _("The payment is recorded."),
             version,
@@ -162,6 +154,7 @@ def register(app: Dash, db: Database) -> None:
     def cancel(_clicks, number, version):
         require_click(ids.ORDER_CANCEL_CONFIRM)
         feedback, new_version = act(
+            db,
             lambda s: orders.cancel_order(s, actor(), number, now()),
             _("The order is cancelled."),
             version,
@@ -184,6 +177,7 @@ def register(app: Dash, db: Database) -> None:
         require_click(ids.ORDER_EXECUTOR_SAVE)
         executor_id = int(executor) if executor and str(executor).isdigit() else None
         return act(
+            db,
             lambda s: orders.assign_executor(s, actor(), number, executor_id, now()),
             _("The executor is saved."),
             version,
@@ -206,6 +200,7 @@ def register(app: Dash, db: Database) -> None:
         except ValueError:
             raise PreventUpdate from None
         return act(
+            db,
             lambda s: orders.change_work_status(s, actor(), number, action, now()),
             _("The status is changed."),
             version,
@@ -228,6 +223,7 @@ def register(app: Dash, db: Database) -> None:
     def send_message(_clicks, text, internal, number, version):
         require_click(ids.ORDER_MESSAGE_SEND)
         feedback, new_version = act(
+            db,
             lambda s: orders.post_message(
                 s, actor(), number, text or "", internal=bool(internal), now=now()
             ),

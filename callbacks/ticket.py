@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 
-from callbacks.common import actor, now, refusal, require_click, success
+from callbacks.common import act, actor, now, refusal, require_click
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _
@@ -49,15 +49,6 @@ def register(app: Dash, db: Database) -> None:
             trail=trail,
         )
 
-    def act(service_call, done_text: str, version: int):
-        """Run one service in one transaction; show its outcome, refresh the page."""
-        try:
-            with db.write() as session:
-                service_call(session)
-        except DomainError as error:
-            return refusal(error), no_update
-        return success(done_text), (version or 0) + 1
-
     @app.callback(
         FEEDBACK,
         VERSION,
@@ -70,6 +61,7 @@ def register(app: Dash, db: Database) -> None:
     def validate(_clicks, number, version):
         require_click(ids.TICKET_VALIDATE)
         return act(
+            db,
             lambda s: tickets.validate(s, actor(), number, now()),
             _("The visitor's identity is checked."),
             version,
@@ -87,6 +79,7 @@ def register(app: Dash, db: Database) -> None:
     def reset(_clicks, number, version):
         require_click(ids.TICKET_RESET_VALIDATION)
         return act(
+            db,
             lambda s: tickets.reset_validation(s, actor(), number, now()),
             _("The identity check is reset."),
             version,
@@ -135,6 +128,7 @@ def register(app: Dash, db: Database) -> None:
         if not seat_id or not str(seat_id).isdigit():
             return refusal(DomainError("Choose a seat.")), no_update, True
         feedback, new_version = act(
+            db,
             lambda s: tickets.change_seat(s, actor(), number, int(seat_id), now()),
             _("The seat is changed."),
             version,
@@ -202,6 +196,7 @@ def register(app: Dash, db: Database) -> None:
         )
         chosen = None if typed_new or person_id in (None, "") else int(person_id)
         feedback, new_version = act(
+            db,
             lambda s: tickets.change_visitor(
                 s, actor(), number, now(), person_id=chosen, new_person=new_person
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -125,4 +126,27 @@ def audit_table(rows: list[AuditRow], id: str) -> html.Div:
             className="audit-table",
         ),
         id=id,
+    )
+
+
+def infinite_grid(
+    grid_id: str, columns: list[dict], *, offset_px: int = 270, row_id: str = "params.data.number"
+) -> dag.AgGrid:
+    """A server-side grid: AG Grid's infinite row model asks for blocks of 100 rows,
+    which a callback answers from SQL; sorting is done there too."""
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True},
+        rowModelType="infinite",
+        getRowId=row_id,
+        dashGridOptions={
+            "rowBuffer": 0,
+            "cacheBlockSize": 100,
+            "maxBlocksInCache": 10,
+            "infiniteInitialRowCount": 1,
+            "maxConcurrentDatasourceRequests": 1,
+            "rowHeight": 40,
+        },
+        style={"height": f"calc(100vh - {offset_px}px)", "minHeight": "360px"},
     )

@@ -1,14 +1,13 @@
 """The orders register (SPEC §5 "Orders")."""
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, _, language
 from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
-from pages.components import page_header
+from pages.components import infinite_grid, page_header
 from services.permissions import Action
 
 dash.register_page(
@@ -213,21 +212,6 @@ def layout(
                 ],
                 className="d-flex align-items-center gap-3 mb-2",
             ),
-            dag.AgGrid(
-                id=ids.ORDERS_GRID,
-                columnDefs=_columns(),
-                defaultColDef={"sortable": True, "resizable": True},
-                rowModelType="infinite",
-                getRowId="params.data.number",
-                dashGridOptions={
-                    "rowBuffer": 0,
-                    "cacheBlockSize": 100,
-                    "maxBlocksInCache": 10,
-                    "infiniteInitialRowCount": 1,
-                    "maxConcurrentDatasourceRequests": 1,
-                    "rowHeight": 40,
-                },
-                style={"height": "calc(100vh - 290px)", "minHeight": "360px"},
-            ),
+            infinite_grid(ids.ORDERS_GRID, _columns(), offset_px=290),
         ]
     )

@@ -1,14 +1,13 @@
 """Coworking tickets: the rental manager's daily list (SPEC §5)."""
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, _, language
 from models.statuses import TICKET_STATUS_LABELS
-from pages.components import page_header
+from pages.components import infinite_grid, page_header
 from services.permissions import Action
 
 dash.register_page(
@@ -157,21 +156,6 @@ def layout(number: str = "", visitor: str = "", status: str = "", **query: str) 
             dcc.Store(id=ids.TICKETS_SYNC),
             _filters(number, visitor, statuses, date_from, date_to),
             html.Div(id=ids.TICKETS_COUNT, className="grid-count mb-2", children="…"),
-            dag.AgGrid(
-                id=ids.TICKETS_GRID,
-                columnDefs=_columns(),
-                defaultColDef={"sortable": True, "resizable": True},
-                rowModelType="infinite",
-                getRowId="params.data.number",
-                dashGridOptions={
-                    "rowBuffer": 0,
-                    "cacheBlockSize": 100,
-                    "maxBlocksInCache": 10,
-                    "infiniteInitialRowCount": 1,
-                    "maxConcurrentDatasourceRequests": 1,
-                    "rowHeight": 40,
-                },
-                style={"height": "calc(100vh - 270px)", "minHeight": "360px"},
-            ),
+            infinite_grid(ids.TICKETS_GRID, _columns(), offset_px=270),
         ]
     )

@@ -149,6 +149,7 @@ class OrderRow:
 
 
 def _rows_query(conditions: list[ColumnElement[bool]]) -> Select:
+    """The register's columns (the grid and the CSV read the same ones)."""
     return (
         select(
             Order.number,
@@ -161,6 +162,7 @@ def _rows_query(conditions: list[ColumnElement[bool]]) -> Select:
             Order.status,
             Order.total_kopecks,
             Order.paid_kopecks,
+            BALANCE,
             Executor.name,
         )
         .join(Service, Service.id == Order.service_id)
@@ -206,6 +208,7 @@ def list_orders(
                 status,
                 total,
                 paid,
+                _balance,
                 executor,
             ) in rows
         ],
@@ -226,25 +229,4 @@ def executor_choices(session: Session) -> list[tuple[int, str]]:
 
 def export_query(filters: OrderFilters, timezone: str) -> Select:
     """Every order the filters match, newest first, for the accounting CSV."""
-    conditions = _where(filters, ZoneInfo(timezone))
-    return (
-        select(
-            Order.number,
-            Order.created_at,
-            Service.name,
-            Service.type,
-            Person.last_name,
-            Person.first_name,
-            Person.middle_name,
-            Order.status,
-            Order.total_kopecks,
-            Order.paid_kopecks,
-            BALANCE,
-            Executor.name,
-        )
-        .join(Service, Service.id == Order.service_id)
-        .join(Person, Person.id == Order.customer_id)
-        .outerjoin(Executor, Executor.id == Order.executor_id)
-        .where(*conditions)
-        .order_by(Order.number.desc())
-    )
+    return _rows_query(_where(filters, ZoneInfo(timezone))).order_by(Order.number.desc())
