@@ -13,7 +13,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import dataset, grids, occupancy
+from bench import checkin, dataset, exports, grids, occupancy
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPORT = Path(__file__).resolve().parent / "RESULTS.md"
@@ -44,6 +44,8 @@ def main() -> int:
         "tickets grid": grids.tickets_grid(url, args.runs),
         "orders grid": grids.orders_grid(url, args.runs),
         "occupancy": occupancy.occupancy_year(url, max(5, args.runs // 3)),
+        "check-in desk": checkin.checkin_desk(url, args.runs),
+        "payments export": exports.payments_export(url, args.runs),
     }
     result = {
         "db": args.db,

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import occupancy, order, order_new, orders, overview, shell, ticket, tickets
+from callbacks import (
+    events,
+    exports,
+    occupancy,
+    order,
+    order_new,
+    orders,
+    overview,
+    payments,
+    shell,
+    ticket,
+    tickets,
+)
 from dashboard.db import Database
 
 
@@ -22,3 +34,6 @@ def register_all(app: Dash, db: Database) -> None:
     orders.register(app, db)
     order.register(app, db)
     order_new.register(app, db)
+    events.register(app, db)
+    payments.register(app, db)
+    exports.register(app, db)

@@ -166,10 +166,17 @@ def _guard():
         return None
     # Dash's own endpoints, downloads and anything that is not a page load get a
     # plain 401; a page load is sent to the login form and back afterwards.
-    if request.method != "GET" or request.path.startswith(API_PREFIXES):
+    if request.method != "GET" or (
+        request.path.startswith(API_PREFIXES) and not _is_page(request.path)
+    ):
         return jsonify(error="login required"), 401
     target = request.full_path if request.query_string else request.path
     return redirect("/login?" + urlencode({"next": target}))
+
+
+def _is_page(path: str) -> bool:
+    """A printable ticket is a page (log in and come back); its QR image is not."""
+    return path.startswith("/event-tickets/") and not path.endswith(".png")
 
 
 def _csrf_cookie(response):

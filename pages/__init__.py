@@ -16,6 +16,7 @@ PAGE_MODULES = (
     "pages.payments",
     "pages.events",
     "pages.event",
+    "pages.event_ticket",
     "pages.exports",
     "pages.staff",
     "pages.not_found_404",

@@ -1,10 +1,30 @@
-"""Payments & balances."""
+"""Payments & balances (SPEC §5): outstanding balances by age, the payments journal,
+revenue by day and by method."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
 
 import dash
-from dash import html
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
 
-from dashboard.i18n import N_, _
-from pages.components import placeholder
+from dashboard import ids
+from dashboard.i18n import (
+    N_,
+    _,
+    format_date,
+    format_money,
+    language,
+    local_time,
+    ngettext,
+    translate,
+)
+from models.statuses import PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS, label
+from pages.components import page_header
+from services.balances import BUCKET_CODES, BucketTotal, Revenue
 from services.permissions import Action
 
 dash.register_page(
@@ -16,9 +36,426 @@ dash.register_page(
     order=50,
 )
 
+DEBOUNCE_SECONDS = 0.35
+MONEY = {"type": "rightAligned", "maxWidth": 120}
+BUCKET_LABELS = {
+    "0-7": N_("0–7 days"),
+    "8-30": N_("8–30 days"),
+    "31-60": N_("31–60 days"),
+    "over-60": N_("over 60 days"),
+}
+PRESETS = [
+    ("month", N_("This month")),
+    ("last-month", N_("Last month")),
+    ("30-days", N_("Last 30 days")),
+    ("year", N_("This year")),
+]
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+BLUE = "#0d6efd"  # Bootstrap's primary
+METHOD_COLOURS = ["#0d6efd", "#6610f2", "#198754", "#fd7e14", "#20c997", "#6c757d"]
 
-def layout(**_query: str) -> html.Div:
-    return placeholder(
-        _("Payments & balances"),
-        _("Outstanding balances by age, the payments journal and revenue."),
+
+def _options(table: dict) -> list[dict]:
+    lang = language()
+    return [{"label": label(table, code, lang), "value": code.value} for code in table]
+
+
+def _codes(value: str) -> list[str]:
+    return [part for part in value.split(",") if part]
+
+
+def _balance_columns() -> list[dict]:
+    return [
+        {"field": "number", "headerName": _("Order"), "colId": "number", "maxWidth": 100},
+        {
+            "field": "created",
+            "headerName": _("Created"),
+            "colId": "created",
+            "maxWidth": 160,
+            "sort": "asc",
+        },
+        {
+            "field": "age",
+            "headerName": _("Age, days"),
+            "colId": "age",
+            "sortable": False,
+            "type": "rightAligned",
+            "maxWidth": 100,
+        },
+        {"field": "customer", "headerName": _("Customer"), "colId": "customer", "flex": 3},
+        {"field": "service", "headerName": _("Service"), "colId": "service", "flex": 3},
+        {"field": "type", "headerName": _("Type"), "colId": "type", "maxWidth": 140},
+        {
+            "field": "status_label",
+            "headerName": _("Status"),
+            "colId": "status",
+            "cellRenderer": "StatusBadge",
+            "minWidth": 190,
+            "flex": 2,
+        },
+        {"field": "total", "headerName": _("Total"), "colId": "total", **MONEY},
+        {"field": "paid", "headerName": _("Paid"), "colId": "paid", **MONEY},
+        {"field": "balance", "headerName": _("Balance"), "colId": "balance", **MONEY},
+    ]
+
+
+def _journal_columns() -> list[dict]:
+    return [
+        {
+            "field": "paid_at",
+            "headerName": _("Paid at"),
+            "colId": "paid_at",
+            "maxWidth": 170,
+            "sort": "desc",
+        },
+        {"field": "order", "headerName": _("Order"), "colId": "order", "maxWidth": 110},
+        {"field": "customer", "headerName": _("Customer"), "colId": "customer", "flex": 2},
+        {"field": "method", "headerName": _("Method"), "colId": "method", "flex": 1},
+        {
+            "field": "amount",
+            "headerName": _("Amount"),
+            "colId": "amount",
+            "cellClassRules": {"text-danger": "params.data && params.data.refund"},
+            **MONEY,
+        },
+        {"field": "recorded_by", "headerName": _("Recorded by"), "colId": "recorded_by", "flex": 1},
+    ]
+
+
+def _grid(grid_id: str, columns: list[dict], row_id: str, height: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True},
+        rowModelType="infinite",
+        getRowId=row_id,
+        dashGridOptions={
+            "rowBuffer": 0,
+            "cacheBlockSize": 100,
+            "maxBlocksInCache": 10,
+            "infiniteInitialRowCount": 1,
+            "maxConcurrentDatasourceRequests": 1,
+            "rowHeight": 40,
+        },
+        style={"height": height},
+    )
+
+
+def _date_input(component_id: str, value: str) -> dcc.Input:
+    return dcc.Input(id=component_id, value=value, type="date", className="form-control")
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def layout(
+    bucket: str = "",
+    customer: str = "",
+    type: str = "",
+    method: str = "",
+    **query: str,
+) -> html.Div:
+    """Filters come back from the URL query; the journal's period defaults to this month
+    (today in the operator's time zone). Figures and rows come through callbacks."""
+    today = local_time(datetime.now(UTC)).date()
+    date_from = query.get("from") or month_start(today).isoformat()
+    date_to = query.get("to") or today.isoformat()
+    buckets, types, methods = _codes(bucket), _codes(type), _codes(method)
+    balance_filters = {"bucket": buckets, "customer": customer, "type": types}
+    journal_filters = {"from": date_from, "to": date_to, "method": methods}
+    label_ = dbc.Label
+
+    balance_controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    label_(_("Age")),
+                    dcc.Dropdown(
+                        id=ids.BALANCES_FILTER_BUCKET,
+                        options=[
+                            {"label": translate(BUCKET_LABELS[code]), "value": code}
+                            for code in BUCKET_CODES
+                        ],
+                        value=buckets,
+                        multi=True,
+                        placeholder=_("Any age"),
+                    ),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    label_(_("Customer"), html_for=ids.BALANCES_FILTER_CUSTOMER),
+                    dcc.Input(
+                        id=ids.BALANCES_FILTER_CUSTOMER,
+                        value=customer,
+                        type="search",
+                        debounce=DEBOUNCE_SECONDS,
+                        className="form-control",
+                        placeholder=_("Part of the name"),
+                        autoComplete="off",
+                    ),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    label_(_("Type")),
+                    dcc.Dropdown(
+                        id=ids.BALANCES_FILTER_TYPE,
+                        options=_options(SERVICE_TYPE_LABELS),
+                        value=types,
+                        multi=True,
+                        placeholder=_("Any type"),
+                    ),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                dbc.Button(
+                    [html.I(className="bi bi-x-circle me-1"), _("Reset filters")],
+                    id=ids.BALANCES_FILTER_RESET,
+                    color="link",
+                    size="sm",
+                ),
+                md="auto",
+                className="d-flex align-items-end",
+            ),
+        ],
+        className="filters g-2 mb-2",
+    )
+
+    journal_controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    label_(_("Paid from"), html_for=ids.PAYMENTS_FILTER_FROM),
+                    _date_input(ids.PAYMENTS_FILTER_FROM, date_from),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    label_(_("to"), html_for=ids.PAYMENTS_FILTER_TO),
+                    _date_input(ids.PAYMENTS_FILTER_TO, date_to),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                html.Div(
+                    [
+                        dbc.Button(
+                            _(text),
+                            id={"type": ids.PAYMENTS_PRESET, "preset": key},
+                            color="secondary",
+                            outline=True,
+                            size="sm",
+                        )
+                        for key, text in PRESETS
+                    ],
+                    className="d-flex flex-wrap gap-1",
+                ),
+                md="auto",
+                className="d-flex align-items-end",
+            ),
+            dbc.Col(
+                [
+                    label_(_("Method")),
+                    dcc.Dropdown(
+                        id=ids.PAYMENTS_FILTER_METHOD,
+                        options=_options(PAYMENT_METHOD_LABELS),
+                        value=methods,
+                        multi=True,
+                        placeholder=_("Any method"),
+                    ),
+                ],
+                md=3,
+            ),
+        ],
+        className="filters g-2 mb-3",
+    )
+
+    def chart(graph_id: str, title: str) -> dbc.Card:
+        return dbc.Card(
+            [
+                dbc.CardHeader(title),
+                dbc.CardBody(
+                    dcc.Loading(
+                        dcc.Graph(id=graph_id, config=CHART_CONFIG, style={"height": "300px"})
+                    ),
+                    className="p-2",
+                ),
+            ],
+            className="h-100",
+        )
+
+    return html.Div(
+        [
+            page_header(
+                _("Payments & balances"),
+                _("Outstanding balances by age, the payments journal and revenue."),
+            ),
+            dcc.Store(id=ids.BALANCES_FILTERS, data=balance_filters),
+            dcc.Store(id=ids.BALANCES_SYNC),
+            dcc.Store(id=ids.PAYMENTS_FILTERS, data=journal_filters),
+            dcc.Store(id=ids.PAYMENTS_SYNC),
+            html.H2(_("Outstanding balances"), className="h5 mt-2"),
+            html.P(
+                _(
+                    "Open orders (not cancelled) with a balance; age is the days since "
+                    "the order was created."
+                ),
+                className="detail-label mb-2",
+            ),
+            html.Div(id=ids.BALANCES_BUCKETS, className="mb-3", children=_bucket_placeholders()),
+            balance_controls,
+            html.Div(id=ids.BALANCES_COUNT, className="grid-count mb-2", children="…"),
+            _grid(
+                ids.BALANCES_GRID,
+                _balance_columns(),
+                "params.data.number",
+                "440px",
+            ),
+            html.H2(_("Payments and revenue"), className="h5 mt-4"),
+            html.P(
+                _(
+                    "Every payment and refund by the day it was paid (refunds count "
+                    "negative). Revenue is their sum."
+                ),
+                className="detail-label mb-2",
+            ),
+            journal_controls,
+            html.Div(id=ids.PAYMENTS_REVENUE, className="mb-2"),
+            dbc.Row(
+                [
+                    dbc.Col(chart(ids.PAYMENTS_REVENUE_DAILY, _("Revenue by day")), lg=8),
+                    dbc.Col(chart(ids.PAYMENTS_REVENUE_METHODS, _("Revenue by method")), lg=4),
+                ],
+                className="g-3 mb-3",
+            ),
+            html.Div(id=ids.PAYMENTS_COUNT, className="grid-count mb-2", children="…"),
+            _grid(
+                ids.PAYMENTS_GRID,
+                _journal_columns(),
+                "params.data.row_id",
+                "520px",
+            ),
+        ]
+    )
+
+
+def _bucket_placeholders() -> dbc.Row:
+    return bucket_cards([BucketTotal(code, 0, 0) for code in BUCKET_CODES], (), loading=True)
+
+
+def bucket_cards(
+    totals: list[BucketTotal], selected: tuple[str, ...] | list[str], *, loading: bool = False
+) -> dbc.Row:
+    """One card per age bucket; a click on a card filters the grid by that bucket."""
+    lang = language()
+    cards = []
+    for total in totals:
+        chosen = total.code in selected
+        cards.append(
+            dbc.Col(
+                html.Div(
+                    dbc.Card(
+                        dbc.CardBody(
+                            [
+                                html.Div(
+                                    translate(BUCKET_LABELS[total.code]), className="detail-label"
+                                ),
+                                html.Div(
+                                    "…" if loading else format_money(total.kopecks, lang),
+                                    className="fs-4 my-1",
+                                    **{"data-kopecks": str(total.kopecks)},
+                                ),
+                                html.Div(
+                                    ""
+                                    if loading
+                                    else ngettext("%(num)d order", "%(num)d orders", total.orders),
+                                    className="text-body-secondary small",
+                                ),
+                            ]
+                        ),
+                        className="h-100 figure-card" + (" border-primary" if chosen else ""),
+                    ),
+                    id={"type": ids.BALANCES_BUCKET, "bucket": total.code},
+                    n_clicks=0,
+                    role="button",
+                    title=_("Show only these orders"),
+                    className="h-100",
+                ),
+                md=6,
+                lg=3,
+            )
+        )
+    return dbc.Row(cards, className="g-3")
+
+
+def _layout(**extra: object) -> dict:
+    return {
+        "template": "plotly_white",
+        "margin": {"l": 56, "r": 16, "t": 36, "b": 40},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        "separators": ", " if language() == "ru" else ".,",
+        "showlegend": False,
+        **extra,
+    }
+
+
+def daily_figure(data: Revenue) -> go.Figure:
+    lang = language()
+    figure = go.Figure(
+        go.Bar(
+            x=[d.isoformat() for d in data.days],
+            y=[k / 100 for k in data.by_day],
+            customdata=[format_money(k, lang) for k in data.by_day],
+            marker={"color": BLUE},
+            hovertemplate="%{x|%d.%m.%Y}: %{customdata}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        **_layout(
+            xaxis={"type": "date", "tickformat": "%d.%m" if lang == "ru" else "%b %d"},
+            yaxis={"ticksuffix": " ₽", "rangemode": "tozero"},
+            bargap=0.15,
+        )
+    )
+    return figure
+
+
+def methods_figure(data: Revenue) -> go.Figure:
+    lang = language()
+    methods = list(reversed(data.by_method))  # the largest on top
+    figure = go.Figure(
+        go.Bar(
+            x=[k / 100 for _m, k in methods],
+            y=[label(PAYMENT_METHOD_LABELS, m, lang) for m, _k in methods],
+            customdata=[format_money(k, lang) for _m, k in methods],
+            orientation="h",
+            marker={"color": METHOD_COLOURS[: len(methods)][::-1]},
+            text=[format_money(k, lang) for _m, k in methods],
+            textposition="auto",
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        **_layout(
+            xaxis={"ticksuffix": " ₽", "rangemode": "tozero", "showticklabels": False},
+            yaxis={"automargin": True},
+            margin={"l": 8, "r": 16, "t": 36, "b": 24},
+        )
+    )
+    return figure
+
+
+def revenue_text(data: Revenue, first: date, last: date) -> str:
+    lang = language()
+    return _(
+        "Revenue %(first)s – %(last)s: %(amount)s",
+        first=format_date(first, lang),
+        last=format_date(last, lang),
+        amount=format_money(data.total, lang),
     )

@@ -23,7 +23,7 @@ from models import Event, EventTicket, Order, Person, Room, StaffUser
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES
 from services import audit, grid
 from services.context import Actor
-from services.errors import DomainError, NotFound
+from services.errors import N_, DomainError, NotFound
 from services.messages import Moment, StatusLabel
 from services.permissions import Action, require
 from services.ticket_list import MAX_NUMBER_DIGITS, number_prefix
@@ -295,11 +295,15 @@ def list_events(session: Session, now: datetime, past_limit: int = PAST_PAGE) ->
     return EventList(upcoming, past, int(total or 0))
 
 
+EVENT_NOT_FOUND = N_("There is no event “%(value)s”.")
+
+
 def get_event(session: Session, event_id: object) -> EventRow:
-    message = "There is no event “%(value)s”."
-    found = _event_rows(session, select(Event).where(Event.id == parse_id(event_id, message)))
+    found = _event_rows(
+        session, select(Event).where(Event.id == parse_id(event_id, EVENT_NOT_FOUND))
+    )
     if not found:
-        raise NotFound(message, value=str(event_id)[:30])
+        raise NotFound(EVENT_NOT_FOUND, value=str(event_id)[:30])
     return found[0]
 
 
@@ -313,7 +317,7 @@ class TicketFilters:
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> TicketFilters:
-        raw = raw or {}
+        raw = raw if isinstance(raw, Mapping) else {}
         state = str(raw.get("state") or "")
         if state not in (TicketState.CHECKED_IN, TicketState.EXPECTED):
             state = ""
@@ -436,7 +440,7 @@ class EventTicketView:
         return ticket_state(self.order_status, self.checked_in_at)
 
 
-TICKET_NOT_FOUND = "There is no event ticket number “%(value)s”."
+TICKET_NOT_FOUND = N_("There is no event ticket number “%(value)s”.")
 
 
 def get_ticket(session: Session, number: object) -> EventTicketView:

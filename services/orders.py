@@ -54,7 +54,8 @@ def state_of(order: Order) -> OrderState:
 def parse_number(value: object) -> int:
     """An order or ticket number as typed or taken from a URL."""
     text = str(value).strip().lstrip("№#").strip()
-    if not text.isdigit() or len(text) > 18:
+    # isascii(): "²".isdigit() is true, but int("²") fails.
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise NotFound("There is no order or ticket number “%(number)s”.", number=str(value)[:30])
     return int(text)
 

@@ -1,0 +1,594 @@
+"""Payments & balances (SPEC §5): outstanding balances by age, the payments journal,
+revenue by day and by method, and the accounting exports built on them.
+
+How each figure is defined (the page says the same in words):
+- Outstanding: an order that is not cancelled (any ``cancelled*`` status) and whose
+  total is above what is paid; its balance is total − paid.
+- Age: the operator's today minus the order's creation date, both dates in the
+  operator's time zone. Buckets 0–7, 8–30, 31–60 and over 60 days.
+- Journal: every ledger row (payments and refunds); a refund counts negative.
+- Revenue: the signed sum of ledger rows by the local day they were paid and by
+  method.
+- Balances at a date D: every order created on or before D and not cancelled now,
+  with what had been paid by the end of D (the signed sum of its ledger rows up to
+  then) and the balance left then; only orders whose balance then was above zero.
+  An order cancelled later drops out of past dates too: the status is today's.
+
+Everything is filtered, sorted, paged, counted and summed in SQL. Revenue by day is
+grouped by quarter-hour of UTC time in SQL (every time zone's offset is a whole
+number of quarter-hours) and the quarters are put into local days with numpy, so
+days are right in any time zone on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from models import Order, Payment, Person, Service, StaffUser
+from models.statuses import PaymentKind, PaymentMethod, ServiceType
+from services import grid
+from services.order_list import BALANCE, OPEN, OrderFilters
+from services.order_list import _where as order_conditions
+from services.payments import signed_amount
+from services.ticket_list import _date
+
+QUARTER_HOUR = 900  # seconds; every UTC offset in use is a whole number of these
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """An age bucket: orders ``low`` to ``high`` days old (``high`` None: no limit)."""
+
+    code: str
+    low: int
+    high: int | None
+
+
+BUCKETS = (
+    Bucket("0-7", 0, 7),
+    Bucket("8-30", 8, 30),
+    Bucket("31-60", 31, 60),
+    Bucket("over-60", 61, None),
+)
+BUCKET_CODES = tuple(b.code for b in BUCKETS)
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first moment of a local day."""
+    return datetime.combine(day, time(0), zone)
+
+
+def local_today(now: datetime, timezone: str) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def age_in_days(created_at: datetime, today: date, timezone: str) -> int:
+    return (today - created_at.astimezone(ZoneInfo(timezone)).date()).days
+
+
+def bucket_of(age: int) -> str:
+    for bucket in BUCKETS:
+        if bucket.high is None or age <= bucket.high:
+            return bucket.code
+    return BUCKETS[-1].code
+
+
+def _bucket_condition(bucket: Bucket, today: date, zone: ZoneInfo) -> ColumnElement[bool]:
+    """``low ≤ age ≤ high`` as a range on ``created_at`` (the index helps).
+
+    age ≥ low ⇔ created before the start of day today − low + 1;
+    age ≤ high ⇔ created on or after the start of day today − high. A bucket
+    starting at 0 has no upper limit, so a clock slightly ahead changes nothing."""
+    conditions = []
+    if bucket.low > 0:
+        conditions.append(Order.created_at < day_start(today - timedelta(bucket.low - 1), zone))
+    if bucket.high is not None:
+        conditions.append(Order.created_at >= day_start(today - timedelta(bucket.high), zone))
+    return and_(*conditions)
+
+
+# Balances ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BalanceFilters:
+    buckets: tuple[str, ...] = ()
+    customer: str = ""
+    types: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any] | None) -> BalanceFilters:
+        """From a URL query or the filter controls; anything malformed is dropped."""
+        raw = raw or {}
+
+        def codes(key: str, valid: tuple[str, ...]) -> tuple[str, ...]:
+            """The valid codes among the given ones, in the order of ``valid``."""
+            value = raw.get(key) or ()
+            if isinstance(value, str):
+                value = value.split(",")
+            chosen = {v for v in value if isinstance(v, str)}
+            return tuple(code for code in valid if code in chosen)
+
+        return cls(
+            buckets=codes("bucket", BUCKET_CODES),
+            customer=" ".join(str(raw.get("customer") or "").split())[:100],
+            types=codes("type", tuple(sorted(t.value for t in ServiceType))),
+        )
+
+
+def _balance_conditions(
+    filters: BalanceFilters, today: date, zone: ZoneInfo, *, with_buckets: bool = True
+) -> list[ColumnElement[bool]]:
+    """Outstanding orders matching the customer and type (and the buckets)."""
+    conditions = order_conditions(
+        OrderFilters(customer=filters.customer, types=filters.types, balance_due=True), zone
+    )
+    if with_buckets and filters.buckets:
+        conditions.append(
+            or_(*(_bucket_condition(b, today, zone) for b in BUCKETS if b.code in filters.buckets))
+        )
+    return conditions
+
+
+BALANCE_SORTABLE: dict[str, list[ColumnElement]] = {
+    "number": [Order.number],
+    "created": [Order.created_at],
+    "customer": [Person.last_name, Person.first_name],
+    "service": [Service.name],
+    "type": [Service.type],
+    "status": [Order.status],
+    "total": [Order.total_kopecks],
+    "paid": [Order.paid_kopecks],
+    "balance": [BALANCE],
+}
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    number: int
+    created_at: datetime
+    age_days: int
+    bucket: str
+    customer: str
+    service: str
+    type: str
+    status: str
+    total_kopecks: int
+    paid_kopecks: int
+
+    @property
+    def balance_kopecks(self) -> int:
+        return self.total_kopecks - self.paid_kopecks
+
+
+@dataclass(frozen=True)
+class BucketTotal:
+    code: str
+    orders: int
+    kopecks: int
+
+
+@dataclass(frozen=True)
+class Balances:
+    rows: list[BalanceRow]
+    count: int  # orders the filters match
+    kopecks: int  # their balances
+
+
+def _full_name(last: str, first: str, middle: str | None) -> str:
+    return " ".join(p for p in (last, first, middle) if p)
+
+
+def list_balances(
+    session: Session,
+    filters: BalanceFilters,
+    request: Mapping[str, Any] | None,
+    now: datetime,
+    timezone: str,
+) -> Balances:
+    """One block of outstanding orders, and the count and sum of all that match."""
+    zone = ZoneInfo(timezone)
+    today = local_today(now, timezone)
+    conditions = _balance_conditions(filters, today, zone)
+    block = grid.parse_request(request, BALANCE_SORTABLE)
+    query = (
+        select(
+            Order.number,
+            Order.created_at,
+            Person.last_name,
+            Person.first_name,
+            Person.middle_name,
+            Service.name,
+            Service.type,
+            Order.status,
+            Order.total_kopecks,
+            Order.paid_kopecks,
+        )
+        .join(Service, Service.id == Order.service_id)
+        .join(Person, Person.id == Order.customer_id)
+        .where(*conditions)
+    )
+    found = session.execute(
+        grid.apply_sort(
+            query, block, BALANCE_SORTABLE, default=[Order.created_at.asc(), Order.number.asc()]
+        )
+    ).all()
+    rows = []
+    for number, created, last, first, middle, service, kind, status, total, paid in found:
+        age = age_in_days(created, today, timezone)
+        rows.append(
+            BalanceRow(
+                number,
+                created,
+                age,
+                bucket_of(age),
+                _full_name(last, first, middle),
+                service,
+                kind,
+                status,
+                total,
+                paid,
+            )
+        )
+    count, kopecks = session.execute(
+        select(func.count(), func.coalesce(func.sum(BALANCE), 0))
+        .select_from(Order)
+        .where(*conditions)
+    ).one()
+    return Balances(rows, int(count), int(kopecks))
+
+
+def bucket_totals(
+    session: Session, filters: BalanceFilters, now: datetime, timezone: str
+) -> list[BucketTotal]:
+    """Orders and balances per age bucket, for the customer and type filters (not the
+    bucket filter: every bucket's total stays visible). One row of sums in SQL."""
+    zone = ZoneInfo(timezone)
+    today = local_today(now, timezone)
+    columns = []
+    for bucket in BUCKETS:
+        inside = _bucket_condition(bucket, today, zone)
+        columns += [
+            func.coalesce(func.sum(case((inside, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((inside, BALANCE), else_=0)), 0),
+        ]
+    sums = session.execute(
+        select(*columns)
+        .select_from(Order)
+        .where(*_balance_conditions(filters, today, zone, with_buckets=False))
+    ).one()
+    return [
+        BucketTotal(bucket.code, int(sums[2 * i]), int(sums[2 * i + 1]))
+        for i, bucket in enumerate(BUCKETS)
+    ]
+
+
+# The payments journal -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    methods: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any] | None) -> JournalFilters:
+        raw = raw or {}
+        value = raw.get("method") or ()
+        if isinstance(value, str):
+            value = value.split(",")
+        valid = {m.value for m in PaymentMethod}
+        return cls(
+            _date(raw.get("from")),
+            _date(raw.get("to")),
+            tuple(sorted({m for m in value if isinstance(m, str) and m in valid})),
+        )
+
+
+def paid_between(
+    date_from: date | None, date_to: date | None, zone: ZoneInfo
+) -> list[ColumnElement[bool]]:
+    """Ledger rows paid on the local days from–to (both included; either may be open)."""
+    conditions: list[ColumnElement[bool]] = []
+    if date_from:
+        conditions.append(Payment.paid_at >= day_start(date_from, zone))
+    if date_to:
+        conditions.append(Payment.paid_at < day_start(date_to + timedelta(days=1), zone))
+    return conditions
+
+
+def _journal_conditions(filters: JournalFilters, zone: ZoneInfo) -> list[ColumnElement[bool]]:
+    conditions = paid_between(filters.date_from, filters.date_to, zone)
+    if filters.methods:
+        conditions.append(Payment.method.in_(filters.methods))
+    return conditions
+
+
+SIGNED = signed_amount()
+Recorder = aliased(StaffUser)
+JOURNAL_SORTABLE: dict[str, list[ColumnElement]] = {
+    "paid_at": [Payment.paid_at],
+    "order": [Order.number],
+    "customer": [Person.last_name, Person.first_name],
+    "method": [Payment.method],
+    "amount": [SIGNED],
+    "recorded_by": [Recorder.name],
+}
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    id: int
+    paid_at: datetime
+    order_number: int
+    customer: str
+    method: str
+    kind: str
+    amount_kopecks: int  # negative for a refund
+    recorded_by: str | None
+
+
+@dataclass(frozen=True)
+class Journal:
+    rows: list[JournalRow]
+    count: int
+    kopecks: int  # the signed sum of every row the filters match
+
+
+def list_journal(
+    session: Session,
+    filters: JournalFilters,
+    request: Mapping[str, Any] | None,
+    timezone: str,
+) -> Journal:
+    """One block of the payments journal, newest first unless sorted otherwise."""
+    conditions = _journal_conditions(filters, ZoneInfo(timezone))
+    block = grid.parse_request(request, JOURNAL_SORTABLE)
+    query = (
+        select(
+            Payment.id,
+            Payment.paid_at,
+            Order.number,
+            Person.last_name,
+            Person.first_name,
+            Person.middle_name,
+            Payment.method,
+            Payment.kind,
+            SIGNED,
+            Recorder.name,
+        )
+        .join(Order, Order.id == Payment.order_id)
+        .join(Person, Person.id == Order.customer_id)
+        .outerjoin(Recorder, Recorder.id == Payment.recorded_by_id)
+        .where(*conditions)
+    )
+    found = session.execute(
+        grid.apply_sort(
+            query, block, JOURNAL_SORTABLE, default=[Payment.paid_at.desc(), Payment.id.desc()]
+        )
+    ).all()
+    count, kopecks = session.execute(
+        select(func.count(), func.coalesce(func.sum(SIGNED), 0))
+        .select_from(Payment)
+        .where(*conditions)
+    ).one()
+    return Journal(
+        [
+            JournalRow(
+                pid,
+                paid_at,
+                number,
+                _full_name(last, first, middle),
+                method,
+                kind,
+                int(amount),
+                recorder,
+            )
+            for pid, paid_at, number, last, first, middle, method, kind, amount, recorder in found
+        ],
+        int(count),
+        int(kopecks),
+    )
+
+
+# Revenue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revenue:
+    days: list[date]
+    by_day: list[int]  # kopecks per day, aligned with ``days``
+    by_method: list[tuple[str, int]]  # (method, kopecks), largest first
+    total: int
+
+
+def _quarter_hour(column: ColumnElement, dialect: str) -> ColumnElement[int]:
+    """The UTC quarter-hour of a stored time, counted from 1970 (floor, in SQL)."""
+    if dialect == "sqlite":
+        # strftime('%s') drops fractions of a second: it is the floor already.
+        seconds = cast(func.strftime("%s", column), BigInteger)
+    else:
+        seconds = cast(func.floor(func.extract("epoch", column)), BigInteger)
+    return seconds // QUARTER_HOUR
+
+
+def revenue(session: Session, date_from: date, date_to: date, timezone: str) -> Revenue:
+    """Revenue on each local day from–to (both included) and per method."""
+    zone = ZoneInfo(timezone)
+    days = [date_from + timedelta(days=i) for i in range((date_to - date_from).days + 1)]
+    dialect = session.get_bind().dialect.name
+    rows = (
+        select(
+            _quarter_hour(Payment.paid_at, dialect).label("quarter"),
+            Payment.method.label("method"),
+            SIGNED.label("amount"),
+        )
+        .where(*paid_between(date_from, date_to, zone))
+        .subquery()
+    )
+    grouped = session.execute(
+        select(rows.c.quarter, rows.c.method, func.sum(rows.c.amount)).group_by(
+            rows.c.quarter, rows.c.method
+        )
+    ).all()
+    if not grouped or not days:
+        return Revenue(days, [0] * len(days), [], 0)
+    quarters = np.fromiter((q for q, _m, _a in grouped), dtype=np.int64, count=len(grouped))
+    amounts = np.fromiter((a for _q, _m, a in grouped), dtype=np.int64, count=len(grouped))
+    methods = np.array([m for _q, m, _a in grouped], dtype=object)
+    # Where each local day starts, in seconds since 1970 (one entry per day, not per
+    # payment); a quarter belongs to the last day that starts at or before it.
+    starts = np.array([day_start(d, zone).timestamp() for d in days], dtype=np.int64)
+    index = np.searchsorted(starts, quarters * QUARTER_HOUR, side="right") - 1
+    # Sums in integer kopecks (np.add.at), never through floats.
+    by_day = np.zeros(len(days), dtype=np.int64)
+    np.add.at(by_day, index, amounts)
+    names, inverse = np.unique(methods.astype(str), return_inverse=True)
+    per_method = np.zeros(len(names), dtype=np.int64)
+    np.add.at(per_method, inverse, amounts)
+    by_method = sorted(
+        ((str(n), int(k)) for n, k in zip(names, per_method, strict=True)),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    return Revenue(days, [int(k) for k in by_day], by_method, int(amounts.sum()))
+
+
+# Exports ----------------------------------------------------------------------------
+
+
+def _customer_name(person: Any = Person) -> ColumnElement[str]:
+    """The customer's full name, built by the database: the export does no string work."""
+    return func.trim(
+        person.last_name
+        + literal(" ")
+        + person.first_name
+        + func.coalesce(literal(" ") + person.middle_name, literal(""))
+    )
+
+
+def _label(column: ColumnElement, labels: Mapping[str, str]) -> ColumnElement[str]:
+    """A code column turned into its label by the database (labels are bound values)."""
+    if not labels:
+        return column
+    return case(
+        *((column == code, literal(text, String)) for code, text in labels.items()),
+        else_=column,
+    )
+
+
+def journal_export_query(
+    date_from: date | None,
+    date_to: date | None,
+    timezone: str,
+    method_labels: Mapping[str, str],
+    kind_labels: Mapping[str, str],
+) -> Select:
+    """Every ledger row paid from–to, oldest first: paid at, order, customer, service,
+    method, kind, amount (refunds negative), external number, recorded by.
+
+    Written with the tables' Core columns, not the mapped classes: the ORM's per-row
+    processing would be about a third of the fetching cost of a million rows. The
+    amount is signed exactly as ``services.payments.signed_amount`` signs it (a test
+    checks the two agree row by row)."""
+    payment, order = Payment.__table__.c, Order.__table__.c
+    person, service = Person.__table__.c, Service.__table__.c
+    recorder = StaffUser.__table__.alias("recorder")
+    signed = case(
+        (payment.kind == PaymentKind.REFUND.value, -payment.amount_kopecks),
+        else_=payment.amount_kopecks,
+    )
+    zone = ZoneInfo(timezone)
+    conditions = []
+    if date_from:
+        conditions.append(payment.paid_at >= day_start(date_from, zone))
+    if date_to:
+        conditions.append(payment.paid_at < day_start(date_to + timedelta(days=1), zone))
+    return (
+        select(
+            payment.paid_at,
+            order.number,
+            _customer_name(person),
+            service.name,
+            _label(payment.method, method_labels),
+            _label(payment.kind, kind_labels),
+            signed,
+            payment.external_number,
+            recorder.c.name,
+        )
+        .select_from(
+            Payment.__table__.join(Order.__table__, order.id == payment.order_id)
+            .join(Person.__table__, person.id == order.customer_id)
+            .join(Service.__table__, service.id == order.service_id)
+            .outerjoin(recorder, recorder.c.id == payment.recorded_by_id)
+        )
+        .where(*conditions)
+        .order_by(payment.paid_at, payment.id)
+    )
+
+
+def balances_export_query(
+    at: date,
+    timezone: str,
+    type_labels: Mapping[str, str],
+    status_labels: Mapping[str, str],
+) -> Select:
+    """Orders with a balance at the end of the local day ``at`` (see the module's
+    definition): number, created, customer, service, type, status now, total, paid by
+    then, balance then. Oldest first."""
+    end = day_start(at + timedelta(days=1), ZoneInfo(timezone))
+    paid_then = (
+        select(func.coalesce(func.sum(SIGNED), 0))
+        .where(Payment.order_id == Order.id, Payment.paid_at < end)
+        .scalar_subquery()
+    )
+    inner = (
+        select(
+            Order.number.label("number"),
+            Order.created_at.label("created_at"),
+            Order.customer_id.label("customer_id"),
+            Order.service_id.label("service_id"),
+            Order.status.label("status"),
+            Order.total_kopecks.label("total"),
+            paid_then.label("paid"),
+        )
+        .where(Order.created_at < end, OPEN)
+        .subquery()
+    )
+    return (
+        select(
+            inner.c.number,
+            inner.c.created_at,
+            _customer_name(),
+            Service.name,
+            _label(Service.type, type_labels),
+            _label(inner.c.status, status_labels),
+            inner.c.total,
+            inner.c.paid,
+            inner.c.total - inner.c.paid,
+        )
+        .join(Person, Person.id == inner.c.customer_id)
+        .join(Service, Service.id == inner.c.service_id)
+        .where(inner.c.total - inner.c.paid > 0)
+        .order_by(inner.c.created_at, inner.c.number)
+    )
