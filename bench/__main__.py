@@ -32,21 +32,33 @@ def _machine() -> str:
     return f"{cpu}, {cores} cores, Python {platform.python_version()}"
 
 
+SECTIONS = {
+    "tickets grid": grids.tickets_grid,
+    "orders grid": grids.orders_grid,
+    "occupancy": lambda url, runs: occupancy.occupancy_year(url, max(5, runs // 3)),
+    "check-in desk": checkin.checkin_desk,
+    "payments export": exports.payments_export,
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--size", choices=sorted(dataset.SIZES), default="small")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=sorted(SECTIONS),
+        help="run these sections only; the others keep their last results",
+    )
     args = parser.parse_args()
 
     url, seeded = dataset.ensure(args.db, args.size)
-    sections = {
-        "tickets grid": grids.tickets_grid(url, args.runs),
-        "orders grid": grids.orders_grid(url, args.runs),
-        "occupancy": occupancy.occupancy_year(url, max(5, args.runs // 3)),
-        "check-in desk": checkin.checkin_desk(url, args.runs),
-        "payments export": exports.payments_export(url, args.runs),
-    }
+    previous = RESULTS / f"{args.db}-{args.size}.json"
+    kept = json.loads(previous.read_text())["sections"] if args.only and previous.exists() else {}
+    chosen = args.only or list(SECTIONS)
+    sections = {name: SECTIONS[name](url, args.runs) for name in chosen}
     result = {
         "db": args.db,
         "size": args.size,
@@ -54,7 +66,8 @@ def main() -> int:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": _machine(),
         "seed_seconds": seeded,
-        "sections": {
+        "sections": kept
+        | {
             name: {
                 key: {"name": t.name, "median": t.median, "p95": t.p95, "runs": len(t.samples)}
                 for key, t in timings.items()
