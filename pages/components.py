@@ -130,7 +130,11 @@ def audit_table(rows: list[AuditRow], id: str) -> html.Div:
 
 
 def infinite_grid(
-    grid_id: str, columns: list[dict], *, offset_px: int = 270, row_id: str = "params.data.number"
+    grid_id: str,
+    columns: list[dict],
+    *,
+    height: str = "calc(100vh - 270px)",
+    row_id: str = "params.data.number",
 ) -> dag.AgGrid:
     """A server-side grid: AG Grid's infinite row model asks for blocks of 100 rows,
     which a callback answers from SQL; sorting is done there too."""
@@ -148,5 +152,5 @@ def infinite_grid(
             "maxConcurrentDatasourceRequests": 1,
             "rowHeight": 40,
         },
-        style={"height": f"calc(100vh - {offset_px}px)", "minHeight": "360px"},
+        style={"height": height, "minHeight": "360px"},
     )

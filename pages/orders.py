@@ -212,6 +212,6 @@ def layout(
                 ],
                 className="d-flex align-items-center gap-3 mb-2",
             ),
-            infinite_grid(ids.ORDERS_GRID, _columns(), offset_px=290),
+            infinite_grid(ids.ORDERS_GRID, _columns(), height="calc(100vh - 290px)"),
         ]
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -23,7 +22,7 @@ from dashboard.i18n import (
     translate,
 )
 from models.statuses import PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS, label
-from pages.components import page_header
+from pages.components import infinite_grid, page_header
 from services.balances import BUCKET_CODES, BucketTotal, Revenue
 from services.permissions import Action
 
@@ -120,25 +119,6 @@ def _journal_columns() -> list[dict]:
         },
         {"field": "recorded_by", "headerName": _("Recorded by"), "colId": "recorded_by", "flex": 1},
     ]
-
-
-def _grid(grid_id: str, columns: list[dict], row_id: str, height: str) -> dag.AgGrid:
-    return dag.AgGrid(
-        id=grid_id,
-        columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True},
-        rowModelType="infinite",
-        getRowId=row_id,
-        dashGridOptions={
-            "rowBuffer": 0,
-            "cacheBlockSize": 100,
-            "maxBlocksInCache": 10,
-            "infiniteInitialRowCount": 1,
-            "maxConcurrentDatasourceRequests": 1,
-            "rowHeight": 40,
-        },
-        style={"height": height},
-    )
 
 
 def _date_input(component_id: str, value: str) -> dcc.Input:
@@ -311,11 +291,11 @@ def layout(
             html.Div(id=ids.BALANCES_BUCKETS, className="mb-3", children=_bucket_placeholders()),
             balance_controls,
             html.Div(id=ids.BALANCES_COUNT, className="grid-count mb-2", children="…"),
-            _grid(
+            infinite_grid(
                 ids.BALANCES_GRID,
                 _balance_columns(),
-                "params.data.number",
-                "440px",
+                row_id="params.data.number",
+                height="440px",
             ),
             html.H2(_("Payments and revenue"), className="h5 mt-4"),
             html.P(
@@ -335,11 +315,11 @@ def layout(
                 className="g-3 mb-3",
             ),
             html.Div(id=ids.PAYMENTS_COUNT, className="grid-count mb-2", children="…"),
-            _grid(
+            infinite_grid(
                 ids.PAYMENTS_GRID,
                 _journal_columns(),
-                "params.data.row_id",
-                "520px",
+                row_id="params.data.row_id",
+                height="520px",
             ),
         ]
     )
