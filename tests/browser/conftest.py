@@ -75,6 +75,14 @@ def click(duo, selector: str) -> None:
     element.click()
 
 
+def press(duo, selector: str) -> None:
+    """Press a button from the keyboard (focus + Enter), as a keyboard user would; nothing
+    drawn over it (a tooltip, the window's edge) can get in the way."""
+    from selenium.webdriver.common.keys import Keys
+
+    duo.wait_for_element(selector).send_keys(Keys.ENTER)
+
+
 def log_out(duo) -> None:
     duo.find_element("#logout").click()
     duo.wait_for_element("#login-email", timeout=10)

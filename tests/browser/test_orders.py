@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import Select
 from sqlalchemy import func, select
 
 from models import Order, Payment
-from tests.browser.conftest import click, log_in
+from tests.browser.conftest import log_in, press
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_an_internal_message_is_marked_internal(parkdesk, orders):
     _open(parkdesk, orders["hotel"])
     parkdesk.find_element("#order-message-text").send_keys("Гость приедет поздно")
     parkdesk.find_element("#order-message-internal").send_keys(Keys.SPACE)
-    click(parkdesk, "#order-message-send")
+    press(parkdesk, "#order-message-send")
     parkdesk.wait_for_contains_text("#order-chat", "Гость приедет поздно")
     message = parkdesk.find_element("#order-chat .chat-internal")
     assert "Гость приедет поздно" in message.text
