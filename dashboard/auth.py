@@ -181,7 +181,8 @@ def _is_page(path: str) -> bool:
 
 def _csrf_cookie(response):
     """Dash's renderer reads this cookie and sends it back as X-CSRFToken."""
-    if current_user.is_authenticated and "text/html" in (response.content_type or ""):
+    # The content type first: static files never load the user (nor ask the database).
+    if "text/html" in (response.content_type or "") and current_user.is_authenticated:
         response.set_cookie(
             CSRF_COOKIE,
             generate_csrf(),

@@ -5,6 +5,12 @@ writer), foreign keys, a busy timeout, and write transactions that start with
 ``BEGIN IMMEDIATE`` so that two writers never both read a balance and then
 both write: the second waits for the first, like ``SELECT … FOR UPDATE`` on
 PostgreSQL.
+
+When PostgreSQL goes away for a moment (a restart, a failover) the pooled
+connections die with it: every checkout pings its connection first and opens
+a new one if it is dead, so the app recovers by itself once the server is
+back, and a connection that cannot be opened fails after a few seconds (the
+user is asked to try again) instead of hanging on the network.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "parkdesk_write"
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
@@ -28,7 +35,13 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # A ?connect_timeout=… in DATABASE_URL wins over the default.
+    timeout = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    if "connect_timeout" in parsed.query:
+        timeout = {}
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, connect_args=timeout
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -13,6 +13,7 @@ LOGOUT = "logout"
 NAV_LANG_EN = "nav-lang-en"
 NAV_LANG_RU = "nav-lang-ru"
 SHELL_LANGUAGE = "shell-language"
+SHELL_ALERT = "shell-alert"  # "try again" when the database is away (sent by the server)
 PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
 
 

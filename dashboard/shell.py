@@ -122,7 +122,20 @@ def layout() -> html.Div:
         [
             dcc.Store(id=ids.SHELL_LANGUAGE),
             _navbar(),
-            dbc.Container(dash.page_container, fluid=True, className="pb-5"),
+            dbc.Container(
+                [
+                    dbc.Alert(
+                        id=ids.SHELL_ALERT,
+                        is_open=False,
+                        color="warning",
+                        dismissable=True,
+                        className="mt-3",
+                    ),
+                    dash.page_container,
+                ],
+                fluid=True,
+                className="pb-5",
+            ),
         ]
     )
 

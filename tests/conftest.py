@@ -28,11 +28,11 @@ def _worker() -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests of SQLite-only features are not collected on a PostgreSQL run (deselected,
-    not skipped: CI treats every skip as a failure)."""
-    if not ON_POSTGRES:
-        return
-    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    """Tests of SQLite-only features are not collected on a PostgreSQL run, nor tests of
+    PostgreSQL-only ones (marker ``postgres``) on a SQLite run (deselected, not skipped:
+    CI treats every skip as a failure)."""
+    other = "sqlite_only" if ON_POSTGRES else "postgres"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
