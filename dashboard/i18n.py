@@ -7,6 +7,7 @@ source and the ``.mo`` files are compiled from them when missing or stale.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -106,8 +107,11 @@ def compile_catalogs() -> list[Path]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
+        # Written aside and renamed: workers starting together never read half a catalog.
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        os.replace(partial, mo_path)
         written.append(mo_path)
     return written
 
