@@ -1,8 +1,11 @@
 """A year of occupancy: the page's callback over HTTP, the computation alone (floor),
-and the obvious way — every ticket walked hour by hour in Python (naive)."""
+the obvious way — every ticket walked hour by hour in Python (naive) — and another
+user's small request, alone and while years are being computed back to back (#8:
+long work must not hold up the others)."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -46,6 +49,38 @@ def naive_year(database: Database, period: Period) -> Counter:
     return sold
 
 
+def _meanwhile(base: str, runs: int) -> tuple[Timing, Timing]:
+    """Another user's small request (the building and room lists), alone and while a
+    third user has years of occupancy computed back to back."""
+    other = StaffClient(base, "rental@parkdesk.local")
+    places = next(d for d in other.dependencies if "occupancy-room.options" in d["output"])
+    small = {"occupancy-building.value": "all"}
+    alone = measure(
+        "occupancy: another user's small request, alone", lambda: other.post(places, small), runs
+    )
+    busy = StaffClient(base, "exec@parkdesk.local")
+    year = busy.callback("occupancy-preset", "value")
+    stop = threading.Event()
+
+    def years() -> None:
+        while not stop.is_set():
+            busy.post(year, YEAR)
+
+    worker = threading.Thread(target=years, daemon=True)
+    worker.start()
+    try:
+        meanwhile = measure(
+            "occupancy: the same while a year is computed, again and again",
+            lambda: other.post(places, small),
+            runs,
+            warmup=1,
+        )
+    finally:
+        stop.set()
+        worker.join()
+    return alone, meanwhile
+
+
 def occupancy_year(url: str, runs: int) -> dict[str, Timing]:
     with live_app(url) as base:
         client = StaffClient(base, "exec@parkdesk.local")
@@ -55,6 +90,7 @@ def occupancy_year(url: str, runs: int) -> dict[str, Timing]:
         http = measure(
             "occupancy: a year, all charts, over HTTP", lambda: client.post(dep, YEAR), runs
         )
+        alone, meanwhile = _meanwhile(base, runs)
     database = Database(url)
     now = datetime.now(UTC)
     today = now.astimezone(Period(now.date(), now.date(), "Europe/Moscow").zone).date()
@@ -72,4 +108,10 @@ def occupancy_year(url: str, runs: int) -> dict[str, Timing]:
         warmup=0,
     )
     database.dispose()
-    return {"http": http, "floor": floor, "naive": naive}
+    return {
+        "http": http,
+        "floor": floor,
+        "naive": naive,
+        "small_alone": alone,
+        "small_meanwhile": meanwhile,
+    }
