@@ -1,7 +1,14 @@
 """Run the benchmarks and write bench/RESULTS.md.
 
 python -m bench --size full --db sqlite        # seeds 1,000,000 orders once (~3 min)
-python -m bench --size small --db postgresql   # quick
+python -m bench --size full --db postgresql    # the same on PostgreSQL (~5 min to seed)
+python -m bench --size small --db sqlite --only "tickets grid" "deep pages"
+python -m bench --size small --db sqlite --runs 3 --smoke   # CI: a trial, nothing kept
+
+Each run writes bench/results/<db>-<size>.json (with --only, the other sections keep
+their last results) and renders bench/RESULTS.md from every file there, the load test's
+(bench/load.py) included. --smoke runs every section on few runs without the heavy
+naive baselines, writes into a temporary directory, and fails on any error.
 """
 
 from __future__ import annotations
@@ -9,11 +16,17 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import subprocess
+import tempfile
+import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bench import checkin, dataset, exports, grids, occupancy
+from bench import checkin, coldload, dataset, exports, grids, login, occupancy
+from bench.harness import Timing
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPORT = Path(__file__).resolve().parent / "RESULTS.md"
@@ -29,20 +42,45 @@ def _machine() -> str:
     except OSError:
         pass
     cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return f"{cpu}, {cores} cores, Python {platform.python_version()}"
+    memory = ""
+    try:
+        kilobytes = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kilobytes / 1024**2:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {cores} cores{memory}, Python {platform.python_version()}"
 
 
-SECTIONS = {
-    "tickets grid": grids.tickets_grid,
-    "orders grid": grids.orders_grid,
-    "occupancy": lambda url, runs: occupancy.occupancy_year(url, max(5, runs // 3)),
-    "check-in desk": checkin.checkin_desk,
-    "payments export": exports.payments_export,
+Section = Callable[[str, int, bool], dict[str, Timing]]  # (url, runs, smoke)
+
+SECTIONS: dict[str, Section] = {
+    "tickets grid": lambda url, runs, smoke: grids.tickets_grid(url, runs),
+    "orders grid": lambda url, runs, smoke: grids.orders_grid(url, runs),
+    "deep pages": lambda url, runs, smoke: grids.deep_pages(url, runs),
+    "occupancy": lambda url, runs, smoke: occupancy.occupancy_year(url, max(3, runs // 3)),
+    "payments export": lambda url, runs, smoke: exports.payments_export(url, 1 if smoke else 2),
+    "check-in desk": lambda url, runs, smoke: checkin.checkin_desk(url, runs),
+    "login": lambda url, runs, smoke: login.login(url, runs),
+    "cold page load": lambda url, runs, smoke: coldload.cold_load(
+        url, 1 if smoke else runs, naive=not smoke
+    ),
 }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench")
+def _as_json(timing: Timing) -> dict[str, Any]:
+    found = {
+        "name": timing.name,
+        "median": timing.median,
+        "p95": timing.p95,
+        "runs": len(timing.samples),
+    }
+    if timing.metrics:
+        found["metrics"] = timing.metrics
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(dataset.SIZES), default="small")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--runs", type=int, default=30)
@@ -52,79 +90,373 @@ def main() -> int:
         choices=sorted(SECTIONS),
         help="run these sections only; the others keep their last results",
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a trial: no heavy naive baselines, results in a temporary directory",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
 
+    results = Path(tempfile.mkdtemp(prefix="parkdesk-bench-")) if args.smoke else RESULTS
     url, seeded = dataset.ensure(args.db, args.size)
-    previous = RESULTS / f"{args.db}-{args.size}.json"
-    kept = json.loads(previous.read_text())["sections"] if args.only and previous.exists() else {}
+    previous = results / f"{args.db}-{args.size}.json"
+    earlier = json.loads(previous.read_text()) if previous.exists() else {}
+    kept = earlier.get("sections", {}) if args.only else {}
     chosen = args.only or list(SECTIONS)
-    sections = {name: SECTIONS[name](url, args.runs) for name in chosen}
+    sections = {}
+    failed = []
+    for name in chosen:
+        print(f"=== {name}", flush=True)
+        try:
+            timings = SECTIONS[name](url, args.runs, args.smoke)
+        except Exception:
+            if args.smoke:
+                raise
+            # A full run goes on with the other sections; this one keeps its last results.
+            traceback.print_exc()
+            failed.append(name)
+            if name in earlier.get("sections", {}):
+                sections[name] = earlier["sections"][name]
+            continue
+        sections[name] = {key: _as_json(t) for key, t in timings.items()}
     result = {
         "db": args.db,
         "size": args.size,
         "orders": dataset.SIZES[args.size],
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": _machine(),
-        "seed_seconds": seeded,
-        "sections": kept
-        | {
-            name: {
-                key: {"name": t.name, "median": t.median, "p95": t.p95, "runs": len(t.samples)}
-                for key, t in timings.items()
-            }
-            for name, timings in sections.items()
-        },
+        "seed_seconds": seeded if seeded is not None else earlier.get("seed_seconds"),
+        "smoke": args.smoke,
+        "sections": kept | sections,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.db}-{args.size}.json").write_text(json.dumps(result, indent=2))
-    REPORT.write_text(render())
-    print(render())
+    if args.only and previous.exists():
+        # Another --only run may have finished meanwhile: keep its sections too.
+        result["sections"] = json.loads(previous.read_text()).get("sections", {}) | sections
+    results.mkdir(exist_ok=True)
+    previous.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    report = render(results)
+    if not args.smoke:
+        REPORT.write_text(report)
+    print(report)
+    print(f"results: {previous}" + ("" if args.smoke else f", report: {REPORT}"))
+    if failed:
+        print(f"FAILED (last results kept): {', '.join(failed)}")
+        return 1
     return 0
+
+
+# ---------------------------------------------------------------------------- report
+
+DB_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
 
-def render() -> str:
+def _timing(result: dict, section: str, key: str) -> dict | None:
+    return result.get("sections", {}).get(section, {}).get(key)
+
+
+def _metric(timing: dict | None, key: str, pattern: str) -> float | None:
+    """A figure of a measurement: from its metrics, else read from its name."""
+    if not timing:
+        return None
+    if key in timing.get("metrics", {}):
+        return float(timing["metrics"][key])
+    found = re.search(pattern, timing.get("name", ""))
+    return float(found.group(1).replace(",", "")) if found else None
+
+
+Check = tuple[str, Callable[[dict], tuple[str, bool | None] | None]]
+
+
+def _ratio_to_floor(section: str) -> Callable[[dict], tuple[str, bool | None] | None]:
+    def check(result: dict) -> tuple[str, bool | None] | None:
+        http, floor = _timing(result, section, "http"), _timing(result, section, "floor")
+        if not http or not floor:
+            return None
+        ratio = http["p95"] / floor["p95"]
+        return f"{ratio:.2f}× ({_ms(http['p95'])} / {_ms(floor['p95'])})", ratio <= 3
+
+    return check
+
+
+def _faster_than_naive(section: str) -> Callable[[dict], tuple[str, bool | None] | None]:
+    def check(result: dict) -> tuple[str, bool | None] | None:
+        http, naive = _timing(result, section, "http"), _timing(result, section, "naive")
+        if not http or not naive:
+            return None
+        ratio = naive["median"] / http["median"]
+        return f"{ratio:,.0f}× ({_ms(naive['median'])} / {_ms(http['median'])})", ratio >= 20
+
+    return check
+
+
+def _deep_seek(kind: str) -> Callable[[dict], tuple[str, bool | None] | None]:
+    def check(result: dict) -> tuple[str, bool | None] | None:
+        seek = _timing(result, "deep pages", f"{kind}_seek_sql")
+        before = _timing(result, "deep pages", f"{kind}_before")
+        if not seek or not before:
+            return None
+        faster = before["median"] / seek["median"]
+        return f"{_ms(seek['median'])}, before {_ms(before['median'])}: {faster:,.0f}× faster", None
+
+    return check
+
+
+def _occupancy(result: dict) -> tuple[str, bool | None] | None:
+    http = _timing(result, "occupancy", "http")
+    return (_ms(http["p95"]), http["p95"] <= 2.0) if http else None
+
+
+def _export_speed(result: dict) -> tuple[str, bool | None] | None:
+    rate = _metric(
+        _timing(result, "payments export", "http_total"), "rows_per_second", r"best ([\d,]+) rows/s"
+    )
+    return (f"{rate:,.0f} rows/s", rate >= 250_000) if rate is not None else None
+
+
+def _export_memory(result: dict) -> tuple[str, bool | None] | None:
+    timing = _timing(result, "payments export", "http_total")
+    anonymous = _metric(timing, "anon_mb", r"anonymous \+([\d.,]+) MB")
+    rss = _metric(timing, "rss_mb", r"RSS \+([\d.,]+) MB")
+    if anonymous is not None:
+        text = f"+{anonymous:.1f} MB anonymous" + (f" (RSS +{rss:.0f} MB)" if rss else "")
+        return text, anonymous < 50
+    return (f"RSS +{rss:.1f} MB", rss < 50) if rss is not None else None
+
+
+def _checkin(result: dict) -> tuple[str, bool | None] | None:
+    browser = _timing(result, "check-in desk", "browser")
+    return (_ms(browser["p95"]), browser["p95"] <= 0.3) if browser else None
+
+
+def _login(result: dict) -> tuple[str, bool | None] | None:
+    http, floor = _timing(result, "login", "http"), _timing(result, "login", "floor")
+    if not http:
+        return None
+    text = _ms(http["median"])
+    if floor:
+        text += f" (floor {_ms(floor['median'])})"
+    return text, None
+
+
+def _cold(page: str) -> Callable[[dict], tuple[str, bool | None] | None]:
+    def check(result: dict) -> tuple[str, bool | None] | None:
+        cold = _timing(result, "cold page load", f"{page}_cold")
+        naive = _timing(result, "cold page load", f"{page}_naive")
+        if not cold:
+            return None
+        text = _ms(cold["median"])
+        if naive:
+            at_least = "≥ " if naive.get("metrics", {}).get("timed_out") else ""
+            text += f" (naive {at_least}{_ms(naive['median'])})"
+        return text, None
+
+    return check
+
+
+def _load_failures(load: dict) -> tuple[str, bool | None] | None:
+    failures = load.get("failures")
+    if failures is None:
+        return None
+    total = load.get("total_requests", load.get("requests"))
+    of = f" of {total:,}" if isinstance(total, int) else ""
+    return f"{failures}{of}", failures == 0
+
+
+def _load_p95(load: dict) -> tuple[str, bool | None] | None:
+    p95 = load.get("p95_ms")
+    return (f"{p95:,.0f} ms", p95 < 500) if p95 is not None else None
+
+
+CHECKS: list[Check] = [
+    ("tickets grid: row request p95 ≤ 3× the bare SQL", _ratio_to_floor("tickets grid")),
+    ("tickets grid: ≥ 20× faster than naive (medians)", _faster_than_naive("tickets grid")),
+    ("orders grid: row request p95 ≤ 3× the bare SQL", _ratio_to_floor("orders grid")),
+    ("orders grid: ≥ 20× faster than naive (medians)", _faster_than_naive("orders grid")),
+    ("orders row 500,000, scrolled to: bare SQL of the seek", _deep_seek("orders")),
+    ("tickets' deepest block, scrolled to: bare SQL of the seek", _deep_seek("tickets")),
+    ("occupancy, a year, over HTTP: p95 ≤ 2 s", _occupancy),
+    ("payments export: ≥ 250,000 rows/s", _export_speed),
+    ("payments export: worker memory growth < 50 MB", _export_memory),
+    ("check-in: Enter → attendee shown, p95 ≤ 300 ms", _checkin),
+    ("login over HTTP (no target)", _login),
+    ("cold load of /tickets → first rows (no target)", _cold("tickets")),
+    ("cold load of /orders → first rows (no target)", _cold("orders")),
+]
+LOAD_CHECKS: list[Check] = [
+    ("load test: 0 failed requests", _load_failures),
+    ("load test: p95 of all requests < 500 ms", _load_p95),
+]
+
+
+def _cell(found: tuple[str, bool | None] | None) -> str:
+    if found is None:
+        return "—"
+    text, met = found
+    return text if met is None else f"{text} {'✅' if met else '❌'}"
+
+
+def _verdict(found: list[tuple[str, bool | None] | None]) -> str:
+    judged = [f[1] for f in found if f is not None and f[1] is not None]
+    if not judged:
+        return "—"
+    return "yes" if all(judged) else "**no**"
+
+
+def _summary(size: str, results: dict[str, dict], loads: dict[str, dict]) -> list[str]:
+    lines = [
+        f"## Targets of issue #8 · {size} data set",
+        "",
+        "| target | SQLite | PostgreSQL | met? |",
+        "|---|---|---|---|",
+    ]
+    rows = [(title, check, results) for title, check in CHECKS]
+    rows += [(title, check, loads) for title, check in LOAD_CHECKS]
+    for title, check, source in rows:
+        found = [check(source[db]) if db in source else None for db in DB_NAMES]
+        if any(found):
+            lines.append(f"| {title} | {_cell(found[0])} | {_cell(found[1])} | {_verdict(found)} |")
+    dates = sorted({r["date"] for r in [*results.values(), *loads.values()]})
+    lines += ["", f"Measured {dates[0]}" + (f" – {dates[-1]}" if len(dates) > 1 else "") + ".", ""]
+    return lines
+
+
+def _section(name: str, timings: dict[str, dict]) -> list[str]:
+    lines = [f"### {name}", "", "| measurement | median | p95 | runs |", "|---|---|---|---|"]
+    for timing in timings.values():
+        lines.append(
+            f"| {timing['name']} | {_ms(timing['median'])} | {_ms(timing['p95'])} | "
+            f"{timing['runs']} |"
+        )
+    http, floor, naive = (timings.get(k) for k in ("http", "floor", "naive"))
+    if http and floor and name in ("tickets grid", "orders grid"):
+        lines += [
+            "",
+            f"Over HTTP against the bare SQL (p95): **{http['p95'] / floor['p95']:.2f}×** "
+            "(target ≤ 3×).",
+        ]
+        if naive:
+            lines.append(
+                f"Against naive (medians): **{naive['median'] / http['median']:,.0f}× faster** "
+                "(target ≥ 20×)."
+            )
+    elif http and floor:
+        lines += [
+            "",
+            f"Against the floor (p95): {http['p95'] / floor['p95']:.2f}×"
+            + (
+                f"; naive takes {naive['median'] / http['median']:,.1f}× as long (medians)."
+                if naive
+                else "."
+            ),
+        ]
+    if name == "deep pages":
+        for kind in ("orders", "tickets"):
+            before, seek = timings.get(f"{kind}_before"), timings.get(f"{kind}_seek_sql")
+            jump = timings.get(f"{kind}_jump_sql")
+            if before and seek and jump:
+                lines.append(
+                    f"\n{kind.capitalize()}: a deep block now costs {_ms(seek['median'])} "
+                    f"by seek and {_ms(jump['median'])} by OFFSET on the index, against "
+                    f"{_ms(before['median'])} before (bare SQL, medians)."
+                )
+    return [*lines, ""]
+
+
+def _load_section(load: dict) -> list[str]:
+    where = DB_NAMES.get(load.get("db", ""), load.get("db", "?"))
+    lines = [
+        f"### load test · {where} · {load.get('size', '?')}",
+        "",
+        f"- date: {load.get('date', '?')}; machine: {load.get('machine', '?')}",
+    ]
+    setup = [
+        f"{load['users']} staff" if "users" in load else None,
+        f"{load['duration_s']} s" if "duration_s" in load else None,
+        f"{load['workers']} workers × {load.get('threads', '?')} threads"
+        if "workers" in load
+        else None,
+    ]
+    if any(setup):
+        lines.append("- " + ", ".join(s for s in setup if s))
+    total = load.get("total_requests", load.get("requests"))
+    figures = [
+        f"{total:,} requests" if isinstance(total, int) else None,
+        f"{load['failures']} failures" if "failures" in load else None,
+        f"{load['rps']:.1f}/s" if "rps" in load else None,
+    ]
+    figures += [
+        f"{p} {load[f'{p}_ms']:,.0f} ms" for p in ("p50", "p95", "p99", "max") if f"{p}_ms" in load
+    ]
+    lines += ["- " + ", ".join(f for f in figures if f), ""]
+    endpoints = load.get("endpoints")
+    if endpoints is None and isinstance(load.get("requests"), list):
+        endpoints = load["requests"]
+    if endpoints:
+        lines += ["| request | count | failures | p50 | p95 | p99 |", "|---|---|---|---|---|---|"]
+
+        def ms(row: dict, key: str) -> str:
+            value = row.get(key, row.get(f"{key}_ms"))
+            return f"{value:,.0f} ms" if isinstance(value, int | float) else "—"
+
+        for row in endpoints:
+            lines.append(
+                f"| {row.get('name', '?')} | {row.get('count', '—')} | "
+                f"{row.get('failures', '—')} | {ms(row, 'p50')} | {ms(row, 'p95')} | "
+                f"{ms(row, 'p99')} |"
+            )
+        lines.append("")
+    return lines
+
+
+def render(results_dir: Path = RESULTS) -> str:
+    runs: dict[str, dict[str, dict]] = {}  # size → db → result
+    loads: dict[str, dict[str, dict]] = {}
+    for path in sorted(results_dir.glob("*.json")):
+        try:
+            result = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        db, size = result.get("db", "?"), result.get("size", "?")
+        if path.name.startswith("load-") or result.get("kind") == "load":
+            loads.setdefault(size, {})[db] = result
+        else:
+            runs.setdefault(size, {})[db] = result
     lines = [
         "# Benchmark results",
         "",
-        "Written by `python -m bench`; each run replaces its own section (bench/results/*.json).",
+        "Written by `python -m bench` (see README, Benchmarks) from bench/results/*.json; "
+        "each run replaces its own data set's file, `--only` its own sections. Times in ms; "
+        "the floor is the bare SQL under a request (or a plain write of the same rows); the "
+        "naive baseline is the tutorial way (the whole table through pandas, a "
+        "client-side grid).",
         "",
     ]
-    for path in sorted(RESULTS.glob("*.json")):
-        result = json.loads(path.read_text())
-        lines += [
-            f"## {result['db']} · {result['size']} ({result['orders']:,} orders)",
-            "",
-            f"- date: {result['date']}",
-            f"- machine: {result['machine']}",
-        ]
-        if result.get("seed_seconds"):
-            lines.append(f"- seeding took {result['seed_seconds']:.0f} s")
-        lines.append("")
-        for name, timings in result["sections"].items():
-            lines += [
-                f"### {name}",
-                "",
-                "| measurement | median | p95 | runs |",
-                "|---|---|---|---|",
-            ]
-            for timing in timings.values():
-                lines.append(
-                    f"| {timing['name']} | {_ms(timing['median'])} | "
-                    f"{_ms(timing['p95'])} | {timing['runs']} |"
-                )
-            if {"http", "floor", "naive"} <= set(timings):
-                http, floor, naive = timings["http"], timings["floor"], timings["naive"]
+    sizes = sorted({*runs, *loads}, key=lambda s: (s != "full", s))
+    for size in sizes:
+        lines += _summary(size, runs.get(size, {}), loads.get(size, {}))
+    for size in sizes:
+        for db in DB_NAMES:
+            result = runs.get(size, {}).get(db)
+            if result is not None:
                 lines += [
+                    f"## {DB_NAMES[db]} · {size} ({result.get('orders', 0):,} orders)",
                     "",
-                    f"p95 over HTTP / bare SQL p95: **{http['p95'] / floor['p95']:.2f}×** "
-                    "(target ≤ 3×); naive median / HTTP median: "
-                    f"**{naive['median'] / http['median']:.0f}×** faster (target ≥ 20×).",
+                    f"- date: {result.get('date', '?')}",
+                    f"- machine: {result.get('machine', '?')}",
                 ]
-            lines.append("")
+                if result.get("seed_seconds"):
+                    lines.append(f"- seeding took {result['seed_seconds']:.0f} s")
+                lines.append("")
+                for name, timings in result.get("sections", {}).items():
+                    lines += _section(name, timings)
+            if db in loads.get(size, {}):
+                lines += _load_section(loads[size][db])
     return "\n".join(lines)
 
 

@@ -57,7 +57,11 @@ def ensure(db: str, size: str) -> tuple[str, float | None]:
         with database.engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE")
     else:
+        # What autovacuum leaves a live database with: statistics, and the visibility map
+        # that lets PostgreSQL answer from an index alone (index-only scans).
         with database.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM (ANALYZE)"
+            )
     database.dispose()
     return url, time.perf_counter() - started

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import text
 
 from bench.harness import StaffClient, Timing, captured_sql, live_app, measure, run_raw
 from dashboard.db import Database
@@ -136,3 +137,108 @@ def orders_grid(url: str, runs: int) -> dict[str, Timing]:
     )
     database.dispose()
     return {"http": http, "floor": floor, "naive": naive}
+
+
+# The previous version's deep block: OFFSET over the joined rows, and the count (with the
+# balance due, for orders) sent again with every block.
+BEFORE = {
+    "orders": (
+        NAIVE_ORDERS_SQL + " ORDER BY o.number DESC LIMIT 100 OFFSET :offset",
+        "SELECT count(*), coalesce(sum(CASE WHEN o.status NOT LIKE 'cancelled%' "
+        "THEN o.total_kopecks - o.paid_kopecks ELSE 0 END), 0) FROM orders o",
+    ),
+    "tickets": (
+        NAIVE_TICKETS_SQL + " ORDER BY t.number DESC LIMIT 100 OFFSET :offset",
+        "SELECT count(*) FROM coworking_tickets t JOIN orders o ON o.id = t.order_id",
+    ),
+}
+DEEP_ORDERS = 500_000
+
+
+def _list(kind: str, session, request: dict) -> list:
+    if kind == "orders":
+        return list_orders(session, OrderFilters(), request, "Europe/Moscow")[0]
+    return list_tickets(session, TicketFilters(), request, datetime.now(UTC), "Europe/Moscow")[0]
+
+
+def _deep_block(kind: str, url: str, client: StaffClient, runs: int) -> dict[str, Timing]:
+    """Row ``start`` of the default view: before, jumped to (no key), scrolled to (key)."""
+    database = Database(url)
+    table = "orders" if kind == "orders" else "coworking_tickets"
+    with database.read() as session:
+        total = session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    start = (
+        min(DEEP_ORDERS, total - 100) // 100 * 100 if kind == "orders" else (total - 1) // 100 * 100
+    )
+    sort = [{"colId": "number", "sort": "desc"}]
+    with database.read() as session:
+        previous = _list(
+            kind, session, {"startRow": start - 100, "endRow": start, "sortModel": sort}
+        )
+    key = previous[-1].sort_key
+    jump = {
+        "startRow": start,
+        "endRow": start + 100,
+        "sortModel": sort,
+        "context": {"after": {}, "counted": True},
+    }
+    scroll = {**jump, "context": {"after": {str(start): key}, "counted": True}}
+    rows_sql, count_sql = BEFORE[kind]
+
+    def before() -> None:
+        with database.engine.connect() as connection:
+            rows = connection.execute(text(rows_sql), {"offset": start}).all()
+            connection.execute(text(count_sql)).one()
+        assert len(rows) == min(100, total - start)
+
+    found = {}
+    for name, request in (("jump", jump), ("seek", scroll)):
+        with captured_sql(database.engine) as statements, database.read() as session:
+            found[name] = [row.number for row in _list(kind, session, request)]
+        found[f"{name}_sql"] = statements
+    assert found["jump"] == found["seek"], "a seek and an OFFSET disagree"
+    grid = f"{kind}-grid"
+    dep = client.callback(grid, "getRowsRequest")
+    store = f"{kind}-filters.data"
+
+    def over_http(request: dict):
+        return lambda: client.post(dep, {f"{grid}.getRowsRequest": request, store: {}})
+
+    row = f"{kind} row {start:,} of {total:,}"
+    result = {
+        "before": measure(
+            f"{row}, before: OFFSET over the joined rows + the count, bare SQL",
+            before,
+            runs=max(3, runs // 5),
+            warmup=1,
+        ),
+        "jump_sql": measure(
+            f"{row}, jumped to (no key): OFFSET on the number index, 100 rows joined — bare SQL",
+            lambda: run_raw(database.engine, found["jump_sql"]),
+            runs,
+        ),
+        "jump_http": measure(
+            f"{row}, jumped to — grid row request over HTTP", over_http(jump), runs
+        ),
+        "seek_sql": measure(
+            f"{row}, scrolled to (key of the row before): seek — bare SQL",
+            lambda: run_raw(database.engine, found["seek_sql"]),
+            runs,
+        ),
+        "seek_http": measure(
+            f"{row}, scrolled to — grid row request over HTTP", over_http(scroll), runs
+        ),
+    }
+    database.dispose()
+    return result
+
+
+def deep_pages(url: str, runs: int) -> dict[str, Timing]:
+    """Deep blocks of both registers, before and after keyset paging."""
+    with live_app(url) as base:
+        client = StaffClient(base, "rental@parkdesk.local")
+        result = {}
+        for kind in ("orders", "tickets"):
+            for key, timing in _deep_block(kind, url, client, runs).items():
+                result[f"{kind}_{key}"] = timing
+    return result

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -24,6 +25,8 @@ from tests.dash_http import callback_body
 class Timing:
     name: str
     samples: list[float]
+    # Figures other than times (rows/s, MB, a time-out flag) for the report's summary.
+    metrics: dict[str, float] = field(default_factory=dict)
 
     @property
     def median(self) -> float:
@@ -49,6 +52,7 @@ def measure(name: str, call: Callable[[], Any], runs: int, warmup: int = 2) -> T
 @contextmanager
 def live_app(database_url: str) -> Iterator[str]:
     """Parkdesk served on a free loopback port for the length of the block."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     app = create_app(Config(database_url=database_url, secret_key="bench"))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 from flask import current_app
 from flask_login import current_user
 
@@ -125,6 +125,15 @@ def register(app: Dash, db: Database) -> None:
             )
         return buttons
 
+    # grid.js makes each block request carry the sort key of the row before it, so
+    # that deep blocks are seeks rather than OFFSETs (services/grid.py).
+    app.clientside_callback(
+        ClientsideFunction("parkdesk", "seekFromLastRow"),
+        Output(ids.ORDERS_SYNC, "data", allow_duplicate=True),
+        Input(ids.ORDERS_GRID, "id"),
+        prevent_initial_call="initial_duplicate",
+    )
+
     @app.callback(
         Output(ids.ORDERS_GRID, "getRowsResponse"),
         Output(ids.ORDERS_COUNT, "children"),
@@ -155,12 +164,15 @@ def register(app: Dash, db: Database) -> None:
                 "paid": format_money(row.paid_kopecks, lang),
                 "balance": format_money(row.balance_kopecks, lang),
                 "executor": row.executor or "—",
+                "sort_key": row.sort_key,
             }
             for row in found
         ]
+        if count is None:  # the grid knows the count and the sum: it keeps them
+            return {"rowData": data}, no_update
         summary = (
             ngettext("%(num)d order", "%(num)d orders", count)
             + " · "
-            + _("balance due %(amount)s", amount=format_money(balance, lang))
+            + _("balance due %(amount)s", amount=format_money(balance or 0, lang))
         )
         return {"rowData": data, "rowCount": count}, summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from dash import Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import current_app
 from flask_login import current_user
 
@@ -54,6 +54,15 @@ def register(app: Dash, db: Database) -> None:
     sync_grid_with_url(app, ids.TICKETS_FILTERS, ids.TICKETS_SYNC, ids.TICKETS_GRID)
     open_row_on_click(app, ids.TICKETS_GRID, "/tickets/")
 
+    # grid.js makes each block request carry the sort key of the row before it, so
+    # that deep blocks are seeks rather than OFFSETs (services/grid.py).
+    app.clientside_callback(
+        ClientsideFunction("parkdesk", "seekFromLastRow"),
+        Output(ids.TICKETS_SYNC, "data", allow_duplicate=True),
+        Input(ids.TICKETS_GRID, "id"),
+        prevent_initial_call="initial_duplicate",
+    )
+
     @app.callback(
         Output(ids.TICKETS_GRID, "getRowsResponse"),
         Output(ids.TICKETS_COUNT, "children"),
@@ -81,8 +90,11 @@ def register(app: Dash, db: Database) -> None:
                 "status_label": label(TICKET_STATUS_LABELS, row.status, lang),
                 "seat": SEAT_LABEL.get(lang, SEAT_LABEL["en"]).format(row.seat),
                 "room": row.room,
+                "sort_key": row.sort_key,
             }
             for row in found
         ]
+        if count is None:  # the grid knows the count: it keeps it
+            return {"rowData": data}, no_update
         counted = ngettext("%(num)d ticket", "%(num)d tickets", count)
         return {"rowData": data, "rowCount": count}, counted

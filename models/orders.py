@@ -34,8 +34,15 @@ class Order(Base):
         # paid is the ledger's sum, kept here in the same transaction as each
         # ledger row so that lists can sort and filter by balance.
         CheckConstraint("paid_kopecks >= 0 AND paid_kopecks <= total_kopecks", name="paid"),
-        # The balance is sorted and filtered on in the register: index the expression.
-        Index("ix_orders_balance", text("(total_kopecks - paid_kopecks)")),
+        # The register sorts by each of these and breaks ties by number: (column, number)
+        # lets a block be read from the index in order, and a deep block be a seek from
+        # the previous block's last row (services/grid.py). The balance is an expression.
+        Index("ix_orders_balance_number", text("(total_kopecks - paid_kopecks)"), "number"),
+        Index("ix_orders_status_number", "status", "number"),
+        Index("ix_orders_total_number", "total_kopecks", "number"),
+        Index("ix_orders_paid_number", "paid_kopecks", "number"),
+        Index("ix_orders_service_number", "service_id", "number"),
+        Index("ix_orders_executor_number", "executor_id", "number"),
         # A customer's orders by status, with what the register sums: answered from
         # the index alone when the register is filtered by a customer's name.
         Index(
@@ -46,11 +53,11 @@ class Order(Base):
     id: Mapped[intpk]
     number: Mapped[int] = mapped_column(BigInteger, unique=True)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
-    status: Mapped[str] = mapped_column(String(32), index=True)
-    executor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     deadline: Mapped[Timestamp | None]
     comment: Mapped[str | None] = mapped_column(Text)
     # Contact data for this order only; the person's own stays as it is.
@@ -153,6 +160,10 @@ class CoworkingTicket(Base):
             "(validated_at IS NULL) = (validated_by_id IS NULL)", name="validated_pair"
         ),
         Index("ix_coworking_tickets_seat_period", "seat_id", "period_start", "period_end"),
+        # The list sorts by period, ties by number (many tickets start at the same hour),
+        # and by seat: seat by seat, each in number order.
+        Index("ix_coworking_tickets_start_number", "period_start", "number"),
+        Index("ix_coworking_tickets_seat_number", "seat_id", "number"),
     )
 
     id: Mapped[intpk]
@@ -162,7 +173,7 @@ class CoworkingTicket(Base):
     seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id"))
     tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
     variant: Mapped[str | None] = mapped_column(String(200))
-    period_start: Mapped[Timestamp] = mapped_column(index=True)
+    period_start: Mapped[Timestamp]
     period_end: Mapped[Timestamp] = mapped_column(index=True)
     modifiers: Mapped[list[str]] = mapped_column(JSON, default=list)
     validated_at: Mapped[Timestamp | None]

@@ -27,7 +27,7 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     company: Mapped[str | None] = mapped_column(String(200))
-    search_text: Mapped[str] = mapped_column(String(620), index=True)
+    search_text: Mapped[str] = mapped_column(String(620))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     @property
@@ -117,3 +117,12 @@ class Tariff(Base):
 
 
 Index("ix_persons_last_first", Person.last_name, Person.first_name)
+# Name searches match anywhere in the name (LIKE '%…%'): on PostgreSQL a trigram index
+# answers them (pg_trgm, migration 0003); SQLite scans this narrower index instead of
+# the table.
+Index(
+    "ix_persons_search_text",
+    Person.search_text,
+    postgresql_using="gin",
+    postgresql_ops={"search_text": "gin_trgm_ops"},
+)

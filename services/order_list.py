@@ -4,7 +4,7 @@ of balances of the filtered set — all in SQL."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -127,8 +127,26 @@ SORTABLE: dict[str, list[ColumnElement]] = {
     "total": [Order.total_kopecks],
     "paid": [Order.paid_kopecks],
     "balance": [BALANCE],
-    "executor": [Executor.name],
+    # The unassigned last (ascending), as on every database.
+    "executor": [Executor.name.is_(None), Executor.name],
 }
+# Sorts on a column of a small table: read service by service (executor by executor) on
+# the (service_id, number) and (executor_id, number) indexes.
+GROUPED = {
+    "service": grid.Grouped(Order.service_id, select(Service.id, Service.name)),
+    "type": grid.Grouped(Order.service_id, select(Service.id, Service.type)),
+    "executor": grid.Grouped(
+        Order.executor_id,
+        select(StaffUser.id, StaffUser.name.is_(None), StaffUser.name),
+        nowhere=(True, None),
+    ),
+}
+
+
+# The executor may be unassigned (NULL), and databases disagree on where NULLs sort:
+# that sort pages by OFFSET only.
+NULLABLE_SORTS = {"executor"}
+DEFAULT_ORDER = [(Order.number, True)]
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,7 @@ class OrderRow:
     total_kopecks: int
     paid_kopecks: int
     executor: str | None
+    sort_key: list[Any] = field(default_factory=list)  # the grid sends it back for the next block
 
     @property
     def balance_kopecks(self) -> int:
@@ -172,18 +191,52 @@ def _rows_query(conditions: list[ColumnElement[bool]]) -> Select:
     )
 
 
+def _keys_query(block: grid.Block, conditions: list[ColumnElement[bool]]) -> Select:
+    """Order numbers under the filters, joined only to what the sort reads: a deep
+    block is found by OFFSET here, on an index of orders where the sort allows."""
+    sorted_on = {column for column, _ in block.sort}
+    query = select(Order.number).select_from(Order)
+    if sorted_on & {"service", "type"}:
+        query = query.join(Service, Service.id == Order.service_id)
+    if "customer" in sorted_on:
+        query = query.join(Person, Person.id == Order.customer_id)
+    if "executor" in sorted_on:
+        query = query.outerjoin(Executor, Executor.id == Order.executor_id)
+    return query.where(*conditions)
+
+
 def list_orders(
     session: Session, filters: OrderFilters, request: Mapping[str, Any] | None, timezone: str
-) -> tuple[list[OrderRow], int, int]:
-    """One block of the register, the number of orders matched and their balance due."""
+) -> tuple[list[OrderRow], int | None, int | None]:
+    """One block of the register, the number of orders matched and their balance due
+    (both None when the grid said it knows them already)."""
     conditions = _where(filters, ZoneInfo(timezone))
     block = grid.parse_request(request, SORTABLE)
-    rows = session.execute(
-        grid.apply_sort(_rows_query(conditions), block, SORTABLE, default=[Order.number.desc()])
-    ).all()
-    count, balance = session.execute(
-        select(func.count(), func.coalesce(func.sum(DUE), 0)).select_from(Order).where(*conditions)
-    ).one()
+    order = grid.ordering(block, SORTABLE, DEFAULT_ORDER)
+    rows = _rows_query(conditions)
+    group = grid.grouped_sort(block, GROUPED)
+    found = None
+    if group:
+        keys = _keys_query(grid.Block(0, 0, ()), conditions)
+        found = grid.grouped_block(session, rows, keys, order, block, group)
+    if found is None:
+        found = session.execute(
+            grid.block_query(
+                rows,
+                _keys_query(block, conditions),
+                Order.number,
+                order,
+                block,
+                unseekable=grid.unseekable_sort(block, NULLABLE_SORTS),
+            )
+        ).all()
+    count = balance = None
+    if not block.counted:
+        count, balance = session.execute(
+            select(func.count(), func.coalesce(func.sum(DUE), 0))
+            .select_from(Order)
+            .where(*conditions)
+        ).one()
     return (
         [
             OrderRow(
@@ -196,6 +249,7 @@ def list_orders(
                 total,
                 paid,
                 executor,
+                key,
             )
             for (
                 number,
@@ -210,10 +264,10 @@ def list_orders(
                 paid,
                 _balance,
                 executor,
-            ) in rows
+            ), key in grid.split_keys(found, order)
         ],
-        int(count),
-        int(balance),
+        None if count is None else int(count),
+        None if balance is None else int(balance),
     )
 
 

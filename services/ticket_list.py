@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Order, Person, Room, Seat
@@ -117,6 +117,13 @@ SORTABLE = {
     "seat": [Room.name, Seat.number],
     "room": [Room.name],
 }
+DEFAULT_ORDER = [(CoworkingTicket.number, True)]
+# Sorts on the seat: read seat by seat (room by room) on the seat's index.
+_SEATS = select(Seat.id).join(Room, Room.id == Seat.room_id)
+GROUPED = {
+    "seat": grid.Grouped(CoworkingTicket.seat_id, _SEATS.add_columns(Room.name, Seat.number)),
+    "room": grid.Grouped(CoworkingTicket.seat_id, _SEATS.add_columns(Room.name)),
+}
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,23 @@ class TicketRow:
     status: str
     seat: int
     room: str
+    sort_key: list[Any]  # the grid sends it back to ask for the rows after this one
+
+
+def _keys_query(block: grid.Block, filters: TicketFilters, conditions: list) -> Select:
+    """Ticket numbers under the filters, with only the joins the filters and the sort
+    need: a deep block is found by OFFSET here, on an index where the sort allows."""
+    sorted_on = {column for column, _ in block.sort}
+    query = select(CoworkingTicket.number).select_from(CoworkingTicket)
+    if filters.statuses or "status" in sorted_on:
+        query = query.join(Order, Order.id == CoworkingTicket.order_id)
+    if "visitor" in sorted_on:
+        query = query.join(Person, Person.id == CoworkingTicket.visitor_id)
+    if sorted_on & {"seat", "room"}:
+        query = query.join(Seat, Seat.id == CoworkingTicket.seat_id).join(
+            Room, Room.id == Seat.room_id
+        )
+    return query.where(*conditions)
 
 
 def list_tickets(
@@ -136,47 +160,69 @@ def list_tickets(
     request: Mapping[str, Any] | None,
     now: datetime,
     timezone: str,
-) -> tuple[list[TicketRow], int]:
-    """One block of the list and the number of tickets the filters match."""
+) -> tuple[list[TicketRow], int | None]:
+    """One block of the list and the number of tickets the filters match (None when
+    the grid said it knows it already)."""
     zone = ZoneInfo(timezone)
     conditions = _where(filters, now, zone)
     status = status_sql(now)
     sortable = {**SORTABLE, "status": [status]}
     block = grid.parse_request(request, sortable)
-    rows = session.execute(
-        grid.apply_sort(
-            select(
-                CoworkingTicket.number,
-                CoworkingTicket.period_start,
-                CoworkingTicket.period_end,
-                Person.last_name,
-                Person.first_name,
-                Person.middle_name,
-                status,
-                Seat.number,
-                Room.name,
-            )
-            .join(Order, Order.id == CoworkingTicket.order_id)
-            .join(Person, Person.id == CoworkingTicket.visitor_id)
-            .join(Seat, Seat.id == CoworkingTicket.seat_id)
-            .join(Room, Room.id == Seat.room_id)
-            .where(*conditions),
-            block,
-            sortable,
-            default=[CoworkingTicket.number.desc()],
+    order = grid.ordering(block, sortable, DEFAULT_ORDER)
+    rows_query = (
+        select(
+            CoworkingTicket.number,
+            CoworkingTicket.period_start,
+            CoworkingTicket.period_end,
+            Person.last_name,
+            Person.first_name,
+            Person.middle_name,
+            status,
+            Seat.number,
+            Room.name,
         )
-    ).all()
-    count_query = (
-        select(func.count())
-        .select_from(CoworkingTicket)
         .join(Order, Order.id == CoworkingTicket.order_id)
+        .join(Person, Person.id == CoworkingTicket.visitor_id)
+        .join(Seat, Seat.id == CoworkingTicket.seat_id)
+        .join(Room, Room.id == Seat.room_id)
+        .where(*conditions)
     )
-    if filters.visitor:
-        count_query = count_query.join(Person, Person.id == CoworkingTicket.visitor_id)
-    count = session.scalar(count_query.where(*conditions)) or 0
+    group = grid.grouped_sort(block, GROUPED)
+    found = None
+    if group:
+        keys = _keys_query(grid.Block(0, 0, ()), filters, conditions)
+        found = grid.grouped_block(session, rows_query, keys, order, block, group)
+    if found is None:
+        found = session.execute(
+            grid.block_query(
+                rows_query,
+                _keys_query(block, filters, conditions),
+                CoworkingTicket.number,
+                order,
+                block,
+            )
+        ).all()
+    count = None if block.counted else _count(session, filters, conditions)
     return [
         TicketRow(
-            number, start, end, " ".join(p for p in (last, first, middle) if p), st, seat, room
+            number,
+            start,
+            end,
+            " ".join(p for p in (last, first, middle) if p),
+            st,
+            seat,
+            room,
+            key,
         )
-        for number, start, end, last, first, middle, st, seat, room in rows
+        for (number, start, end, last, first, middle, st, seat, room), key in grid.split_keys(
+            found, order
+        )
     ], count
+
+
+def _count(session: Session, filters: TicketFilters, conditions: list) -> int:
+    # The order is joined only when the status filter reads it (every ticket has one).
+    query = select(func.count()).select_from(CoworkingTicket)
+    if filters.statuses:
+        query = query.join(Order, Order.id == CoworkingTicket.order_id)
+    return session.scalar(query.where(*conditions)) or 0

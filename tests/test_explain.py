@@ -1,0 +1,260 @@
+"""On PostgreSQL the registers read orders and tickets through indexes, never by
+reading the whole table: the default view, the common filters, each sort that an
+index can serve, and deep blocks (by seek and by OFFSET).
+
+The plans are PostgreSQL's own choice (no planner settings changed) on a seeded demo
+database large enough for the choice to be the one made at full size, after VACUUM
+and ANALYZE as autovacuum leaves a live database.
+
+Sorts on a column of a small joined table (the orders' service, type and executor, the
+tickets' seat and room) are read group by group, each group on its index. The tickets'
+derived status (a CASE on the order's status and the clock) sorts the whole filtered
+set: it is not asserted here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from dashboard import schema
+from dashboard.db import Database
+from models import CoworkingTicket, Order
+from services import demo
+from services.order_list import OrderFilters, list_orders
+from services.ticket_list import TicketFilters, list_tickets
+from tests.conftest import TEST_DATABASE_URL
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+SEEDED = 10_000
+COPIES = 29
+ORDERS = SEEDED * (1 + COPIES)
+ZONE = "Europe/Moscow"
+WATCHED = {"orders", "coworking_tickets"}
+NOW = datetime.now(UTC)
+TODAY = NOW.date()
+LAST_MONTH = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
+
+
+def _copies(table: sa.Table, shifted: dict[str, int]) -> str:
+    """INSERT … SELECT that adds COPIES copies of the table's rows, with ``shifted``
+    columns (ids, numbers, references) moved past the originals."""
+    columns = [column.name for column in table.columns]
+    values = [f"{name} + k * {shifted[name]}" if name in shifted else name for name in columns]
+    return (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {table.name}, generate_series(1, {COPIES}) AS k"
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Iterator[Database]:
+    """A database of its own for the module: the demo data, its orders and tickets
+    copied until the tables have the size at which PostgreSQL plans as it does at full
+    size (seeding that many takes minutes, copying seconds), vacuumed and analysed."""
+    server = make_url(TEST_DATABASE_URL)
+    name = f"parkdesk_explain_{os.getpid()}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        schema.upgrade(url)
+        database = Database(url)
+        demo.seed(database.engine, orders=SEEDED, seed=8, today=TODAY)
+        with database.engine.begin() as connection:
+            top = connection.execute(
+                sa.select(sa.func.max(Order.id), sa.func.max(Order.number))
+            ).one()
+            ticket_top = connection.execute(
+                sa.select(sa.func.max(CoworkingTicket.id), sa.func.max(CoworkingTicket.number))
+            ).one()
+            order_step, ticket_step = max(top), max(ticket_top)
+            connection.exec_driver_sql(
+                _copies(Order.__table__, {"id": order_step, "number": order_step})
+            )
+            connection.exec_driver_sql(
+                _copies(
+                    CoworkingTicket.__table__,
+                    {"id": ticket_step, "number": ticket_step, "order_id": order_step},
+                )
+            )
+        with database.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM (ANALYZE)"
+            )
+        yield database
+        database.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _statements(database: Database, call: Callable[[Any], Any]) -> list[tuple[str, Any]]:
+    """The SELECTs a service call sends, with their parameters."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        with database.read() as session:
+            call(session)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert sent
+    return sent
+
+
+def _scans(node: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
+    yield node["Node Type"], node.get("Relation Name")
+    for child in node.get("Plans", []):
+        yield from _scans(child)
+
+
+def _whole_table_reads(database: Database, call: Callable[[Any], Any]) -> list[str]:
+    """The watched tables that a plan of the call reads by sequential scan."""
+    found = []
+    with database.engine.connect() as connection:
+        cursor = connection.connection.cursor()
+        for statement, parameters in _statements(database, call):
+            cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+            plan = cursor.fetchone()[0][0]["Plan"]
+            found += [
+                f"{table} in: {statement[:120]}…"
+                for kind, table in _scans(plan)
+                if kind == "Seq Scan" and table in WATCHED
+            ]
+        connection.rollback()
+    return found
+
+
+def _orders(filters: dict, request: dict) -> Callable[[Any], Any]:
+    return lambda session: list_orders(session, OrderFilters.parse(filters), request, ZONE)
+
+
+def _tickets(filters: dict, request: dict) -> Callable[[Any], Any]:
+    return lambda session: list_tickets(session, TicketFilters.parse(filters), request, NOW, ZONE)
+
+
+def _first_block(sort: list[dict] | None = None) -> dict:
+    return {"startRow": 0, "endRow": 100, "sortModel": sort or []}
+
+
+ORDER_FILTERS = {
+    "default view": {},
+    "status": {"status": ["new", "confirmed_balance_due", "in_progress"]},
+    "customer name (Cyrillic)": {"customer": "иван"},
+    "customer name (Cyrillic, mixed case)": {"customer": "Петро"},
+    "period": LAST_MONTH,
+    "balance due only": {"balance": "1"},
+    "number": {"number": "1000"},
+    "status and customer name": {"status": ["new", "confirmed"], "customer": "ольга"},
+}
+ORDER_SORTS = [
+    "number",
+    "created",
+    "service",
+    "type",
+    "customer",
+    "status",
+    "total",
+    "paid",
+    "balance",
+    "executor",
+]
+
+TICKET_FILTERS = {
+    "default view": {},
+    "status active or confirmed": {"status": ["active", "confirmed"]},
+    "visitor name (Cyrillic)": {"visitor": "иван"},
+    "period": LAST_MONTH,
+    "number": {"number": "10"},
+}
+TICKET_SORTS = ["number", "period", "visitor", "seat", "room"]
+
+
+@pytest.mark.parametrize("filters", ORDER_FILTERS.values(), ids=ORDER_FILTERS)
+def test_the_orders_register_filtered_reads_orders_through_indexes(seeded, filters):
+    assert _whole_table_reads(seeded, _orders(filters, _first_block())) == []
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+@pytest.mark.parametrize("column", ORDER_SORTS)
+def test_the_orders_register_sorted_reads_orders_through_indexes(seeded, column, direction):
+    request = _first_block([{"colId": column, "sort": direction}])
+    assert _whole_table_reads(seeded, _orders({}, request)) == []
+
+
+@pytest.mark.parametrize("filters", TICKET_FILTERS.values(), ids=TICKET_FILTERS)
+def test_the_tickets_list_filtered_reads_tickets_through_indexes(seeded, filters):
+    assert _whole_table_reads(seeded, _tickets(filters, _first_block())) == []
+
+
+def test_new_tickets_are_found_from_their_new_orders_through_an_index(seeded):
+    """New tickets are those of new orders (a few percent): the orders are read through
+    the status index. Whether the tickets are then joined by their order index or by
+    reading all tickets is PostgreSQL's close call here; at full size it takes the index."""
+    reads = _whole_table_reads(seeded, _tickets({"status": ["new"]}, _first_block()))
+    assert [read for read in reads if read.startswith("orders ")] == []
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+@pytest.mark.parametrize("column", TICKET_SORTS)
+def test_the_tickets_list_sorted_reads_tickets_through_indexes(seeded, column, direction):
+    request = _first_block([{"colId": column, "sort": direction}])
+    assert _whole_table_reads(seeded, _tickets({}, request)) == []
+
+
+@pytest.mark.parametrize(
+    "column", ["number", "created", "balance", "status", "service", "type", "executor"]
+)
+def test_a_deep_orders_block_is_a_seek_from_the_previous_row_through_an_index(seeded, column):
+    sort = [{"colId": column, "sort": "desc"}]
+    deep = ORDERS // 2
+    with seeded.read() as session:
+        before, _count, _due = list_orders(
+            session,
+            OrderFilters(),
+            {"startRow": deep - 100, "endRow": deep, "sortModel": sort},
+            ZONE,
+        )
+    request = {
+        "startRow": deep,
+        "endRow": deep + 100,
+        "sortModel": sort,
+        "context": {"after": {str(deep): before[-1].sort_key}, "counted": True},
+    }
+    statements = [sql.upper() for sql, _ in _statements(seeded, _orders({}, request))]
+    assert not any("COUNT(" in sql for sql in statements), "the grid knows the count"
+    assert not any("OFFSET" in sql for sql in statements)
+    assert _whole_table_reads(seeded, _orders({}, request)) == []
+
+
+def test_a_deep_block_without_a_key_is_found_on_an_index_and_only_its_rows_are_joined(
+    seeded,
+):
+    request = {"startRow": ORDERS // 2, "endRow": ORDERS // 2 + 100, "sortModel": []}
+    assert _whole_table_reads(seeded, _orders({}, request)) == []
+    ticket_request = {"startRow": 2000, "endRow": 2100, "sortModel": []}
+    assert _whole_table_reads(seeded, _tickets({}, ticket_request)) == []
+
+
+def test_the_demo_data_is_large_enough_for_the_plans_to_mean_something(seeded):
+    with seeded.read() as session:
+        orders = session.scalar(sa.text("SELECT count(*) FROM orders"))
+        tickets = session.scalar(sa.text("SELECT count(*) FROM coworking_tickets"))
+    assert orders == ORDERS
+    assert tickets > ORDERS // 10
