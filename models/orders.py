@@ -11,11 +11,13 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
     String,
     Text,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,7 +25,35 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, Kopecks, Name, Timestamp, intpk, utcnow
 from models.places import Person, Room, Seat, Service, Tariff
 from models.staff import StaffUser
-from models.statuses import MessageVisibility, OrderStatus, PaymentKind, PaymentMethod, check_in
+from models.statuses import (
+    CANCELLED_STATUSES,
+    CLOSED_STATUSES,
+    NEW_STATUSES,
+    MessageVisibility,
+    OrderStatus,
+    PaymentKind,
+    PaymentMethod,
+    check_in,
+)
+
+
+def _listed(statuses: frozenset[OrderStatus]) -> str:
+    return ", ".join(f"'{status}'" for status in sorted(s.value for s in statuses))
+
+
+# Sets of orders that reports read again and again, each written once as SQL: the partial
+# indexes below are built on exactly these predicates, and the queries use the same text
+# with the statuses as literals (a PostgreSQL plan can only use a partial index when it
+# can see that the query's condition implies the index's).
+LIVE_SQL = f"status NOT IN ({_listed(CANCELLED_STATUSES)})"  # not cancelled
+OUTSTANDING_SQL = f"total_kopecks > paid_kopecks AND {LIVE_SQL}"  # a balance to collect
+UNASSIGNED_SQL = f"executor_id IS NULL AND status NOT IN ({_listed(CLOSED_STATUSES)})"
+UNSOLD_SQL = f"status IN ({_listed(CANCELLED_STATUSES | NEW_STATUSES)})"  # not sold (yet)
+
+
+def status_literals(statuses: frozenset[OrderStatus]) -> list[ColumnElement[str]]:
+    """The statuses as SQL literals (not bound parameters), as in the predicates above."""
+    return [literal_column(f"'{value}'") for value in sorted(s.value for s in statuses)]
 
 
 class Order(Base):
@@ -47,6 +77,28 @@ class Order(Base):
         # the index alone when the register is filtered by a customer's name.
         Index(
             "ix_orders_customer_status", "customer_id", "status", "total_kopecks", "paid_kopecks"
+        ),
+        # Small partial indexes for the reports' recurring sets: the balances
+        # register and the outstanding total, the overview's unassigned work, and the
+        # orders occupancy leaves out as not sold.
+        Index(
+            "ix_orders_outstanding_created",
+            "created_at",
+            "number",
+            postgresql_where=text(OUTSTANDING_SQL),
+            sqlite_where=text(OUTSTANDING_SQL),
+        ),
+        Index(
+            "ix_orders_unassigned",
+            "service_id",
+            postgresql_where=text(UNASSIGNED_SQL),
+            sqlite_where=text(UNASSIGNED_SQL),
+        ),
+        Index(
+            "ix_orders_unsold",
+            "id",
+            postgresql_where=text(UNSOLD_SQL),
+            sqlite_where=text(UNSOLD_SQL),
         ),
     )
 

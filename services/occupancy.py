@@ -60,9 +60,11 @@ from models import (
     RoomBooking,
     Seat,
 )
+from models.orders import status_literals
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES, RoomKind
 
-SOLD_EXCLUDED = [s.value for s in CANCELLED_STATUSES] + [s.value for s in NEW_STATUSES]
+# Literals, as in the partial index ix_orders_unsold that the "not sold" lookup reads.
+SOLD_EXCLUDED = status_literals(CANCELLED_STATUSES | NEW_STATUSES)
 LIVE_EXCLUDED = [s.value for s in CANCELLED_STATUSES]
 MINUTES_PER_DAY = 24 * 60
 MILLIS_PER_DAY = 86_400_000

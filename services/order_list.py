@@ -9,17 +9,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from models import Order, Person, Service, StaffUser
+from models.orders import status_literals
 from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
 from services import grid
 from services.ticket_list import _date, number_prefix
 
 BALANCE = Order.total_kopecks - Order.paid_kopecks
 # A cancelled order owes nothing, whatever its total: balances due count open orders only.
-OPEN = Order.status.not_in([s.value for s in CANCELLED_STATUSES])
+OPEN = Order.status.not_in(status_literals(CANCELLED_STATUSES))  # = LIVE_SQL
+# = OUTSTANDING_SQL, the predicate of the partial index the balances register reads.
+OUTSTANDING = and_(Order.total_kopecks > Order.paid_kopecks, OPEN)
 DUE = case((OPEN, BALANCE), else_=0)
 UNASSIGNED = "none"
 
@@ -111,8 +114,7 @@ def _where(filters: OrderFilters, zone: ZoneInfo) -> list[ColumnElement[bool]]:
     elif filters.executor:
         conditions.append(Order.executor_id == int(filters.executor))
     if filters.balance_due:
-        conditions.append(BALANCE > 0)
-        conditions.append(OPEN)
+        conditions.append(OUTSTANDING)
     return conditions
 
 

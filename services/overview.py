@@ -10,8 +10,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Event, Order, Payment, Room, Seat, Service
+from models.orders import status_literals
 from models.statuses import (
-    CANCELLED_STATUSES,
     CLOSED_STATUSES,
     NEW_STATUSES,
     OrderStatus,
@@ -19,6 +19,7 @@ from models.statuses import (
     TicketStatus,
     ticket_status_condition,
 )
+from services.order_list import OPEN, OUTSTANDING
 from services.payments import signed_amount
 
 WORK_TYPES = ("simple", "request", "goods")
@@ -53,7 +54,6 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
     day_start = datetime.combine(local.date(), time(0), zone)
     this_month = month_start(local)
     last_month = month_start(this_month - timedelta(days=1))
-    live = Order.status.not_in([s.value for s in CANCELLED_STATUSES])
 
     seats = (
         session.scalar(
@@ -87,7 +87,7 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
             .where(
                 CoworkingTicket.period_start >= day_start,
                 CoworkingTicket.period_start < day_start + timedelta(days=1),
-                live,
+                OPEN,
             )
         )
         or 0
@@ -116,7 +116,7 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
             .where(
                 Service.type.in_(WORK_TYPES),
                 Order.executor_id.is_(None),
-                Order.status.not_in([s.value for s in CLOSED_STATUSES]),
+                Order.status.not_in(status_literals(CLOSED_STATUSES)),  # = UNASSIGNED_SQL
             )
         )
         or 0
@@ -124,7 +124,7 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
     outstanding = (
         session.scalar(
             select(func.coalesce(func.sum(Order.total_kopecks - Order.paid_kopecks), 0)).where(
-                live, Order.total_kopecks > Order.paid_kopecks
+                OUTSTANDING
             )
         )
         or 0
