@@ -1,6 +1,10 @@
 """Downloads served by plain Flask routes (streamed: Dash's send_string would hold the
 whole file in memory and cannot write a BOM). The login guard covers them; each
-checks the role itself."""
+checks the role itself.
+
+Each CSV route says what its file holds (``exports.Column``: title, kind, the SQL
+expression) over a query from the services that gives the rows; the database writes
+the lines (services/exports.py). The README lists the columns of each file."""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from contextlib import suppress
 from datetime import UTC, date, datetime
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user
 
 from dashboard.i18n import _, language
+from models import Person
 from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -21,6 +26,7 @@ from models.statuses import (
     label,
 )
 from services import balances, exports, order_list
+from services.exports import Column
 from services.permissions import Action, can
 
 blueprint = Blueprint("downloads", __name__)
@@ -62,12 +68,47 @@ def _period() -> tuple[date | None, date | None]:
     return date_from, date_to
 
 
+def _layout() -> exports.Layout:
+    """``sep`` (``;``, the default, or ``,``), the user's language (day-first dates in
+    Russian, ISO in English) and the operator's time zone."""
+    sep = request.args.get("sep", "")
+    if sep not in ("", *exports.SEPARATORS):
+        raise BadParameter(_("“sep” must be “;” or “,”, not “%(value)s”.", value=sep[:10]))
+    return exports.Layout(
+        separator=sep or ";",
+        day_first=language() == "ru",
+        timezone=current_app.config["PARKDESK"].timezone,
+    )
+
+
 def _labels(table: dict, lang: str) -> dict[str, str]:
     return {code.value: label(table, code, lang) for code in table}
 
 
-def _csv_response(chunks: Iterator[bytes], filename: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
+def _customer() -> tuple:
+    person = Person.__table__.c
+    return (person.last_name, person.first_name, person.middle_name)
+
+
+def _csv_response(export: exports.Export, layout: exports.Layout, filename: str) -> Response:
+    """The file streamed from one read transaction. It is opened here, before the
+    answer starts: a database out of reach gets the "try again" page, not a broken
+    file. The BOM and the titles go out before the query runs."""
+    session = current_app.extensions["parkdesk_db"].session_factory()
+    try:
+        connection = session.connection()
+    except BaseException:
+        session.close()
+        raise
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            yield from exports.stream(connection, export, layout)
+        finally:
+            session.close()  # at the end, or when the client goes away
+
+    response = Response(chunks(), mimetype="text/csv")
+    response.call_on_close(session.close)  # also if the body is never read
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     ascii_name = filename.encode("ascii", "ignore").decode() or "export.csv"
     response.headers["Content-Disposition"] = (
@@ -79,58 +120,29 @@ def _csv_response(chunks: Iterator[bytes], filename: str) -> Response:
 
 @blueprint.get("/exports/orders.csv")
 def orders_csv() -> Response:
+    """The orders register under the register's filters, newest first."""
     if not can(current_user, Action.EXPORT):
         abort(403)
     _period()  # a bad date is refused, not silently dropped from the filter
-    settings = current_app.config["PARKDESK"]
-    db = current_app.extensions["parkdesk_db"]
-    filters = order_list.OrderFilters.parse(request.args)
-    dialect = exports.Dialect.parse(request.args.get("sep"))
+    layout = _layout()
     lang = language()
+    query = order_list.export_query(order_list.OrderFilters.parse(request.args), layout.timezone)
+    (number, created, service, kind, last, first, middle, status, total, paid, balance,
+     executor) = query.selected_columns  # fmt: skip
     columns = [
-        exports.Column(_("Number"), "int"),
-        exports.Column(_("Created"), "datetime"),
-        exports.Column(_("Service"), "text"),
-        exports.Column(_("Type"), "text"),
-        exports.Column(_("Customer"), "text"),
-        exports.Column(_("Status"), "text"),
-        exports.Column(_("Total"), "money"),
-        exports.Column(_("Paid"), "money"),
-        exports.Column(_("Balance"), "money"),
-        exports.Column(_("Executor"), "text"),
+        Column(_("Number"), "int", number, nullable=False),
+        Column(_("Created"), "datetime", created),
+        Column(_("Service"), "text", service),
+        Column(_("Type"), "label", kind, _labels(SERVICE_TYPE_LABELS, lang)),
+        Column(_("Customer"), "name", (last, first, middle)),
+        Column(_("Status"), "label", status, _labels(ORDER_STATUS_LABELS, lang)),
+        Column(_("Total"), "money", total, nullable=False),
+        Column(_("Paid"), "money", paid, nullable=False),
+        Column(_("Balance"), "money", balance, nullable=False),
+        Column(_("Executor"), "text", executor),
     ]
-
-    def rows() -> Iterator[tuple]:
-        query = order_list.export_query(filters, settings.timezone)
-        for (
-            number,
-            created,
-            service,
-            kind,
-            last,
-            first,
-            middle,
-            status,
-            total,
-            paid,
-            balance,
-            executor,
-        ) in exports.stream_query(db.session_factory, query):
-            yield (
-                number,
-                created,
-                service,
-                label(SERVICE_TYPE_LABELS, kind, lang),
-                " ".join(p for p in (last, first, middle) if p),
-                label(ORDER_STATUS_LABELS, status, lang),
-                total,
-                paid,
-                balance,
-                executor,
-            )
-
     name = _("orders") + ".csv"
-    return _csv_response(exports.stream_csv(columns, rows(), dialect, settings.timezone), name)
+    return _csv_response(exports.Export(columns, query), layout, name)
 
 
 @blueprint.get("/exports/payments.csv")
@@ -140,30 +152,25 @@ def payments_csv() -> Response:
     if not can(current_user, Action.EXPORT):
         abort(403)
     date_from, date_to = _period()
-    settings = current_app.config["PARKDESK"]
-    db = current_app.extensions["parkdesk_db"]
-    dialect = exports.Dialect.parse(request.args.get("sep"))
+    layout = _layout()
     lang = language()
+    query = balances.journal_export_query(date_from, date_to, layout.timezone, {}, {})
+    (paid_at, number, _name, service, method, kind, amount, external,
+     recorder) = query.selected_columns  # fmt: skip
     kinds = {PaymentKind.PAYMENT.value: _("Payment"), PaymentKind.REFUND.value: _("Refund")}
-    query = balances.journal_export_query(
-        date_from, date_to, settings.timezone, _labels(PAYMENT_METHOD_LABELS, lang), kinds
-    )
     columns = [
-        exports.Column(_("Paid at"), "datetime"),
-        exports.Column(_("Order"), "int"),
-        exports.Column(_("Customer"), "text"),
-        exports.Column(_("Service"), "text"),
-        exports.Column(_("Method"), "text"),
-        exports.Column(_("Kind"), "text"),
-        exports.Column(_("Amount"), "money"),
-        exports.Column(_("External number"), "text"),
-        exports.Column(_("Recorded by"), "text"),
+        Column(_("Paid at"), "datetime", paid_at),
+        Column(_("Order"), "int", number, nullable=False),
+        Column(_("Customer"), "name", _customer()),
+        Column(_("Service"), "text", service),
+        Column(_("Method"), "label", method, _labels(PAYMENT_METHOD_LABELS, lang)),
+        Column(_("Kind"), "label", kind, kinds),
+        Column(_("Amount"), "money", amount, nullable=False),
+        Column(_("External number"), "text", external),
+        Column(_("Recorded by"), "text", recorder),
     ]
-    rows = exports.stream_query(db.session_factory, query)
     name = "_".join([_("payments"), *(d.isoformat() for d in (date_from, date_to) if d)])
-    return _csv_response(
-        exports.stream_csv(columns, rows, dialect, settings.timezone), name + ".csv"
-    )
+    return _csv_response(exports.Export(columns, query), layout, name + ".csv")
 
 
 @blueprint.get("/exports/balances.csv")
@@ -172,32 +179,26 @@ def balances_csv() -> Response:
     zone): orders not cancelled that still owed something then."""
     if not can(current_user, Action.EXPORT):
         abort(403)
-    settings = current_app.config["PARKDESK"]
     _from, at = _period()
-    at = at or balances.local_today(datetime.now(UTC), settings.timezone)
-    db = current_app.extensions["parkdesk_db"]
-    dialect = exports.Dialect.parse(request.args.get("sep"))
+    layout = _layout()
+    at = at or balances.local_today(datetime.now(UTC), layout.timezone)
     lang = language()
-    query = balances.balances_export_query(
-        at,
-        settings.timezone,
-        _labels(SERVICE_TYPE_LABELS, lang),
-        _labels(ORDER_STATUS_LABELS, lang),
-    )
+    query = balances.balances_export_query(at, layout.timezone, {}, {})
+    (number, created, _name, service, kind, status, total, paid,
+     balance) = query.selected_columns  # fmt: skip
     columns = [
-        exports.Column(_("Order"), "int"),
-        exports.Column(_("Created"), "datetime"),
-        exports.Column(_("Customer"), "text"),
-        exports.Column(_("Service"), "text"),
-        exports.Column(_("Type"), "text"),
-        exports.Column(_("Status now"), "text"),
-        exports.Column(_("Total"), "money"),
-        exports.Column(_("Paid by the date"), "money"),
-        exports.Column(_("Balance at the date"), "money"),
+        Column(_("Order"), "int", number, nullable=False),
+        Column(_("Created"), "datetime", created),
+        Column(_("Customer"), "name", _customer()),
+        Column(_("Service"), "text", service),
+        Column(_("Type"), "label", kind, _labels(SERVICE_TYPE_LABELS, lang)),
+        Column(_("Status now"), "label", status, _labels(ORDER_STATUS_LABELS, lang)),
+        Column(_("Total"), "money", total, nullable=False),
+        Column(_("Paid by the date"), "money", paid, nullable=False),
+        Column(_("Balance at the date"), "money", balance, nullable=False),
     ]
-    rows = exports.stream_query(db.session_factory, query)
     name = f"{_('balances')}_{at.isoformat()}.csv"
-    return _csv_response(exports.stream_csv(columns, rows, dialect, settings.timezone), name)
+    return _csv_response(exports.Export(columns, query), layout, name)
 
 
 QR_MAX_AGE_SECONDS = 3600

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from models import Order, Payment, Person
+from models import Order, Payment, Person, StaffUser
 from models.statuses import CANCELLED_STATUSES
+from services.exports import neutralize
 from services.payments import signed_amount
 from tests.conftest import login
 from tests.dash_http import find_callback, post_callback
@@ -162,7 +165,7 @@ def test_the_payments_journal_read_back_equals_the_ledger(db, accountant, ledger
         "Анна Смирнова",
     )
     midnight = next(r for r in rows if int(r["Order"]) == ledger["midnight"])
-    assert midnight["Paid at"] == "01.03.2026 00:30"  # Moscow time, DD.MM.YYYY
+    assert midnight["Paid at"] == "2026-03-01 00:30"  # Moscow time; ISO in English
     assert midnight["External number"] == "'-42"  # text, so neutralised
     assert "Иванов Пётр" in {r["Customer"] for r in rows}
 
@@ -359,3 +362,139 @@ def test_the_exports_page_builds_links_only_for_roles_that_may_export(client, em
         }
     else:
         assert link == {"href": "", "disabled": True}
+
+
+ODD_NAMES = [
+    ('Смит "Кузнец"', "Анна; Мария", None),
+    ("Line\nBreak", "Двойная\r\nстрока", None),
+    ("+7 916", "", None),
+    ("  @home", "", None),
+    ("-минус", "", "отчество"),
+    ("\tTab", "x", None),
+    ("\rCR", "", None),
+    ("O'Brien", "Шон", "Патрик"),
+    ("", "=1+1", None),
+    ("Comma, Inc.", "", None),
+]
+
+
+@pytest.fixture
+def odd_ledger(db, ledger, world):
+    """Customers whose names carry quotes, separators, line breaks and formula signs,
+    each paying 10 kopecks in March and getting 5 back: -0,05."""
+    with db.write() as session:
+        world.session = session
+        numbers = {}
+        for index, (last, first, middle) in enumerate(ODD_NAMES):
+            person = Person(
+                last_name=last, first_name=first, middle_name=middle, search_text=last.casefold()
+            )
+            session.add(person)
+            session.flush()
+            order = world.order("simple", "confirmed", total=1_000, created_at=NOW)
+            order.customer_id = person.id
+            at = datetime(2026, 3, 20, 9, index, tzinfo=UTC)
+            _pay(session, order, 10, "cash", at)
+            _pay(session, order, 5, "cash", at + timedelta(seconds=30), kind="refund")
+            numbers[order.number] = " ".join(p for p in (last, first, middle) if p)
+        return numbers
+
+
+def test_odd_names_and_kopecks_survive_the_round_trip(accountant, odd_ledger):
+    for sep in (";", ","):
+        response = accountant.get("/exports/payments.csv", query_string={**MARCH, "sep": sep})
+        assert response.status_code == 200
+        body = response.data
+        rows = [r for r in _csv_rows(body, sep) if int(r["Order"]) in odd_ledger]
+        assert len(rows) == 2 * len(ODD_NAMES)
+        for row in rows:
+            assert row["Customer"] == neutralize(odd_ledger[int(row["Order"])])
+        refunds = [r["Amount"] for r in rows if r["Kind"] == "Refund"]
+        assert refunds == ["-0" + ("," if sep == ";" else ".") + "05"] * len(ODD_NAMES)
+        frame = pd.read_csv(
+            io.BytesIO(body),
+            sep=sep,
+            decimal="," if sep == ";" else ".",
+            encoding="utf-8-sig",
+            dtype={"Order": int},
+            keep_default_na=False,
+        )
+        odd = frame[frame["Order"].isin(list(odd_ledger))]
+        assert sum(_kopecks(odd["Amount"])) == 5 * len(ODD_NAMES)
+        assert set(odd["Customer"]) == {neutralize(name) for name in odd_ledger.values()}
+        for name in ("'+7 916", "'  @home", "'-минус отчество", "'\tTab x", "'\rCR", "'=1+1"):
+            assert name in set(odd["Customer"])
+        lines = body.decode("utf-8-sig").split("\r\n")
+        assert lines[-1] == ""  # every row ends with CRLF, the last one too
+
+
+@pytest.fixture
+def russian_accountant(db, client, ledger, staff_ids):
+    with db.write() as session:
+        session.get(StaffUser, staff_ids["accounting@parkdesk.local"]).locale = "ru"
+    login(client, "accounting@parkdesk.local")
+    return client
+
+
+def test_russian_files_have_day_first_dates_and_russian_words(russian_accountant, ledger):
+    response = russian_accountant.get("/exports/payments.csv", query_string=MARCH)
+    assert response.status_code == 200
+    text = response.data.decode("utf-8-sig")
+    assert text.split("\r\n")[0].startswith("Дата оплаты;")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:]
+    midnight = next(r for r in rows if int(r[1]) == ledger["midnight"])
+    assert midnight[0] == "01.03.2026 00:30"
+    assert "Возврат" in {r[5] for r in rows} and "Проведено менеджером" in {r[4] for r in rows}
+    for path in ("/exports/orders.csv", "/exports/balances.csv"):
+        answer = russian_accountant.get(path, query_string=MARCH)
+        created = [
+            r[1] for r in csv.reader(io.StringIO(answer.data.decode("utf-8-sig")), delimiter=";")
+        ]
+        assert all(len(c) == 16 and c[2] == "." and c[5] == "." for c in created[1:]), path
+
+
+def test_english_files_have_iso_dates(accountant, ledger):
+    for path in PATHS:
+        text = accountant.get(path, query_string=MARCH).data.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+        column = rows[0].index("Paid at" if "payments" in path else "Created")
+        for row in rows[1:]:
+            assert datetime.strptime(row[column], "%Y-%m-%d %H:%M"), path
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("sep", ["|", "tab", ";;", "semicolon"])
+def test_a_separator_other_than_semicolon_or_comma_is_refused_in_words(accountant, path, sep):
+    response = accountant.get(path, query_string={**MARCH, "sep": sep})
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    assert "\n" not in response.text and len(response.text) < 120
+    assert "sep" in response.text
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_explicit_semicolon_or_an_empty_sep_is_the_default(accountant, ledger, path):
+    default = accountant.get(path, query_string=MARCH).data
+    for sep in (";", ""):
+        assert accountant.get(path, query_string={**MARCH, "sep": sep}).data == default
+
+
+def _readme_columns() -> dict[str, list[str]]:
+    """The README's table of export columns: file → titles (notes in brackets dropped)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Exports", 1)[1].split("\n## ", 1)[0]
+    found = {}
+    for line in section.splitlines():
+        match = re.match(r"\| `(\w+\.csv)` \|[^|]*\| (.+) \|$", line)
+        if match:
+            titles = re.sub(r" \([^)]*\)", "", match.group(2))
+            found["/exports/" + match.group(1)] = [t.strip() for t in titles.split(",")]
+    return found
+
+
+def test_the_readme_lists_the_columns_of_each_file_in_their_order(accountant, ledger):
+    documented = _readme_columns()
+    assert set(documented) == set(PATHS)
+    for path in PATHS:
+        text = accountant.get(path, query_string=MARCH).data.decode("utf-8-sig")
+        assert next(csv.reader(io.StringIO(text), delimiter=";")) == documented[path], path
