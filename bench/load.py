@@ -412,29 +412,34 @@ class Browser:
             for n, spec in enumerate(specs)
         ]
         self._reindex()
-        self._set_location(path)
         wave: dict = {}
         grids: list = []
         self._mounted(self.tree, wave, grids)
+        # The layout's dcc.Location has no pathname or search: once mounted, it sets them
+        # from window.location, and that fires the pages router (prevent_initial_call, so
+        # _mounted leaves it out), which puts the page into _pages_content.
+        self._locate(path, wave)
         self.run([wave, grids], f" {path_name(path)}")
         self._check_page(path)
 
     def navigate(self, path: str) -> None:
         """A link or a row clicked: the router callback, no page load."""
-        self._set_location(path)
         wave: dict = {}
-        self._triggered("_pages_location", "pathname", None, wave)
-        for _dep, changed in wave.values():
-            changed.append("_pages_location.search")
+        self._locate(path, wave)
         self.run([wave], f" {path_name(path)}")
         self._check_page(path)
 
-    def _set_location(self, path: str) -> None:
+    def _locate(self, path: str, wave: dict) -> None:
+        """The address changes: dcc.Location sets those of its pathname and search that
+        differ from window.location, and the callbacks that take them (the router) join
+        the wave. (Opening the page already shown changes nothing and fires nothing.)"""
         self.path = path
         pathname, _, query = path.partition("?")
         location = self.index["_pages_location"]["props"]
-        location["pathname"] = pathname
-        location["search"] = f"?{query}" if query else ""
+        for prop, value in (("pathname", pathname), ("search", f"?{query}" if query else "")):
+            if location.get(prop) != value:
+                location[prop] = value
+                self._triggered("_pages_location", prop, None, wave)
 
     def _check_page(self, path: str) -> None:
         if "page-forbidden" in self.index or "page-not-found" in self.index:
@@ -481,6 +486,10 @@ def _excerpt(response: Any) -> str:
 # --- the staff --------------------------------------------------------------------------
 
 OUTCOMES: Counter[str] = Counter()
+# What cut a person's task short (a ScenarioError, or the emulation's own error): locust
+# logs it and starts the next task, and counts it neither among requests nor in
+# runner.errors (which holds the failed requests, counted already in the phases).
+SCENARIO_ERRORS: Counter[str] = Counter()
 
 
 @dataclass
@@ -860,6 +869,10 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def _user_error(user_instance, exception, tb) -> None:
+    SCENARIO_ERRORS[" ".join(f"{type(exception).__name__}: {exception}".split())[:200]] += 1
+
+
 def _record(request_type, name, response_time, response_length, exception=None, **_kw) -> None:
     PHASES[-1].record(name, response_time, response_length, exception)
 
@@ -977,6 +990,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         environment = Environment(user_classes=list(ROLES.values()), host=base)
         environment.events.request.add_listener(_record)
+        environment.events.user_error.add_listener(_user_error)
         if args.trace:
             environment.events.request.add_listener(_trace)
         runner = environment.create_local_runner()
@@ -993,7 +1007,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         PHASES[1].ended = time.monotonic()
         cpu = clock.spent()
         runner.quit()
-        errors = {str(e.error)[:200]: e.occurrences for e in runner.errors.values()}
+        errors = dict(SCENARIO_ERRORS.most_common(20))
     finally:
         stop_server(server)
     arrival, work = PHASES[0].figures(), PHASES[1].figures()
@@ -1014,7 +1028,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "server_command": shlex.join(production.server),
         **{k: v for k, v in work.items() if k != "requests"},
         # Any failure counts, also while the staff were arriving, and scenario errors.
-        "failures": work["failures"] + arrival["failures"] + sum(errors.values()),
+        "failures": work["failures"] + arrival["failures"] + sum(SCENARIO_ERRORS.values()),
         "server_side": server_times(log, offset),
         "cpu_s": {**cpu, "available": round(work["seconds"] * (os.cpu_count() or 1), 1)},
         "outcomes": dict(sorted(OUTCOMES.items())),
