@@ -21,6 +21,7 @@ from callbacks import (
     shell,
     ticket,
     tickets,
+    wellformed,
 )
 from dashboard.db import Database
 
@@ -37,3 +38,4 @@ def register_all(app: Dash, db: Database) -> None:
     events.register(app, db)
     payments.register(app, db)
     exports.register(app, db)
+    wellformed.refuse_malformed_calls(app)

@@ -100,7 +100,7 @@ def _register_desk(app: Dash, db: Database) -> None:
         if not can(current_user, Action.VIEW_EVENTS):
             raise PreventUpdate
         try:
-            number = events.parse_id(event_id, events.EVENT_NOT_FOUND)
+            number = events.parse_event_id(event_id)
         except NotFound as error:
             raise PreventUpdate from error
         with db.read() as session:
@@ -134,7 +134,7 @@ def _register_desk(app: Dash, db: Database) -> None:
             raise PreventUpdate
         moment = now()
         try:
-            number = events.parse_id(event_id, events.EVENT_NOT_FOUND)
+            number = events.parse_event_id(event_id)
             with db.write() as session:
                 result = events.check_in(session, actor(), number, code, moment)
         except CheckInRefused as error:
@@ -234,7 +234,7 @@ def _register_grid(app: Dash, db: Database) -> None:
         if request is None or not can(current_user, Action.VIEW_EVENTS):
             return no_update, no_update
         try:
-            number = events.parse_id(event_id, events.EVENT_NOT_FOUND)
+            number = events.parse_event_id(event_id)
         except NotFound:
             return {"rowData": [], "rowCount": 0}, ""
         lang = language()

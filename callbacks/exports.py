@@ -32,11 +32,19 @@ EXPORTS = (
 )
 
 
-def _iso(value: str | None) -> date | None:
+def _iso(value: object) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        return date.fromisoformat(value) if value and isinstance(value, str) else None
     except ValueError:
         return None
+
+
+SEPARATORS = (";", ",")
+
+
+def _separator(value: object) -> str:
+    """The CSV separator chosen (";" unless "," is)."""
+    return value if value in SEPARATORS else ";"
 
 
 def export_link(path: str, params: dict[str, str]) -> str:
@@ -53,7 +61,7 @@ def period_link(
     params = {
         "from": start.isoformat() if start else "",
         "to": end.isoformat() if end else "",
-        "sep": sep or ";",
+        "sep": _separator(sep),
     }
     return export_link(path, params), False, ""
 
@@ -87,4 +95,5 @@ def register(app: Dash, _db: object) -> None:
         day = _iso(at)
         if day is None:
             return "", True, _("Choose the date.")
-        return export_link("/exports/balances.csv", {"to": day.isoformat(), "sep": sep}), False, ""
+        params = {"to": day.isoformat(), "sep": _separator(sep)}
+        return export_link("/exports/balances.csv", params), False, ""

@@ -8,7 +8,8 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from callbacks.common import act, actor, now, require_click
+from callbacks import inputs
+from callbacks.common import act, actor, now, refusal, require_click
 from callbacks.orders import status_colour
 from dashboard import ids
 from dashboard.db import Database
@@ -65,8 +66,13 @@ def register(app: Dash, db: Database) -> None:
     )
     def open_payment(_clicks, number):
         require_click(ids.ORDER_RECORD_PAYMENT)
-        with db.read() as session:
-            limits = payments.payment_limits(session, number)
+        # The button is only on the page of a role that may pay this order; a replayed
+        # click of anyone else (or on no order) opens nothing.
+        try:
+            with db.read() as session:
+                limits = payments.payment_limits(session, actor(), number)
+        except DomainError:
+            raise PreventUpdate from None
         rubles, kopecks = divmod(limits.balance, 100)
         # A fresh key per opened form: however often this form is submitted, one payment.
         return True, uuid.uuid4().hex, f"{rubles}.{kopecks:02d}" if kopecks else str(rubles)
@@ -82,8 +88,11 @@ def register(app: Dash, db: Database) -> None:
         """Which amounts are allowed and why, as the manager types."""
         if not is_open:
             raise PreventUpdate
-        with db.read() as session:
-            limits = payments.payment_limits(session, number)
+        try:
+            with db.read() as session:
+                limits = payments.payment_limits(session, actor(), number)
+        except DomainError:
+            raise PreventUpdate from None
         if limits.max_partial > 0:
             allowed = _(
                 "Allowed: up to %(max_partial)s, or exactly %(balance)s (leave 0 ₽ or at "
@@ -121,9 +130,11 @@ def register(app: Dash, db: Database) -> None:
         require_click(ids.PAYMENT_SAVE)
         feedback, new_version = act(
             db,
-            lambda s: payments.record_payment(s, actor(), number, amount, method, key or "", now()),
+            lambda s: payments.record_payment(
+                s, actor(), number, amount, inputs.text(method), inputs.text(key), now()
+            ),
             _("The payment is recorded."),
-            version,
+            inputs.counter(version),
         )
         return feedback, new_version, new_version is no_update
 
@@ -157,7 +168,7 @@ def register(app: Dash, db: Database) -> None:
             db,
             lambda s: orders.cancel_order(s, actor(), number, now()),
             _("The order is cancelled."),
-            version,
+            inputs.counter(version),
         )
         return feedback, new_version, False
 
@@ -175,12 +186,17 @@ def register(app: Dash, db: Database) -> None:
     )
     def assign(_clicks, executor, number, version):
         require_click(ids.ORDER_EXECUTOR_SAVE)
-        executor_id = int(executor) if executor and str(executor).isdigit() else None
+        executor_id = None
+        if executor not in (None, "", order_list.UNASSIGNED):
+            executor_id = inputs.record_id(executor)
+            if executor_id is None:
+                refused = DomainError("Choose an active staff member as the executor.")
+                return refusal(refused), no_update
         return act(
             db,
             lambda s: orders.assign_executor(s, actor(), number, executor_id, now()),
             _("The executor is saved."),
-            version,
+            inputs.counter(version),
         )
 
     @app.callback(
@@ -203,7 +219,7 @@ def register(app: Dash, db: Database) -> None:
             db,
             lambda s: orders.change_work_status(s, actor(), number, action, now()),
             _("The status is changed."),
-            version,
+            inputs.counter(version),
         )
 
     # --- chat ------------------------------------------------------------------------
@@ -225,9 +241,9 @@ def register(app: Dash, db: Database) -> None:
         feedback, new_version = act(
             db,
             lambda s: orders.post_message(
-                s, actor(), number, text or "", internal=bool(internal), now=now()
+                s, actor(), number, inputs.text(text), internal=bool(internal), now=now()
             ),
             _("The message is sent."),
-            version,
+            inputs.counter(version),
         )
         return feedback, new_version, "" if new_version is not no_update else no_update

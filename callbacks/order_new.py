@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from flask import current_app
 from flask_login import current_user
 
+from callbacks import inputs
 from callbacks.common import actor, now, refusal, require_click, success
 from dashboard import ids
 from dashboard.db import Database
@@ -26,24 +27,29 @@ def _may() -> bool:
 
 def _id(value: object) -> int:
     """A database id from a form value, or 0 (which the services refuse in words)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else 0
+    return inputs.record_id(value) or 0
 
 
 def _units(value: object) -> int:
     """A whole number of tariff units; anything else becomes 0, which ``quote`` refuses
     with the allowed range."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value if abs(value) <= 10**6 else 0
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0
     return int(number) if number.is_integer() else 0
 
 
-def _start(day: str | None, at: str | None) -> datetime:
+def _start(day: object, at: object) -> datetime:
     """The date and time typed in the operator's time zone, as an aware moment."""
     try:
-        local = datetime.combine(date.fromisoformat(day or ""), time.fromisoformat(at or ""))
+        local = datetime.combine(
+            date.fromisoformat(inputs.text(day)), time.fromisoformat(inputs.text(at))
+        )
     except ValueError:
         raise DomainError("Enter the start date and time.") from None
     return local.replace(tzinfo=ZoneInfo(current_app.config["PARKDESK"].timezone))
@@ -152,8 +158,9 @@ def register(app: Dash, db: Database) -> None:
     def search_people(text: str | None, chosen):
         if not _may():
             return [], None, None
+        text = inputs.text(text)
         with db.read() as session:
-            found = people.search(session, text or "")
+            found = people.search(session, text)
         options = [
             {
                 "label": html.Span(
@@ -240,6 +247,8 @@ def register(app: Dash, db: Database) -> None:
         if not _may():
             return refusal(PermissionDenied("Your role may not do this.")), no_update
         is_new = mode == page.NEW
+        last, first = inputs.text(last), inputs.text(first)
+        phone, email = inputs.optional_text(phone), inputs.optional_text(email)
         try:
             if not _id(seat_id):
                 raise DomainError("Choose a seat.")
@@ -249,10 +258,10 @@ def register(app: Dash, db: Database) -> None:
                 start=_start(day, at),
                 quantity=_units(quantity),
                 seat_id=_id(seat_id),
-                payment_method=method or "",
+                payment_method=inputs.text(method),
                 customer_id=None if is_new else (_id(person_id) or None),
                 new_customer=people.NewPerson(
-                    last_name=last or "", first_name=first or "", phone=phone or "", email=email
+                    last_name=last, first_name=first, phone=phone or "", email=email
                 )
                 if is_new
                 else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 
+from callbacks import inputs
 from callbacks.common import act, actor, now, refusal, require_click
 from dashboard import ids
 from dashboard.db import Database
@@ -64,7 +65,7 @@ def register(app: Dash, db: Database) -> None:
             db,
             lambda s: tickets.validate(s, actor(), number, now()),
             _("The visitor's identity is checked."),
-            version,
+            inputs.counter(version),
         )
 
     @app.callback(
@@ -82,7 +83,7 @@ def register(app: Dash, db: Database) -> None:
             db,
             lambda s: tickets.reset_validation(s, actor(), number, now()),
             _("The identity check is reset."),
-            version,
+            inputs.counter(version),
         )
 
     @app.callback(
@@ -97,8 +98,11 @@ def register(app: Dash, db: Database) -> None:
         require_click(ids.TICKET_CHANGE_SEAT)
         if not can(current_user, Action.CHANGE_TICKET_SEAT):
             return False, [], None
-        with db.read() as session:
-            seats = tickets.free_seats_for_ticket(session, number, now())
+        try:
+            with db.read() as session:
+                seats = tickets.free_seats_for_ticket(session, number, now())
+        except DomainError:  # no such ticket: nothing to choose from
+            return False, [], None
         options = [
             {
                 "label": f"{seat.room_name} · {_('Seat %(number)s', number=seat.number)}",
@@ -125,13 +129,14 @@ def register(app: Dash, db: Database) -> None:
     )
     def save_seat(_clicks, seat_id, number, version):
         require_click(ids.TICKET_SEAT_SAVE)
-        if not seat_id or not str(seat_id).isdigit():
+        seat = inputs.record_id(seat_id)
+        if seat is None:
             return refusal(DomainError("Choose a seat.")), no_update, True
         feedback, new_version = act(
             db,
-            lambda s: tickets.change_seat(s, actor(), number, int(seat_id), now()),
+            lambda s: tickets.change_seat(s, actor(), number, seat, now()),
             _("The seat is changed."),
-            version,
+            inputs.counter(version),
         )
         return feedback, new_version, new_version is no_update
 
@@ -153,7 +158,7 @@ def register(app: Dash, db: Database) -> None:
         if not can(current_user, Action.CHANGE_TICKET_VISITOR):
             return []
         with db.read() as session:
-            found = people.search(session, text or "")
+            found = people.search(session, inputs.text(text))
         return [
             {
                 "label": html.Span(
@@ -186,21 +191,22 @@ def register(app: Dash, db: Database) -> None:
     )
     def save_visitor(_clicks, person_id, last, first, phone, email, number, version):
         require_click(ids.TICKET_VISITOR_SAVE)
+        last, first, phone = inputs.text(last), inputs.text(first), inputs.text(phone)
+        email = inputs.optional_text(email)
         typed_new = any((last, first, phone, email))
         new_person = (
-            people.NewPerson(
-                last_name=last or "", first_name=first or "", phone=phone or "", email=email
-            )
+            people.NewPerson(last_name=last, first_name=first, phone=phone, email=email)
             if typed_new
             else None
         )
-        chosen = None if typed_new or person_id in (None, "") else int(person_id)
+        # A choice that is no person's id is no choice: the service asks for one.
+        chosen = None if typed_new else inputs.record_id(person_id)
         feedback, new_version = act(
             db,
             lambda s: tickets.change_visitor(
                 s, actor(), number, now(), person_id=chosen, new_person=new_person
             ),
             _("The visitor is changed."),
-            version,
+            inputs.counter(version),
         )
         return feedback, new_version, new_version is no_update

@@ -50,6 +50,7 @@ from services import grid
 from services.order_list import BALANCE, OPEN, OrderFilters
 from services.order_list import _where as order_conditions
 from services.payments import signed_amount
+from services.text import clean
 from services.ticket_list import _date
 
 QUARTER_HOUR = 900  # seconds; every UTC offset in use is a whole number of these
@@ -119,19 +120,21 @@ class BalanceFilters:
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> BalanceFilters:
         """From a URL query or the filter controls; anything malformed is dropped."""
-        raw = raw or {}
+        raw = raw if isinstance(raw, Mapping) else {}
 
         def codes(key: str, valid: tuple[str, ...]) -> tuple[str, ...]:
             """The valid codes among the given ones, in the order of ``valid``."""
             value = raw.get(key) or ()
             if isinstance(value, str):
                 value = value.split(",")
+            if not isinstance(value, list | tuple):
+                value = ()
             chosen = {v for v in value if isinstance(v, str)}
             return tuple(code for code in valid if code in chosen)
 
         return cls(
             buckets=codes("bucket", BUCKET_CODES),
-            customer=" ".join(str(raw.get("customer") or "").split())[:100],
+            customer=" ".join(clean(str(raw.get("customer") or "")).split())[:100],
             types=codes("type", tuple(sorted(t.value for t in ServiceType))),
         )
 
@@ -294,10 +297,12 @@ class JournalFilters:
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> JournalFilters:
-        raw = raw or {}
+        raw = raw if isinstance(raw, Mapping) else {}
         value = raw.get("method") or ()
         if isinstance(value, str):
             value = value.split(",")
+        if not isinstance(value, list | tuple):
+            value = ()
         valid = {m.value for m in PaymentMethod}
         return cls(
             _date(raw.get("from")),

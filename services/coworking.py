@@ -13,6 +13,7 @@ from models.statuses import OrderStatus, PaymentMethod, ServiceType, Unit
 from services import audit, numbering, people
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
+from services.ids import is_row_id
 from services.messages import add_system_message
 from services.permissions import Action, require
 from services.tickets import lock_seat, seat_is_taken
@@ -40,8 +41,8 @@ def quote(
     session: Session, service_id: int, tariff_id: int, start: datetime, quantity: int
 ) -> Quote:
     """The period and price of ``quantity`` units of a coworking tariff from ``start``."""
-    tariff = session.get(Tariff, tariff_id)
-    service = session.get(Service, service_id)
+    tariff = session.get(Tariff, tariff_id) if is_row_id(tariff_id) else None
+    service = session.get(Service, service_id) if is_row_id(service_id) else None
     if service is None or service.type != ServiceType.COWORKING.value or not service.is_active:
         raise NotFound("Choose a coworking service.")
     if tariff is None or tariff.service_id != service.id:
@@ -51,7 +52,10 @@ def quote(
         raise DomainError("This tariff cannot be booked by period.")
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_UNITS[unit]:
         raise DomainError("Book from 1 to %(limit)d units of this tariff.", limit=MAX_UNITS[unit])
-    end = start + UNIT_LENGTH[unit] * quantity
+    try:
+        end = start + UNIT_LENGTH[unit] * quantity
+    except OverflowError:  # a start near the year 9999
+        raise DomainError("Enter the start date and time.") from None
     return Quote(start, end, tariff.price_kopecks, quantity, tariff.price_kopecks * quantity)
 
 
@@ -93,7 +97,7 @@ def create_coworking_order(
         customer_id = people.create(session, request.new_customer)
     else:
         customer_id = request.customer_id
-    customer = session.get(Person, customer_id)
+    customer = session.get(Person, customer_id) if is_row_id(customer_id) else None
     if customer is None:
         raise NotFound("There is no such person.")
     phone = people.normalize_phone(request.phone or customer.phone)

@@ -24,8 +24,10 @@ from models.statuses import CANCELLED_STATUSES, NEW_STATUSES
 from services import audit, grid
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
+from services.ids import is_row_id
 from services.messages import Moment, StatusLabel
 from services.permissions import Action, require
+from services.text import clean
 from services.ticket_list import MAX_NUMBER_DIGITS, number_prefix
 
 MAX_CODE_LENGTH = 200
@@ -66,7 +68,8 @@ def attendance(session: Session, event_id: int) -> tuple[int, int]:
 
 def _find(session: Session, code: str) -> EventTicket | None:
     text = (code or "").strip()
-    if not text or len(text) > MAX_CODE_LENGTH:
+    # A code with control characters is no ticket's (and PostgreSQL refuses NUL in text).
+    if not text or len(text) > MAX_CODE_LENGTH or clean(text) != text:
         return None
     query = select(EventTicket).with_for_update()
     # isascii: str.isdigit() also accepts "²", which int() refuses.
@@ -81,7 +84,7 @@ def check_in(
     session: Session, actor: Actor, event_id: int, code: str, now: datetime
 ) -> CheckInResult:
     require(actor, Action.CHECK_IN)
-    event = session.get(Event, event_id)
+    event = session.get(Event, event_id) if is_row_id(event_id) else None
     if event is None:
         raise NotFound("There is no such event.")
     ticket = _find(session, code)
@@ -298,10 +301,16 @@ def list_events(session: Session, now: datetime, past_limit: int = PAST_PAGE) ->
 EVENT_NOT_FOUND = N_("There is no event “%(value)s”.")
 
 
+def parse_event_id(value: object) -> int:
+    """An event's id from a URL or a store; "not found" for anything that is no event's."""
+    number = parse_id(value, EVENT_NOT_FOUND)
+    if not is_row_id(number):
+        raise NotFound(EVENT_NOT_FOUND, value=str(value)[:30])
+    return number
+
+
 def get_event(session: Session, event_id: object) -> EventRow:
-    found = _event_rows(
-        session, select(Event).where(Event.id == parse_id(event_id, EVENT_NOT_FOUND))
-    )
+    found = _event_rows(session, select(Event).where(Event.id == parse_event_id(event_id)))
     if not found:
         raise NotFound(EVENT_NOT_FOUND, value=str(event_id)[:30])
     return found[0]
@@ -321,7 +330,7 @@ class TicketFilters:
         state = str(raw.get("state") or "")
         if state not in (TicketState.CHECKED_IN, TicketState.EXPECTED):
             state = ""
-        return cls(" ".join(str(raw.get("q") or "").split())[:100], state)
+        return cls(" ".join(clean(str(raw.get("q") or "")).split())[:100], state)
 
     def query(self) -> dict[str, str]:
         return {key: value for key, value in (("q", self.search), ("state", self.state)) if value}

@@ -14,8 +14,10 @@ from models.statuses import CLOSED_STATUSES, MessageVisibility, OrderStatus, Ser
 from services import audit, workflow
 from services.context import Actor
 from services.errors import DomainError, NotFound
+from services.ids import is_row_id
 from services.messages import MAX_MESSAGE_LENGTH
 from services.permissions import Action, can_on, require
+from services.text import clean
 from services.workflow import OrderAction, Party
 
 WORK_ACTIONS = frozenset(
@@ -101,6 +103,10 @@ def change_work_status(
     session: Session, actor: Actor, number: object, action: OrderAction, now: datetime
 ) -> OrderState:
     """Take into work, mark as done, complete, or return to work (SPEC §4.7)."""
+    try:
+        action = OrderAction(action)
+    except ValueError:
+        raise DomainError("This is not a work status action.") from None
     if action not in WORK_ACTIONS:
         raise DomainError("This is not a work status action.")
     order, service = lock_order(session, number)
@@ -171,7 +177,7 @@ def assign_executor(
     if order.status in CLOSED_STATUSES:
         raise DomainError("A done or cancelled order keeps its executor.")
     if executor_id is not None:
-        executor = session.get(StaffUser, executor_id)
+        executor = session.get(StaffUser, executor_id) if is_row_id(executor_id) else None
         if executor is None or not executor.is_active:
             raise DomainError("Choose an active staff member as the executor.")
     before = state_of(order)
@@ -188,7 +194,7 @@ def post_message(
     """Write to the order's chat: public (the customer sees it) or internal (staff only)."""
     order, service = lock_order(session, number)
     require(actor, Action.WRITE_MESSAGE, service.type)
-    text = (text or "").strip()
+    text = clean(text or "").strip()
     if not text:
         raise DomainError("Write a message first.")
     if len(text) > MAX_MESSAGE_LENGTH:

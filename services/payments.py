@@ -15,10 +15,12 @@ from models.statuses import PaymentKind, PaymentMethod
 from services import audit, workflow
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
+from services.ids import is_row_id
 from services.messages import add_system_message
 from services.money import Money, parse_amount
 from services.orders import lock_order, parse_number, state_of
 from services.permissions import Action, require
+from services.text import clean
 from services.workflow import OrderAction, Party
 
 MAX_KEY_LENGTH = 64
@@ -71,8 +73,10 @@ def limits_of(order: Order, service: Service) -> PaymentLimits:
     return PaymentLimits(order.total_kopecks - order.paid_kopecks, service.min_remaining_kopecks)
 
 
-def payment_limits(session: Session, number: object) -> PaymentLimits:
-    """The limits of an order, for the form to show before anything is submitted."""
+def payment_limits(session: Session, actor: Actor, number: object) -> PaymentLimits:
+    """The limits of an order, for the payment form to show before anything is
+    submitted: only to a role that may record a payment on this order (the balance
+    is not for everybody's eyes)."""
     row = session.execute(
         select(Order, Service)
         .join(Service, Service.id == Order.service_id)
@@ -80,6 +84,7 @@ def payment_limits(session: Session, number: object) -> PaymentLimits:
     ).first()
     if row is None:
         raise NotFound("There is no order number %(number)s.", number=str(number)[:30])
+    require(actor, Action.RECORD_PAYMENT, row.Service.type)
     return limits_of(*row)
 
 
@@ -96,7 +101,7 @@ class PaymentResult:
 
 def _check_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > MAX_KEY_LENGTH or clean(key) != key:
         raise DomainError("The form has expired; open it again.")
     return key
 
@@ -219,7 +224,7 @@ def refund_payment(
 ) -> PaymentResult:
     """Take back (part of) a payment with a reversing row; the payment itself stays."""
     key = _check_key(idempotency_key)
-    payment = session.get(Payment, payment_id)
+    payment = session.get(Payment, payment_id) if is_row_id(payment_id) else None
     if payment is None or payment.kind != PaymentKind.PAYMENT.value:
         raise NotFound("There is no such payment.")
     number = session.scalar(select(Order.number).where(Order.id == payment.order_id))

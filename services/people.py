@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from models import Person, person_search_text
 from services.errors import DomainError, NotFound
+from services.ids import is_row_id
+from services.text import clean
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_RESULTS = 20
@@ -29,7 +31,7 @@ def _row(person: Person) -> PersonRow:
 
 
 def get_person(session: Session, person_id: int) -> PersonRow:
-    person = session.get(Person, person_id)
+    person = session.get(Person, person_id) if is_row_id(person_id) else None
     if person is None:
         raise NotFound("There is no such person.")
     return _row(person)
@@ -37,7 +39,7 @@ def get_person(session: Session, person_id: int) -> PersonRow:
 
 def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[PersonRow]:
     """People whose first, last or middle name contains ``text`` (any case, Cyrillic too)."""
-    needle = " ".join((text or "").split()).casefold()
+    needle = " ".join(clean(text if isinstance(text, str) else "").split()).casefold()
     if len(needle) < 2:
         return []
     pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -60,7 +62,7 @@ def normalize_phone(phone: str | None) -> str:
 
 
 def normalize_email(email: str | None, *, required: bool = False) -> str | None:
-    text = (email or "").strip().lower()
+    text = clean(email or "").strip().lower()
     if not text:
         if required:
             raise DomainError("An e-mail is required for payment through the online gateway.")
@@ -81,7 +83,7 @@ class NewPerson:
 
 
 def _name(value: str | None, *, required: bool) -> str | None:
-    text = " ".join((value or "").split())
+    text = " ".join(clean(value or "").split())
     if required and not text:
         raise DomainError("Enter the first and the last name.")
     if len(text) > 200:

@@ -14,6 +14,7 @@ from models.statuses import CANCELLED_STATUSES, RoomKind, TicketStatus, ticket_s
 from services import audit, people
 from services.context import Actor
 from services.errors import DomainError, NotFound
+from services.ids import is_row_id
 from services.messages import StatusLabel
 from services.orders import parse_number
 from services.permissions import Action, require
@@ -198,7 +199,7 @@ def change_visitor(
         raise DomainError("Choose a registered person or enter a new one.")
     if new_person is not None:
         person_id = people.create(session, new_person)
-    elif session.get(Person, person_id) is None:
+    elif not is_row_id(person_id) or session.get(Person, person_id) is None:
         raise NotFound("There is no such person.")
     if person_id == ticket.visitor_id:
         raise DomainError("This person is the visitor already.")
@@ -294,7 +295,9 @@ def free_seats_for_ticket(
 
 def lock_seat(session: Session, seat_id: int) -> Seat:
     """Lock the seat row: whoever takes a seat waits for the one taking it before them."""
-    seat = session.scalar(select(Seat).where(Seat.id == seat_id).with_for_update())
+    seat = None
+    if is_row_id(seat_id):
+        seat = session.scalar(select(Seat).where(Seat.id == seat_id).with_for_update())
     if seat is None or session.get(Room, seat.room_id).kind != RoomKind.COWORKING.value:
         raise NotFound("There is no such coworking seat.")
     return seat

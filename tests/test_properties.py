@@ -13,13 +13,18 @@ resubmitted forms — with the rules of SPEC §3–§4 checked after every step:
 
 Each example gets fresh orders and tickets in a time window of its own, on the
 database the test function built once.
+
+The other manager actions of SPEC §4 — validation and its reset, the visitor, the
+executor, work statuses, chat, new coworking orders, event check-in and its revert —
+get one call per example with right, wrong and hostile arguments, and the same
+checks: refused in words with nothing written, or done exactly when the rules allow.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,13 +33,38 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, aliased
 
-from models import AuditEntry, CoworkingTicket, Message, Order, Payment, Seat, Service
-from models.statuses import CANCELLED_STATUSES, OrderStatus, PaymentKind
+from models import (
+    AuditEntry,
+    Counter,
+    CoworkingTicket,
+    EventTicket,
+    Message,
+    Order,
+    Payment,
+    Person,
+    Seat,
+    Service,
+    StaffUser,
+)
+from models.statuses import (
+    CANCELLED_STATUSES,
+    CLOSED_STATUSES,
+    OrderStatus,
+    PaymentKind,
+    PaymentMethod,
+)
+from services import integrity, numbering
+from services.coworking import CoworkingOrderRequest, create_coworking_order
 from services.errors import DomainError
+from services.events import check_in, revert_check_in
 from services.money import MAX_KOPECKS, parse_amount
-from services.orders import cancel_order
+from services.orders import assign_executor, cancel_order, change_work_status, post_message
 from services.payments import PaymentLimits, ledger_sum, record_payment, refund_payment
-from services.tickets import change_seat
+from services.people import NewPerson
+from services.staff import create_user
+from services.text import clean
+from services.tickets import change_seat, change_visitor, get_ticket, reset_validation, validate
+from services.workflow import TABLE, OrderAction, Party
 from tests.factories import NOW
 
 S = OrderStatus
@@ -701,3 +731,869 @@ def test_the_payment_limits_allow_exactly_the_amounts_that_leave_zero_or_the_min
         assert limits.refusal(limits.max_partial) is None
         # One kopeck more leaves less than the minimum (or, for a minimum of 1 kopeck, 0 ₽).
         assert (limits.refusal(limits.max_partial + 1) is None) == (minimum == 1)
+
+
+# --- the other manager actions of SPEC §4, with hostile arguments ---------------------------
+#
+# Validation and its reset, the visitor, the executor, work statuses, chat, new coworking
+# orders and event check-in: each example builds fresh records in a window of time of
+# its own, makes one call with arguments that are right, wrong or hostile (unknown or
+# junk numbers and ids, NUL bytes, lone surrogates, markup, 10,000 characters), and
+# checks that the service either refuses in words and writes nothing, or does exactly
+# what the rules allow (one audit row) — and that it succeeds exactly when they allow it.
+
+DESK = settings(SETTINGS, max_examples=200)
+STAFF = ["admin", "rental", "service", "events", "exec", "accounting"]
+RENTAL_DESK = {"admin", "rental"}
+EVENT_DESK = {"admin", "events"}
+# Which order kinds each role acts on (SPEC §1); administrators act on all.
+ORDER_KINDS = {
+    "rental": {"coworking", "booking", "hotel"},
+    "service": {"simple", "request", "goods"},
+}
+WORK_KINDS = {"simple", "request", "goods"}
+CLOSED = {s.value for s in CLOSED_STATUSES}
+
+# Numbers that are no record's, and things that are no number at all.
+JUNK_NUMBERS = st.one_of(
+    st.sampled_from(
+        [
+            None,
+            "",
+            " ",
+            "abc",
+            "²",
+            "١٢٣",
+            "0",
+            "-1",
+            "1" * 19,
+            "9" * 400,
+            0,
+            -1,
+            10**30,
+            2**63,
+            1.5,
+            float("nan"),
+            float("inf"),
+            "1e309",
+            "<script>",
+            "' OR 1=1 --",
+            "\x00",
+            "\ud800",
+            [1],
+            {"n": 1},
+            True,
+            "Ж" * 10_000,
+        ]
+    ),
+    st.text(max_size=20).filter(lambda t: not t.strip().lstrip("№#").strip().isdigit()),
+)
+JUNK_IDS = st.sampled_from([0, -1, 2**31 - 1, 2**31, 2**63 - 1, 10**18, 999_999])
+HOSTILE_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\t\n",
+            "\x00",
+            "a\x00b",
+            "\ud800",
+            "x\udfffy",
+            "<script>alert(1)</script>",
+            "'; DROP TABLE messages; --",
+            "%(amount)s %s",
+            "Привет 🙂",
+            "Ж" * 4000,
+            "Ж" * 4001,
+            " " * 5000 + "ok",
+            "x" * 10_000,
+        ]
+    ),
+    st.text(max_size=60),
+)
+
+
+def _weighted(good, anything, share: int):
+    # one_of() would pick a branch as it likes: a flag drawn first keeps the weights.
+    flags = st.sampled_from([True] * share + [False])
+    return flags.flatmap(lambda use_good: good if use_good else anything)
+
+
+def mostly(good, anything):
+    """``good`` two times in three, else ``anything``: enough examples get past the
+    first check to reach the deeper rules."""
+    return _weighted(good, anything, 2)
+
+
+def usual(pairs: list[tuple[object, bool]]):
+    """A (typed value, acceptable) pair, mostly an acceptable one."""
+    return mostly(st.sampled_from([p for p in pairs if p[1]]), st.sampled_from(pairs))
+
+
+class _AppNumbers:
+    """The world's order numbers from the app's own counter: no clash with the orders
+    the app numbers itself."""
+
+    def __init__(self, world) -> None:
+        self.world = world
+
+    def __next__(self) -> int:
+        return numbering.next_number(self.world.session, "order")
+
+
+@st.composite
+def real_number(draw, names: tuple[str, ...]):
+    """(which record, how the number is typed)."""
+    return draw(st.sampled_from(names)), draw(st.sampled_from(["int", "str", "№", "pad"]))
+
+
+def typed_number(number: int, style: str) -> object:
+    return {"int": number, "str": str(number), "№": f"№{number}", "pad": f"  {number} "}[style]
+
+
+def number_arg(names: tuple[str, ...]):
+    """A real record's number (by name, typed some way), or junk."""
+    return st.one_of(real_number(names), real_number(names), real_number(names), JUNK_NUMBERS)
+
+
+def resolve(arg, numbers: dict[str, int]) -> tuple[object, str | None]:
+    """(the argument to pass, the name of the record it means or None)."""
+    if isinstance(arg, tuple) and len(arg) == 2 and arg[0] in numbers:
+        return typed_number(numbers[arg[0]], arg[1]), arg[0]
+    return arg, None
+
+
+def desk_state(session: Session) -> tuple:
+    """What the actions may write: the fields they change, and every table's size."""
+
+    def rows(*columns):
+        return session.execute(sa.select(*columns).order_by(columns[0])).all()
+
+    def count(model):
+        return session.scalar(sa.select(sa.func.count()).select_from(model))
+
+    return (
+        rows(Order.id, Order.status, Order.executor_id, Order.paid_kopecks),
+        rows(
+            CoworkingTicket.id,
+            CoworkingTicket.visitor_id,
+            CoworkingTicket.seat_id,
+            CoworkingTicket.validated_at,
+            CoworkingTicket.validated_by_id,
+        ),
+        rows(EventTicket.id, EventTicket.checked_in_at, EventTicket.checked_in_by_id),
+        [
+            count(m)
+            for m in (
+                Order,
+                Payment,
+                CoworkingTicket,
+                EventTicket,
+                Message,
+                AuditEntry,
+                Person,
+                Counter,
+            )
+        ],
+    )
+
+
+OUTCOMES: list[str] = []
+
+
+def assert_both_outcomes_were_seen() -> None:
+    """A property that never (or always) succeeded would have tested little."""
+    done = OUTCOMES.count("done")
+    assert 10 <= done <= len(OUTCOMES) - 10, f"{done} of {len(OUTCOMES)} examples done"
+    OUTCOMES.clear()
+
+
+def run_action(db, call, allowed: bool, check, audit: str | None) -> None:
+    """Call, then: refused ⇔ not allowed; refused → nothing written; done → ``check``,
+    exactly the ``audit`` row, and sound books and seats."""
+    with db.read() as session:
+        before = desk_state(session)
+        last = session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.id), 0)))
+    refusal = None
+    try:
+        with db.write() as session:
+            result = call(session)
+    except DomainError as error:  # anything else is a bug and fails the test
+        refusal = error
+    event("refused" if refusal else "done")
+    OUTCOMES.append("refused" if refusal else "done")
+    with db.read() as session:
+        if refusal is not None:
+            assert not allowed, f"refused although the rules allow it: {refusal}"
+            assert desk_state(session) == before, f"a refused action wrote something: {refusal}"
+            return
+        assert allowed, "done although the rules forbid it"
+        check(session, result)
+        assert audit_actions_after(session, last) == ([audit] if audit else [])
+        assert integrity.check(session) == []
+
+
+# --- the records of one example -------------------------------------------------------------------
+
+
+@dataclass
+class Desk:
+    now: datetime
+    tickets: dict[str, int] = field(default_factory=dict)
+    orders: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
+    event_tickets: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def build_desk(
+    db,
+    world,
+    staff_id: int,
+    index: int,
+    *,
+    tickets=False,
+    orders=False,
+    events=False,
+    spacing: timedelta = timedelta(days=10),
+) -> Desk:
+    desk = Desk(NOW + spacing * (index + 1))
+    now = desk.now
+    with db.write() as session:
+        world.session = session
+        world._numbers = _AppNumbers(world)
+        if tickets:
+
+            def ticket(status: str, seat: int, start: datetime, validated: bool = False) -> int:
+                paid = 150_000 if status in ("confirmed", "done") else 0
+                order = world.order(
+                    "coworking",
+                    status,
+                    total=150_000,
+                    paid=paid,
+                    created_at=now - timedelta(days=3),
+                )
+                number = numbering.next_number(session, "coworking_ticket")
+                made = world.ticket(order, start, start + timedelta(hours=6), seat, number)
+                if validated:
+                    made.validated_at, made.validated_by_id = now - timedelta(hours=1), staff_id
+                return made.number
+
+            s, q = world.seats, world.other_room_seats
+            tomorrow = now + timedelta(days=1)
+            desk.tickets = {
+                "new": ticket("new", s[0], tomorrow),
+                "confirmed": ticket("confirmed", s[1], tomorrow),
+                "active": ticket("confirmed", s[2], now - timedelta(hours=1)),
+                "done": ticket("done", s[3], now - timedelta(days=2)),
+                "cancelled": ticket("cancelled", s[0], tomorrow),
+                "validated": ticket("confirmed", q[0], now - timedelta(hours=1), True),
+            }
+        if orders:
+            made = {
+                "simple_new": world.order("simple", "new"),
+                "simple_work": world.order("simple", "in_progress"),
+                "simple_waiting": world.order("simple", "done_awaiting_confirmation"),
+                "simple_done": world.order("simple", "done"),
+                "simple_cancelled": world.order("simple", "cancelled"),
+                "request": world.order("request", "new"),
+                "goods": world.order("goods", "confirmed", total=50_000, paid=50_000),
+                "hotel": world.order(
+                    "hotel", "confirmed_balance_due", total=1_000_000, paid=300_000
+                ),
+                "booking": world.order("booking", "confirmed", total=80_000, paid=80_000),
+            }
+            desk.orders = {name: order.number for name, order in made.items()}
+        if events:
+            desk.events = {"event": world.event(starts_at=now), "other": world.event(starts_at=now)}
+
+            def event_ticket(name: str, status: str, event: str, checked_in: bool = False):
+                made = world.event_ticket(desk.events[event], status)
+                if checked_in:
+                    made.checked_in_at = now - timedelta(minutes=10)
+                    made.checked_in_by_id = staff_id
+                desk.event_tickets[name] = made.number
+                desk.tokens[name] = made.qr_token
+
+            event_ticket("expected", "confirmed", "event")
+            event_ticket("checked_in", "confirmed", "event", checked_in=True)
+            event_ticket("cancelled", "cancelled", "event")
+            event_ticket("unpaid", "new", "event")
+            event_ticket("other_event", "confirmed", "other")
+            session.flush()
+    world.session = None
+    return desk
+
+
+def status_of_ticket(session: Session, number: int, now: datetime) -> str:
+    return get_ticket(session, number, now).status
+
+
+def acts_on(actor: str, kind: str) -> bool:
+    return actor == "admin" or kind in ORDER_KINDS.get(actor, set())
+
+
+# --- validation (SPEC §4.1) -----------------------------------------------------------------------
+
+TICKET_NAMES = ("new", "confirmed", "active", "done", "cancelled", "validated")
+
+
+def test_validation_and_its_reset_happen_exactly_when_the_rules_allow(db, world, actors, staff_ids):
+    windows = itertools.count()
+    admin_id = staff_ids["admin@parkdesk.local"]
+
+    @DESK
+    @given(
+        reset=st.booleans(),
+        actor=mostly(st.sampled_from(sorted(RENTAL_DESK)), st.sampled_from(STAFF)),
+        target=mostly(real_number(("confirmed", "active", "validated")), number_arg(TICKET_NAMES)),
+    )
+    def run(reset, actor, target):
+        desk = build_desk(db, world, admin_id, next(windows), tickets=True)
+        number, name = resolve(target, desk.tickets)
+        with db.read() as session:
+            status = status_of_ticket(session, desk.tickets[name], desk.now) if name else None
+        validated = name == "validated"
+        allowed = (
+            actor in RENTAL_DESK
+            and name is not None
+            and (validated if reset else status in ("confirmed", "active") and not validated)
+        )
+
+        def call(s):
+            action = reset_validation if reset else validate
+            return action(s, actors[actor], number, desk.now)
+
+        def check(s, view):
+            assert view.number == desk.tickets[name]
+            if reset:
+                assert (view.validated_at, view.validated_by) == (None, None)
+            else:
+                assert view.validated_at == desk.now
+                assert view.validated_by == actors[actor].name
+
+        run_action(
+            db, call, allowed, check, "ticket.reset_validation" if reset else "ticket.validate"
+        )
+
+    OUTCOMES.clear()
+    run()
+    assert_both_outcomes_were_seen()
+
+
+# --- the visitor (SPEC §4.2) ----------------------------------------------------------------------
+
+# Typed values and whether they are acceptable (after dropping control characters).
+NAMES = [
+    ("Иванова", True),
+    ("  Ли   Сяо ", True),
+    ("", False),
+    ("   ", False),
+    ("\x00", False),
+    ("a\x00b", True),
+    ("Ж" * 200, True),
+    ("Ж" * 201, False),
+    ("\ud800", False),
+    ("<script>alert(1)</script>", True),
+    ("Zoë 🙂", True),
+    ("'; DROP TABLE persons; --", True),
+]
+PHONES = [
+    ("+7 916 123-45-67", True),
+    ("8 (495) 123-45-67", True),
+    ("", False),
+    ("123", False),
+    ("+7 916 ABC-45-67", False),
+    ("1" * 16, False),
+    ("\x00+7 916 123-45-67", False),
+    ("<script>", False),
+]
+EMAILS = [
+    (None, True),
+    ("", True),
+    ("a@b.ru", True),
+    ("Ivan@Example.COM", True),
+    ("not-an-email", False),
+    ("a@b", False),
+    ("x" * 250 + "@b.ru", False),
+    ("a\x00@b.ru", True),
+    ("\ud800", True),
+]
+
+
+@dataclass(frozen=True)
+class Typed:
+    last: tuple[str, bool]
+    first: tuple[str, bool]
+    phone: tuple[str, bool]
+    email: tuple[str | None, bool]
+
+    @property
+    def valid(self) -> bool:
+        return all(ok for _value, ok in (self.last, self.first, self.phone, self.email))
+
+    def person(self) -> NewPerson:
+        return NewPerson(self.last[0], self.first[0], self.phone[0], self.email[0])
+
+
+TYPED_PEOPLE = st.builds(Typed, usual(NAMES), usual(NAMES), usual(PHONES), usual(EMAILS))
+# (registered person: an index into world.people or a junk id, a new person typed): one,
+# the other, both or neither.
+CUSTOMERS = st.one_of(
+    st.tuples(mostly(st.sampled_from([1, 2]), st.sampled_from([0, 1, 2])), st.none()),
+    st.tuples(st.none(), TYPED_PEOPLE),
+    st.tuples(JUNK_IDS, st.none()),
+    st.tuples(st.sampled_from([0, 1, 2]), TYPED_PEOPLE),
+    st.tuples(st.none(), st.none()),
+)
+
+
+def test_the_visitor_changes_exactly_when_the_rules_allow(db, world, actors, staff_ids):
+    windows = itertools.count()
+    admin_id = staff_ids["admin@parkdesk.local"]
+
+    @DESK
+    @given(
+        actor=mostly(st.sampled_from(sorted(RENTAL_DESK)), st.sampled_from(STAFF)),
+        target=mostly(real_number(("new", "confirmed")), number_arg(TICKET_NAMES)),
+        customer=st.one_of(CUSTOMERS, CUSTOMERS),
+    )
+    def run(actor, target, customer):
+        person, typed = customer
+        desk = build_desk(db, world, admin_id, next(windows), tickets=True)
+        number, name = resolve(target, desk.tickets)
+        person_id = world.people[person] if person in (0, 1, 2) else person
+        with db.read() as session:
+            status = current = None
+            if name:
+                status = status_of_ticket(session, desk.tickets[name], desk.now)
+                current = session.scalar(
+                    sa.select(CoworkingTicket.visitor_id).where(
+                        CoworkingTicket.number == desk.tickets[name]
+                    )
+                )
+        chosen_ok = person_id in world.people and person_id != current
+        allowed = (
+            actor in RENTAL_DESK
+            and status in ("new", "confirmed")
+            and (person_id is None) != (typed is None)
+            and (chosen_ok if typed is None else typed.valid)
+        )
+
+        def call(s):
+            return change_visitor(
+                s,
+                actors[actor],
+                number,
+                desk.now,
+                person_id=person_id,
+                new_person=typed.person() if typed else None,
+            )
+
+        def check(s, view):
+            visitor = s.get(Person, view.visitor_id)
+            if typed is None:
+                assert visitor.id == person_id
+            else:
+                assert visitor.id not in world.people
+                assert visitor.last_name == " ".join(clean(typed.last[0]).split())
+                assert visitor.first_name == " ".join(clean(typed.first[0]).split())
+
+        run_action(db, call, allowed, check, "ticket.change_visitor")
+
+    OUTCOMES.clear()
+    run()
+    assert_both_outcomes_were_seen()
+
+
+# --- the executor (SPEC §4.6) ---------------------------------------------------------------------
+
+ORDER_NAMES_DESK = (
+    "simple_new",
+    "simple_work",
+    "simple_waiting",
+    "simple_done",
+    "simple_cancelled",
+    "request",
+    "goods",
+    "hotel",
+    "booking",
+)
+KIND_OF = {"request": "request", "goods": "goods", "hotel": "hotel", "booking": "booking"}
+
+
+def _kind(name: str) -> str:
+    return KIND_OF.get(name, "simple")
+
+
+def test_the_executor_is_assigned_exactly_when_the_rules_allow(db, world, actors, staff_ids):
+    windows = itertools.count()
+    admin_id = staff_ids["admin@parkdesk.local"]
+    with db.write() as session:
+        gone = create_user(
+            session, email="gone@parkdesk.local", password="secret", role="service_manager"
+        )
+        session.get(StaffUser, gone.id).is_active = False
+    staff = list(staff_ids.values())
+
+    @DESK
+    @given(
+        actor=st.sampled_from(STAFF),
+        target=number_arg(ORDER_NAMES_DESK),
+        executor=st.one_of(st.none(), st.sampled_from(staff), st.just(gone.id), JUNK_IDS),
+        twice=st.booleans(),
+    )
+    def run(actor, target, executor, twice):
+        desk = build_desk(db, world, admin_id, next(windows), orders=True)
+        number, name = resolve(target, desk.orders)
+        if twice and name and executor in staff:  # the same executor again: nothing to do
+            with db.write() as session:
+                session.execute(
+                    sa.update(Order)
+                    .where(Order.number == desk.orders[name])
+                    .values(executor_id=executor)
+                )
+        with db.read() as session:
+            order = (
+                session.scalar(sa.select(Order).where(Order.number == desk.orders[name]))
+                if name
+                else None
+            )
+            status, current = (order.status, order.executor_id) if order else (None, None)
+        allowed = (
+            name is not None
+            and acts_on(actor, _kind(name))
+            and actor in {"admin", "rental", "service"}
+            and status not in CLOSED
+            and (executor is None or executor in staff)
+        )
+
+        def check(s, state):
+            assert state.executor_id == executor
+
+        run_action(
+            db,
+            lambda s: assign_executor(s, actors[actor], number, executor, desk.now),
+            allowed,
+            check,
+            None if executor == current else "order.assign_executor",
+        )
+
+    OUTCOMES.clear()
+    run()
+    assert_both_outcomes_were_seen()
+
+
+# --- work statuses (SPEC §4.7) --------------------------------------------------------------------
+
+
+def test_work_statuses_move_exactly_along_the_table(db, world, actors, staff_ids):
+    windows = itertools.count()
+    admin_id = staff_ids["admin@parkdesk.local"]
+
+    @DESK
+    @given(
+        actor=mostly(st.sampled_from(["service", "admin"]), st.sampled_from(STAFF)),
+        target=mostly(
+            real_number(("simple_new", "simple_work", "simple_waiting", "request", "goods")),
+            number_arg(ORDER_NAMES_DESK),
+        ),
+        action=mostly(
+            st.sampled_from(["start_work", "finish_work", "complete", "return_to_work"]),
+            st.one_of(st.sampled_from(list(OrderAction)), st.sampled_from(["x", ""])),
+        ),
+    )
+    def run(actor, target, action):
+        desk = build_desk(db, world, admin_id, next(windows), orders=True)
+        number, name = resolve(target, desk.orders)
+        with db.read() as session:
+            status = (
+                session.scalar(sa.select(Order.status).where(Order.number == desk.orders[name]))
+                if name
+                else None
+            )
+        work = {"start_work", "finish_work", "complete", "return_to_work"}
+        transition = (
+            TABLE.get((OrderStatus(status), OrderAction(action)))
+            if status and action in work
+            else None
+        )
+        allowed = (
+            transition is not None
+            and Party.MANAGER in transition.parties
+            and actor in {"admin", "service"}
+            and _kind(name) in WORK_KINDS
+        )
+
+        def check(s, state):
+            assert state.status == transition.target
+
+        run_action(
+            db,
+            lambda s: change_work_status(s, actors[actor], number, action, desk.now),
+            allowed,
+            check,
+            f"order.{action}",
+        )
+
+    OUTCOMES.clear()
+    run()
+    assert_both_outcomes_were_seen()
+
+
+# --- chat (SPEC §4.8) -----------------------------------------------------------------------------
+
+
+def test_a_message_is_written_exactly_when_the_rules_allow_and_stored_as_typed(
+    db, world, actors, staff_ids
+):
+    windows = itertools.count()
+    admin_id = staff_ids["admin@parkdesk.local"]
+
+    @DESK
+    @given(
+        actor=st.sampled_from(STAFF),
+        target=number_arg(ORDER_NAMES_DESK),
+        text=HOSTILE_TEXT,
+        internal=st.booleans(),
+    )
+    def run(actor, target, text, internal):
+        desk = build_desk(db, world, admin_id, next(windows), orders=True)
+        number, name = resolve(target, desk.orders)
+        stored = clean(text).strip()
+        allowed = (
+            name is not None
+            and actor in {"admin", "rental", "service"}
+            and acts_on(actor, _kind(name))
+            and 0 < len(stored) <= 4000
+        )
+
+        def check(s, message_id):
+            message = s.get(Message, message_id)
+            assert (message.text, message.visibility) == (
+                stored,
+                "internal" if internal else "public",
+            )
+
+        run_action(
+            db,
+            lambda s: post_message(s, actors[actor], number, text, internal=internal, now=desk.now),
+            allowed,
+            check,
+            "order.message",
+        )
+
+    OUTCOMES.clear()
+    run()
+    assert_both_outcomes_were_seen()
+
+
+# --- a new coworking order (SPEC §4.9) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderForm:
+    service: str  # "coworking", "simple" or junk
+    tariff: str  # "hour", "day", "month" or junk
+    start_hours: float  # from the example's now
+    quantity: int
+    seat: int  # index into the world's seats (main room, then quiet room), else junk
+    method: str
+    customer: int | None  # index into world.people, or junk id, or None
+    typed: Typed | None
+    phone: tuple[str | None, bool]  # for this order only
+    email: tuple[str | None, bool]
+
+
+def likely(good, anything):
+    """``good`` five times in six: a form has many fields, each may spoil it."""
+    return _weighted(good, anything, 5)
+
+
+@st.composite
+def order_forms(draw) -> OrderForm:
+    customer, typed = draw(likely(st.tuples(st.sampled_from([1, 2]), st.none()), CUSTOMERS))
+    return OrderForm(
+        service=draw(likely(st.just("coworking"), st.sampled_from(["simple", "junk"]))),
+        tariff=draw(likely(st.sampled_from(["hour", "day", "month"]), st.just("junk"))),
+        start_hours=draw(
+            likely(st.sampled_from([72.0, 27.0, -1.0, 2.0]), st.sampled_from([-13.0, 1.0, 1e6]))
+        ),
+        quantity=draw(likely(st.sampled_from([1, 2]), st.sampled_from([12, 13, 31, 32, 0, -1]))),
+        seat=draw(likely(st.integers(0, 5), st.integers(0, 7))),
+        method=draw(
+            likely(
+                st.just("cash"), st.sampled_from(["online_gateway", "bank_transfer", "crypto", ""])
+            )
+        ),
+        customer=customer,
+        typed=typed,
+        phone=draw(mostly(st.sampled_from([(None, True), PHONES[0]]), st.sampled_from(PHONES))),
+        email=draw(mostly(st.just((None, True)), st.sampled_from(EMAILS))),
+    )
+
+
+ORDER_FORMS = order_forms()
+UNITS = {
+    "hour": (timedelta(hours=1), 12),
+    "day": (timedelta(days=1), 31),
+    "month": (timedelta(days=30), 12),
+}
+
+
+def test_a_coworking_order_is_created_exactly_when_the_rules_allow(db, world, actors, staff_ids):
+    windows = itertools.count()
+    admin_id = staff_ids["admin@parkdesk.local"]
+    seats = [*world.seats, *world.other_room_seats]
+
+    @DESK
+    @given(
+        actor=mostly(st.sampled_from(sorted(RENTAL_DESK)), st.sampled_from(STAFF)), form=ORDER_FORMS
+    )
+    def run(actor, form):
+        # A year and more between examples: a booking of twelve months stays in its own.
+        desk = build_desk(
+            db, world, admin_id, next(windows), tickets=True, spacing=timedelta(days=400)
+        )
+        start = desk.now + timedelta(hours=form.start_hours)
+        service_id = world.services.get(form.service, 999_999)
+        tariff_id = world.tariffs.get(form.tariff, 2**31)
+        seat_id = seats[form.seat] if form.seat < len(seats) else 2**40
+        customer_id = world.people[form.customer] if form.customer in (0, 1, 2) else form.customer
+        unit = UNITS.get(form.tariff)
+        end = start + unit[0] * form.quantity if unit and 0 < form.quantity <= unit[1] else None
+        with db.read() as session:
+            person = session.get(Person, customer_id) if customer_id in world.people else None
+            phone_of, email_of = (person.phone, person.email) if person else (None, None)
+            taken = end is not None and session.scalar(
+                sa.select(sa.func.count())
+                .select_from(CoworkingTicket)
+                .join(Order, Order.id == CoworkingTicket.order_id)
+                .where(
+                    CoworkingTicket.seat_id == seat_id,
+                    CoworkingTicket.period_start < end,
+                    CoworkingTicket.period_end > start,
+                    Order.status.not_in(CANCELLED),
+                )
+            )
+        if form.typed is not None:
+            phone_ok = form.phone[1] if form.phone[0] else form.typed.phone[1]
+            email_value, email_ok = form.email if form.email[0] else form.typed.email
+        else:
+            phone_ok = form.phone[1] if form.phone[0] else bool(phone_of)
+            email_value, email_ok = form.email if form.email[0] else (email_of, True)
+        if form.method == "online_gateway" and not clean(email_value or "").strip():
+            email_ok = False
+        allowed = (
+            actor in RENTAL_DESK
+            and form.method in {m.value for m in PaymentMethod}
+            and form.start_hours >= -12
+            and form.service == "coworking"
+            and end is not None
+            and (customer_id is None) != (form.typed is None)
+            and (form.typed.valid if form.typed else person is not None)
+            and phone_ok
+            and email_ok
+            and seat_id in seats
+            and not taken
+        )
+        request = CoworkingOrderRequest(
+            service_id=service_id,
+            tariff_id=tariff_id,
+            start=start,
+            quantity=form.quantity,
+            seat_id=seat_id,
+            payment_method=form.method,
+            customer_id=customer_id,
+            new_customer=form.typed.person() if form.typed else None,
+            phone=form.phone[0],
+            email=form.email[0],
+        )
+
+        def check(s, created):
+            order = s.scalar(sa.select(Order).where(Order.number == created.order_number))
+            ticket = s.scalar(
+                sa.select(CoworkingTicket).where(CoworkingTicket.number == created.ticket_number)
+            )
+            assert ticket.order_id == order.id
+            assert (ticket.seat_id, ticket.period_start, ticket.period_end) == (seat_id, start, end)
+            assert order.status == "new" and order.paid_kopecks == 0
+            assert order.total_kopecks == created.total_kopecks > 0
+
+        run_action(
+            db,
+            lambda s: create_coworking_order(s, actors[actor], request, desk.now),
+            allowed,
+            check,
+            "order.create_coworking",
+        )
+
+    OUTCOMES.clear()
+    run()
+    assert_both_outcomes_were_seen()
+
+
+# --- event check-in (SPEC §4.10) ------------------------------------------------------------------
+
+EVENT_TICKET_NAMES = ("expected", "checked_in", "cancelled", "unpaid", "other_event")
+
+
+def test_event_check_in_and_its_revert_happen_exactly_when_the_rules_allow(
+    db, world, actors, staff_ids
+):
+    windows = itertools.count()
+    admin_id = staff_ids["admin@parkdesk.local"]
+
+    @DESK
+    @given(
+        revert=st.booleans(),
+        actor=st.sampled_from(["events", "events", "admin", "rental", "accounting"]),
+        event_name=st.sampled_from(["event", "event", "event", "other", 0, -1, 2**31, 2**40]),
+        ticket=st.sampled_from(EVENT_TICKET_NAMES),
+        by=st.sampled_from(["number", "token", "padded", "junk"]),
+        junk=st.one_of(HOSTILE_TEXT, st.sampled_from(["0", "1" * 19, "9" * 18, "²"])),
+        junk_number=st.sampled_from([0, -1, 10**18, 999_999]),
+    )
+    def run(revert, actor, event_name, ticket, by, junk, junk_number):
+        desk = build_desk(db, world, admin_id, next(windows), events=True)
+        event_id = desk.events.get(event_name, event_name)
+        number = desk.event_tickets[ticket]
+        code = {
+            "number": str(number),
+            "token": desk.tokens[ticket],
+            "padded": f"  {number}\n",
+            "junk": junk,
+        }[by]
+        real = by != "junk"
+        if revert:
+            number_arg = number if real else junk_number
+            allowed = actor in EVENT_DESK and real and ticket == "checked_in"
+        else:
+            at_its_event = {"expected": "event", "other_event": "other"}.get(ticket)
+            allowed = actor in EVENT_DESK and real and event_name == at_its_event
+
+        def call(s):
+            if revert:
+                return revert_check_in(s, actors[actor], number_arg, desk.now)
+            return check_in(s, actors[actor], event_id, code, desk.now)
+
+        def check(s, result):
+            assert result.ticket_number == number
+            made = s.scalar(sa.select(EventTicket).where(EventTicket.number == number))
+            if revert:
+                assert made.checked_in_at is None and made.checked_in_by_id is None
+            else:
+                assert made.checked_in_at == desk.now
+                assert made.checked_in_by_id == actors[actor].id
+
+        run_action(
+            db,
+            call,
+            allowed,
+            check,
+            "event_ticket.revert_check_in" if revert else "event_ticket.check_in",
+        )
+
+    OUTCOMES.clear()
+    run()
+    assert_both_outcomes_were_seen()

@@ -1,0 +1,881 @@
+"""Hostile input through the callback JSON, for every callback that writes (the WRITE
+rules of ``tests/test_access_registry.py``; each must have a plan here).
+
+Hypothesis replays the browser's POST with, in each input and state slot, either the
+value a real page would send or something hostile: huge, negative and fractional
+numbers, NaN and infinities, 1e309, empty and 10,000-character strings, SQL and
+HTML/JS fragments, Cyrillic, emoji, NUL bytes and lone surrogates, wrong types
+(strings for numbers, lists, dicts, null) and ids of records that do not exist or
+are of the wrong kind. For every example:
+
+- the answer is a 200 (a refusal in words, or the result) or a 204 — never a 500 —
+  with no traceback or SQL in it;
+- nothing was written, or exactly the one complete write the action makes (its
+  audit row, and the records as the input says), and the books stay sound
+  (``services.integrity.check``: paid is the ledger's sum, no two live tickets on
+  one seat);
+- text stored from the input is shown back as text: no component that renders
+  HTML, no ``javascript:`` link.
+
+One app and database for the module; the records acted on are built again after
+each write, in a time window of their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, event, settings
+from hypothesis import given as hypothesis_given
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session
+
+from models import (
+    AuditEntry,
+    CoworkingTicket,
+    EventTicket,
+    Message,
+    Order,
+    Payment,
+    Person,
+    StaffUser,
+)
+from services import integrity
+from services.money import parse_amount
+from tests.dash_http import (
+    Site,
+    answer_text,
+    callback_body,
+    module_database_url,
+    pattern_type,
+    post_callback,
+)
+from tests.test_access_registry import (
+    ADMIN,
+    READ,
+    RULES,
+    WRITE,
+    Scene,
+    Targets,
+    assert_clean,
+    base_world,
+    build_targets,
+)
+
+# HOSTILE_EXAMPLES: fewer while working on a callback; CI runs the default.
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "200"))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# --- hostile values -----------------------------------------------------------------------------
+
+SQL = [
+    "' OR 1=1 --",
+    "'; DROP TABLE orders; --",
+    "1; SELECT * FROM staff_users",
+    "%' AND 1=0 UNION SELECT password_hash FROM staff_users --",
+    "\\",
+    "%_%",
+]
+MARKUP = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "javascript:alert(1)",
+    "</div><b>bold</b>",
+    "{{7*7}}",
+    "%(amount)s %s %d %n",
+    "[link](javascript:alert(1))",
+]
+ODD_TEXT = [
+    "",
+    " ",
+    "\t\n",
+    "Зеленоглазова Аглая",
+    "🙂🚀👩‍💻",
+    "Ａ１",
+    "²",
+    "١٢٣",
+    "\x00",
+    "a\x00b",
+    "\ud800",
+    "x\udfffy",
+    "\u202eevil",
+    "1e309",
+    "NaN",
+    "-Infinity",
+    "-1",
+    "0",
+    "-0.00",
+    "1,5",
+    "1.005",
+    "9" * 19,
+    "9" * 400,
+    "1" + "0" * 30,
+    "№100001",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "Ж" * 10_000,
+    "x" * 10_000,
+]
+NUMBERS = [
+    0,
+    -1,
+    1,
+    2**31 - 1,
+    2**31,
+    2**63 - 1,
+    2**63,
+    -(2**63) - 1,
+    10**30,
+    10**400,
+    999_999_999,
+    0.5,
+    -0.0,
+    1e308,
+]
+SPECIAL_FLOATS = [math.nan, math.inf, -math.inf, float("1e309")]
+
+scalars = st.one_of(
+    st.sampled_from(ODD_TEXT + SQL + MARKUP),
+    st.text(max_size=30),
+    st.sampled_from(NUMBERS),
+    st.sampled_from(NUMBERS).map(str),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(SPECIAL_FLOATS),
+    st.none(),
+    st.booleans(),
+)
+HOSTILE = st.one_of(
+    scalars,
+    scalars,
+    scalars,
+    st.lists(scalars, max_size=3),
+    st.dictionaries(st.text(max_size=8), scalars, max_size=3),
+)
+
+
+@dataclass(frozen=True)
+class Valid:
+    """The value a real page would send in this slot (resolved against the scene)."""
+
+
+@dataclass(frozen=True)
+class Real:
+    """The ``index``-th of the slot's wrong-but-real values (other records' ids)."""
+
+    index: int
+
+
+# --- the module's site ---------------------------------------------------------------------------
+
+
+@dataclass
+class Hostile:
+    site: Site
+    world: Any
+    other: Targets  # records of another window: real ids of the wrong record
+    windows: itertools.count = field(default_factory=lambda: itertools.count(1))
+    current: Targets | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def scene(self) -> Scene:
+        if self.current is None:
+            self.renew()
+        return Scene(self.site, self.world, self.current)
+
+    def renew(self) -> None:
+        self.current = build_targets(
+            self.site.db, self.world, self.site.user_id(ADMIN), next(self.windows)
+        )
+
+
+@pytest.fixture(scope="module")
+def hostile(request, tmp_path_factory):
+    site = Site(module_database_url(request, tmp_path_factory))
+    world = base_world(site.db)
+    other = build_targets(site.db, world, site.user_id(ADMIN), 0)
+    state = Hostile(site, world, other)
+    yield state
+    site.close()
+    for key, seconds in state.timings.items():
+        print(f"\n{EXAMPLES} examples in {seconds:5.1f} s: {key}")
+
+
+# --- what is written, and how to check it --------------------------------------------------------
+
+COUNTED = (Order, Payment, CoworkingTicket, EventTicket, Message, AuditEntry, Person)
+
+
+def snapshot(session: Session, scenes: list[Targets]) -> tuple:
+    """The rows of the scenes' records, each table's row count, and the staff's
+    languages: a write anywhere else shows as a new row."""
+    orders = [n for t in scenes for n in (t.hotel, t.simple)]
+    tickets = [n for t in scenes for n in (t.ticket, t.validated)]
+    event_tickets = [n for t in scenes for n in (t.event_ticket, t.checked_in)]
+    ticket_orders = sa.select(CoworkingTicket.order_id).where(CoworkingTicket.number.in_(tickets))
+
+    def rows(query) -> list[tuple]:
+        return [tuple(row) for row in session.execute(query)]
+
+    return (
+        rows(
+            sa.select(
+                Order.number,
+                Order.status,
+                Order.paid_kopecks,
+                Order.executor_id,
+                Order.status_changed_at,
+            )
+            .where(sa.or_(Order.number.in_(orders), Order.id.in_(ticket_orders)))
+            .order_by(Order.number)
+        ),
+        rows(
+            sa.select(
+                CoworkingTicket.number,
+                CoworkingTicket.seat_id,
+                CoworkingTicket.visitor_id,
+                CoworkingTicket.validated_at,
+                CoworkingTicket.validated_by_id,
+            )
+            .where(CoworkingTicket.number.in_(tickets))
+            .order_by(CoworkingTicket.number)
+        ),
+        rows(
+            sa.select(EventTicket.number, EventTicket.checked_in_at, EventTicket.checked_in_by_id)
+            .where(EventTicket.number.in_(event_tickets))
+            .order_by(EventTicket.number)
+        ),
+        [session.scalar(sa.select(sa.func.count()).select_from(m)) for m in COUNTED],
+        rows(sa.select(StaffUser.id, StaffUser.locale).order_by(StaffUser.id)),
+    )
+
+
+@dataclass(frozen=True)
+class Audited:
+    action: str
+    user_id: int | None
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def new_audit(session: Session, last_id: int) -> list[Audited]:
+    return [
+        Audited(a.action, a.user_id, a.entity_id, a.before, a.after)
+        for a in session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id)
+        )
+    ]
+
+
+def cleaned(text: str) -> str:
+    """What a text field is stored as: without control characters and lone surrogates."""
+    from services.text import clean
+
+    return clean(text)
+
+
+Verify = Callable[[Session, Scene, dict[str, Any], Audited | None], None]
+
+
+def _ticket_row(session: Session, audit: Audited) -> CoworkingTicket:
+    return session.scalar(
+        sa.select(CoworkingTicket).where(CoworkingTicket.number == int(audit.entity_id))
+    )
+
+
+def _order_row(session: Session, audit: Audited) -> Order:
+    return session.scalar(sa.select(Order).where(Order.number == int(audit.entity_id)))
+
+
+def verify_validate(session, scene, values, audit):
+    ticket = _ticket_row(session, audit)
+    assert ticket.validated_at is not None and ticket.validated_by_id == audit.user_id
+
+
+def verify_reset(session, scene, values, audit):
+    ticket = _ticket_row(session, audit)
+    assert ticket.validated_at is None and ticket.validated_by_id is None
+
+
+def verify_seat(session, scene, values, audit):
+    ticket = _ticket_row(session, audit)
+    assert str(ticket.seat_id) == str(values["ticket-seat-select.value"]).strip()
+    assert audit.after["seat_id"] == ticket.seat_id != audit.before["seat_id"]
+
+
+def verify_visitor(session, scene, values, audit):
+    ticket = _ticket_row(session, audit)
+    person = session.get(Person, ticket.visitor_id)
+    assert audit.after["visitor_id"] == person.id != audit.before["visitor_id"]
+    last = values.get("ticket-visitor-last.value")
+    if isinstance(last, str) and last.strip():
+        assert person.last_name == " ".join(cleaned(last).split())
+
+
+def verify_payment(session, scene, values, audit):
+    payment = session.get(Payment, audit.after["payment_id"])
+    assert payment.amount_kopecks == parse_amount(values["payment-amount.value"])
+    assert payment.method == values["payment-method.value"]
+    assert payment.idempotency_key == values["order-payment-key.data"].strip()
+
+
+def verify_cancel(session, scene, values, audit):
+    assert _order_row(session, audit).status.startswith("cancelled")
+
+
+def verify_executor(session, scene, values, audit):
+    order = _order_row(session, audit)
+    assert str(order.executor_id or "") == str(values["order-executor.value"] or "").strip()
+
+
+def verify_work(session, scene, values, audit):
+    assert audit.before["status"] != audit.after["status"] == _order_row(session, audit).status
+
+
+def verify_message(session, scene, values, audit):
+    message = session.get(Message, audit.after["message_id"])
+    assert message.text == cleaned(values["order-message-text.value"]).strip()
+    internal = values.get("order-message-internal.value")
+    assert message.visibility == ("internal" if internal else "public")
+
+
+def verify_new_order(session, scene, values, audit):
+    order = _order_row(session, audit)
+    ticket = session.scalar(sa.select(CoworkingTicket).where(CoworkingTicket.order_id == order.id))
+    assert ticket.number == audit.after["ticket"]
+    assert str(ticket.seat_id) == str(values["order-new-seat.value"]).strip()
+    assert order.total_kopecks > 0 and order.paid_kopecks == 0
+
+
+def verify_check_in(session, scene, values, audit):
+    ticket = session.scalar(
+        sa.select(EventTicket).where(EventTicket.number == int(audit.entity_id))
+    )
+    assert ticket.checked_in_at is not None and ticket.checked_in_by_id == audit.user_id
+
+
+def verify_revert(session, scene, values, audit):
+    ticket = session.scalar(
+        sa.select(EventTicket).where(EventTicket.number == int(audit.entity_id))
+    )
+    assert ticket.checked_in_at is None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to attack one writing callback: who acts (a role that may), what a complete
+    write looks like, real-but-wrong values per slot, and where written text is shown."""
+
+    name: str  # the test id
+    role: str
+    audit: tuple[str, ...]  # the audit actions a write may make; () for the language
+    verify: Verify | None = None
+    real: dict[str, Callable[[Scene, Targets], list[Any]]] = field(default_factory=dict)
+    shown_in: Callable[[Scene, Audited], tuple[str, dict[str, Any]]] | None = None
+
+
+def _order_numbers(s: Scene, other: Targets) -> list[Any]:
+    return [s.t.hotel, s.t.simple, other.hotel, str(s.t.ticket), f"№{s.t.simple}", 0]
+
+
+def _ticket_numbers(s: Scene, other: Targets) -> list[Any]:
+    return [s.t.ticket, s.t.validated, other.ticket, s.t.hotel, f" {s.t.ticket} "]
+
+
+def _event_tickets(s: Scene, other: Targets) -> list[Any]:
+    return [s.t.event_ticket, s.t.checked_in, other.event_ticket, other.checked_in, s.t.ticket]
+
+
+def _seats(s: Scene, other: Targets) -> list[Any]:
+    return [*map(str, s.world.seats + s.world.other_room_seats), s.world.seats[3]]
+
+
+def _people(s: Scene, other: Targets) -> list[Any]:
+    return [*s.world.people, str(s.world.people[1])]
+
+
+def _staff(s: Scene, other: Targets) -> list[Any]:
+    return [str(i) for i in s.site.staff_ids.values()]
+
+
+def _order_body(s: Scene, audit: Audited) -> tuple[str, dict[str, Any]]:
+    return "order-body.children", {"order-number.data": audit.entity_id}
+
+
+def _ticket_body(s: Scene, audit: Audited) -> tuple[str, dict[str, Any]]:
+    return "ticket-body.children", {"ticket-number.data": audit.entity_id}
+
+
+RENTAL, SERVICE, EVENTS, ACCOUNTING = (
+    "rental_manager",
+    "service_manager",
+    "event_manager",
+    "accountant",
+)
+TICKET_VERSION = {"ticket-number.data": _ticket_numbers}
+WORK = ("order.start_work", "order.finish_work", "order.complete", "order.return_to_work")
+
+PLANS: dict[str, Plan] = {
+    # The accountant: no other plan acts as her, so her language may change freely.
+    "shell-language.data": Plan("language", ACCOUNTING, ()),
+    "..ticket-feedback.children...ticket-version.data.. <- ticket-validate.n_clicks": Plan(
+        "validate", RENTAL, ("ticket.validate",), verify_validate, TICKET_VERSION
+    ),
+    "..ticket-feedback.children...ticket-version.data.. <- ticket-reset-validation.n_clicks": Plan(
+        "reset-validation", RENTAL, ("ticket.reset_validation",), verify_reset, TICKET_VERSION
+    ),
+    "..ticket-feedback.children...ticket-version.data...ticket-seat-modal.is_open..": Plan(
+        "seat",
+        RENTAL,
+        ("ticket.change_seat",),
+        verify_seat,
+        {**TICKET_VERSION, "ticket-seat-select.value": _seats},
+    ),
+    "..ticket-feedback.children...ticket-version.data...ticket-visitor-modal.is_open..": Plan(
+        "visitor",
+        RENTAL,
+        ("ticket.change_visitor",),
+        verify_visitor,
+        {**TICKET_VERSION, "ticket-visitor-choice.value": _people},
+        _ticket_body,
+    ),
+    "..order-feedback.children...order-version.data...order-payment-modal.is_open..": Plan(
+        "payment",
+        RENTAL,
+        ("order.record_payment",),
+        verify_payment,
+        {
+            "order-number.data": _order_numbers,
+            "payment-amount.value": lambda s, o: ["14000", "13950.01", "13950", "1", "0.01"],
+            "payment-method.value": lambda s, o: ["cash", "bank_card", "online_gateway"],
+        },
+    ),
+    "..order-feedback.children...order-version.data...order-cancel-modal.is_open..": Plan(
+        "cancel", RENTAL, ("order.cancel",), verify_cancel, {"order-number.data": _order_numbers}
+    ),
+    "..order-feedback.children...order-version.data.. <- order-executor-save.n_clicks": Plan(
+        "executor",
+        ADMIN,
+        ("order.assign_executor",),
+        verify_executor,
+        {"order-number.data": _order_numbers, "order-executor.value": _staff},
+    ),
+    '..order-feedback.children...order-version.data.. <- {"action":["ALL"],"type":"order-work"}'
+    ".n_clicks": Plan(
+        "work-status", SERVICE, WORK, verify_work, {"order-number.data": _order_numbers}
+    ),
+    "..order-feedback.children...order-version.data...order-message-text.value..": Plan(
+        "message",
+        RENTAL,
+        ("order.message",),
+        verify_message,
+        {"order-number.data": _order_numbers},
+        _order_body,
+    ),
+    "..order-new-feedback.children..._pages_location.href..": Plan(
+        "new-order",
+        RENTAL,
+        ("order.create_coworking",),
+        verify_new_order,
+        {
+            "order-new-choice.value": _people,
+            "order-new-seat.value": _seats,
+            "order-new-service.value": lambda s, o: [str(i) for i in s.world.services.values()],
+            "order-new-tariff.value": lambda s, o: [str(i) for i in s.world.tariffs.values()],
+            "order-new-method.value": lambda s, o: ["online_gateway", "bank_transfer", "cash"],
+            "order-new-customer-mode.value": lambda s, o: ["new", "registered"],
+            "order-new-date.value": lambda s, o: ["2000-01-01", "9999-12-31", "2026-02-30"],
+            "order-new-time.value": lambda s, o: ["23:59", "24:00", "00:00:00.000001", "9"],
+        },
+    ),
+    "..checkin-result.children...checkin-result.className...checkin-input.value"
+    "...checkin-counter.children...checkin-progress.value...checkin-progress.label"
+    "...event-tickets-refresh.data..": Plan(
+        "check-in",
+        EVENTS,
+        ("event_ticket.check_in",),
+        verify_check_in,
+        {
+            "checkin-input.value": lambda s, o: [
+                *map(str, _event_tickets(s, o)),
+                f"  {s.t.event_ticket}\n",
+            ],
+            "event-id.data": lambda s, o: [s.t.event, o.event, str(s.t.event)],
+        },
+    ),
+    "..event-revert-modal.is_open...event-feedback.children...checkin-counter.children"
+    "...checkin-progress.value...checkin-progress.label...event-tickets-refresh.data..": Plan(
+        "revert-check-in",
+        EVENTS,
+        ("event_ticket.revert_check_in",),
+        verify_revert,
+        {"event-revert-number.data": _event_tickets},
+    ),
+}
+
+WRITERS = sorted(key for key, rule in RULES.items() if rule.kind == WRITE)
+
+
+def test_every_writing_callback_has_a_hostile_plan():
+    assert set(PLANS) == set(WRITERS)
+
+
+# --- rendering back ------------------------------------------------------------------------------
+
+RAW_HTML_TYPES = {"Markdown", "Iframe"}
+
+
+def assert_inert(node: Any) -> None:
+    """No component of the answer renders HTML or follows a script link."""
+    if isinstance(node, list):
+        for item in node:
+            assert_inert(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if {"type", "namespace", "props"} <= set(node):
+        assert node["type"] not in RAW_HTML_TYPES, node["type"]
+        props = node["props"] or {}
+        assert not props.get("dangerously_allow_html")
+        for link in ("href", "src"):
+            target = props.get(link)
+            if isinstance(target, str):
+                assert not target.strip().lower().startswith("javascript:"), target
+    for value in node.values():
+        assert_inert(value)
+
+
+def texts_of(node: Any) -> list[str]:
+    """Every string that is a component's children (what React shows as text)."""
+    found: list[str] = []
+    if isinstance(node, list):
+        for item in node:
+            found += texts_of(item)
+    elif isinstance(node, dict):
+        if {"type", "namespace", "props"} <= set(node):
+            children = (node["props"] or {}).get("children")
+            for child in children if isinstance(children, list) else [children]:
+                if isinstance(child, str):
+                    found.append(child)
+                else:
+                    found += texts_of(child)
+        else:
+            for value in node.values():
+                found += texts_of(value)
+    return found
+
+
+# --- the test ------------------------------------------------------------------------------------
+
+
+def draw_values(data, dep: dict, valid: dict[str, Any], plan: Plan, scene: Scene, other) -> dict:
+    """Each slot: what the page would send, or a hostile value, or a real but wrong one.
+    Mostly one or two slots are attacked at a time, so that the others let the call get
+    deep into the action; sometimes all of them."""
+    names = []
+    for spec in dep["inputs"] + dep["state"]:
+        kind = pattern_type(spec["id"])
+        names.append(f"{kind}.{spec['property']}" if kind else f"{spec['id']}.{spec['property']}")
+    mode = data.draw(st.sampled_from(["one", "one", "two", "all"]), label="mode")
+    attacked = (
+        set(names)
+        if mode == "all"
+        else set(
+            data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=2), label="attacked")
+        )
+    )
+    values = dict(valid)
+    for index, name in enumerate(names):
+        if name not in attacked:
+            continue
+        real = plan.real.get(name)
+        options = [HOSTILE, HOSTILE]
+        if real is not None:
+            options.append(st.integers(0, 20).map(Real))
+        if index == 0 and pattern_type(dep["inputs"][0]["id"]):
+            options = [_pattern_slot(dep["inputs"][0]["id"])]
+        choice = data.draw(st.one_of(*options), label=name)
+        if isinstance(choice, Real):
+            candidates = real(scene, other)
+            choice = candidates[choice.index % len(candidates)]
+        values[name] = choice
+    return values
+
+
+# The values the pages give the wildcard key of each pattern-matching id.
+PATTERN_VALUES = {
+    "order-work": ["start_work", "finish_work", "complete", "return_to_work", "cancel"],
+    "balances-bucket": ["0-7", "8-30", "31-60", "over-60"],
+    "payments-preset": ["month", "last-month", "30-days", "year"],
+    "occupancy-csv": ["occupancy-daily", "occupancy-heatmap", "occupancy-by-room"],
+}
+
+
+def _pattern_slot(spec_id: str):
+    """An ALL pattern-matching input: any number of components, whose wildcard key is a
+    value the page uses or any other scalar, with hostile n_clicks."""
+    pattern = json.loads(spec_id)
+    kind = pattern["type"]
+    wildcard = next(key for key in pattern if key != "type")
+    values = st.one_of(
+        st.sampled_from(PATTERN_VALUES.get(kind, ["x"])), st.text(max_size=10), st.integers()
+    )
+    component = st.builds(lambda value: {"type": kind, wildcard: value}, values)
+    return st.lists(st.tuples(component, HOSTILE), max_size=3)
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, id=PLANS[k].name) for k in WRITERS])
+def test_hostile_values_in_every_slot_are_refused_in_words_or_written_whole(hostile, key):
+    plan = PLANS[key]
+    case = RULES[key].cases[0]
+    dep = hostile.site.callbacks[key]
+    client = hostile.site.clients[plan.role]
+    db = hostile.site.db
+    outcomes: dict[str, int] = {}
+
+    @SETTINGS
+    @hypothesis_given(data=st.data())
+    def attack(data):
+        scene = hostile.scene()
+        values = draw_values(data, dep, case.values(scene), plan, scene, hostile.other)
+        with db.read() as session:
+            before = snapshot(session, [scene.t, hostile.other])
+            last = session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.id), 0)))
+
+        changed = None
+        if len(dep["inputs"]) > 1:  # which of the inputs the renderer says changed
+            first = data.draw(st.sampled_from(dep["inputs"]), label="changed")
+            changed = f"{first['id']}.{first['property']}"
+        response = post_callback(client, dep, values, changed=changed)
+
+        assert response.status_code in (200, 204), response.status_code
+        assert_clean(response, sent=repr(values))
+        if response.status_code == 200:
+            assert_inert(response.get_json())
+        with db.read() as session:
+            written = new_audit(session, last)
+            after = snapshot(session, [scene.t, hostile.other])
+            if written or after != before:  # else nothing can have changed
+                assert integrity.check(session) == []
+            if not plan.audit:  # the language switch: only the user's language may change
+                assert after[:4] == before[:4]
+                outcome = "changed" if after != before else "unchanged"
+            elif not written:
+                assert after == before, f"nothing audited, but something was written: {values}"
+                outcome = "refused"
+            else:
+                assert [(a.action, a.user_id) for a in written] == [
+                    (written[0].action, hostile.site.user_id(plan.role))
+                ]
+                assert written[0].action in plan.audit
+                plan.verify(session, scene, values, written[0])
+                outcome = "written"
+        event(outcome)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if outcome == "written":
+            if plan.shown_in is not None:
+                shown_key, shown_values = plan.shown_in(scene, written[0])
+                page = post_callback(client, hostile.site.callbacks[shown_key], shown_values)
+                assert page.status_code == 200
+                assert_clean(page, sent=repr(SQL))  # earlier examples' messages are there
+                answer = page.get_json()
+                assert_inert(answer)
+                _assert_written_text_is_shown_as_text(values, answer)
+            hostile.renew()
+
+    started = time.perf_counter()
+    attack()
+    hostile.timings[plan.name] = time.perf_counter() - started
+    print(f"\n{plan.name}: {outcomes}")
+
+
+def _assert_written_text_is_shown_as_text(values: dict[str, Any], answer: Any) -> None:
+    shown = texts_of(answer)
+    for name in ("order-message-text.value", "ticket-visitor-last.value"):
+        text = values.get(name)
+        if isinstance(text, str) and cleaned(text).strip():
+            expected = (
+                " ".join(cleaned(text).split()) if "visitor" in name else cleaned(text).strip()
+            )
+            assert any(expected in piece for piece in shown), f"{expected[:60]!r} not shown as text"
+
+
+def test_a_message_with_markup_is_stored_as_typed_and_shown_as_text(hostile):
+    key = "..order-feedback.children...order-version.data...order-message-text.value.."
+    scene = hostile.scene()
+    markup = '<script>alert("x")</script><b onclick="alert(1)">Привет 🙂</b>'
+    values = {**RULES[key].cases[0].values(scene), "order-message-text.value": markup}
+    response = hostile.site.post(RENTAL, key, values)
+    assert response.status_code == 200, answer_text(response)
+    page = hostile.site.post(
+        RENTAL, "order-body.children", {"order-number.data": str(scene.t.hotel)}
+    )
+    answer = page.get_json()
+    assert_inert(answer)
+    assert markup in texts_of(answer)
+    hostile.renew()
+
+
+# --- the body itself ------------------------------------------------------------------------------
+
+JUNK_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+PROP_IDS = st.one_of(
+    st.sampled_from(
+        [
+            "{bad json.n_clicks",
+            "nodot",
+            "",
+            ".",
+            "{}.n_clicks",
+            '{"type":1}.n_clicks',
+            '["a"].value',
+            "payment-save.n_clicks.extra",
+            "\x00.n_clicks",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+@st.composite
+def mangled_bodies(draw, deps: list[dict], valid: dict[str, dict]):
+    """A callback POST with one part of its shape broken, or no callback POST at all."""
+    key = draw(st.sampled_from(sorted(valid)))
+    body = callback_body(deps[key], valid[key])
+    part = draw(
+        st.sampled_from(
+            ["body", "output", "outputs", "inputs", "slot", "state", "changed", "changed-list"]
+        )
+    )
+    if part == "body":
+        return draw(JUNK_JSON)
+    if part == "output":
+        others = [dep["output"] for dep in deps.values()]
+        body["output"] = draw(st.one_of(st.sampled_from(others), JUNK_JSON))
+    elif part in ("outputs", "inputs", "state"):
+        body[part] = draw(JUNK_JSON)
+    elif part == "slot" and body["inputs"]:
+        index = draw(st.integers(0, len(body["inputs"]) - 1))
+        body["inputs"][index] = draw(
+            st.one_of(
+                JUNK_JSON,
+                st.fixed_dictionaries({"id": JUNK_JSON, "property": JUNK_JSON, "value": JUNK_JSON}),
+            )
+        )
+    elif part == "changed":
+        body["changedPropIds"] = draw(JUNK_JSON)
+    else:
+        body["changedPropIds"] = draw(st.lists(PROP_IDS, max_size=3))
+    return body
+
+
+def test_a_callback_post_of_any_shape_is_answered_without_a_server_error(hostile):
+    """Bodies no browser sends: no callback, a clientside one, junk in place of the
+    inputs, the outputs or the list of what changed. A 400 (or the callback's own
+    answer), never a 500, and nothing written."""
+    deps = {key: dep for key, dep in hostile.site.callbacks.items()}
+    scene = hostile.scene()
+    valid = {
+        key: rule.cases[0].values(scene)
+        for key, rule in RULES.items()
+        if rule.cases and rule.kind != WRITE
+    }
+    client = hostile.site.clients[ADMIN]
+    token = client.get_cookie("_csrf_token").value
+    db = hostile.site.db
+
+    @settings(SETTINGS, max_examples=EXAMPLES * 3)
+    @hypothesis_given(body=mangled_bodies(deps, valid))
+    def send(body):
+        with db.read() as session:
+            before = snapshot(session, [scene.t, hostile.other])
+        response = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
+        assert response.status_code in (200, 204, 400), response.status_code
+        assert_clean(response, sent=repr(body))
+        with db.read() as session:
+            assert snapshot(session, [scene.t, hostile.other]) == before
+        event(str(response.status_code))
+
+    send()
+
+
+# --- the callbacks that only read ---------------------------------------------------------------
+
+READERS = sorted(key for key, rule in RULES.items() if rule.kind == READ)
+# Reading callbacks that still answer some hostile values with a server error, and where
+# the fix belongs (files other people are changing now); each shows as XPASS once fixed.
+PENDING = {
+    "..orders-grid.getRowsResponse...orders-count.children..": "services/grid.py parse_request",
+    "..tickets-grid.getRowsResponse...tickets-count.children..": "services/grid.py parse_request",
+    "..balances-grid.getRowsResponse...balances-count.children..": "services/grid.py parse_request",
+    "..payments-grid.getRowsResponse...payments-count.children..": "services/grid.py parse_request",
+    "..event-tickets-grid.getRowsResponse...event-tickets-count.children..": (
+        "services/grid.py parse_request"
+    ),
+    "orders-actions.children": "services/order_list.py OrderFilters.parse",
+    "..occupancy-building.options...occupancy-room.options..": "callbacks/occupancy.py _place",
+    "occupancy-download.data": "callbacks/occupancy.py download",
+    "..occupancy-figures.children...occupancy-daily.figure...occupancy-heatmap.figure"
+    "...occupancy-by-room.figure...occupancy-data.data...occupancy-from.value"
+    "...occupancy-to.value..": "callbacks/occupancy.py _place / preset_period",
+}
+READ_EXAMPLES = max(EXAMPLES // 5, 10)
+
+
+def _reader(key: str):
+    marks = []
+    if key in PENDING:
+        marks.append(pytest.mark.xfail(reason=f"fix pending in {PENDING[key]}", strict=False))
+    return pytest.param(key, marks=marks, id=key[:70])
+
+
+def test_the_pending_readers_are_readers():
+    assert set(PENDING) <= set(READERS)
+
+
+@pytest.mark.parametrize("key", [_reader(key) for key in READERS])
+def test_hostile_values_to_a_reading_callback_get_an_answer_and_write_nothing(hostile, key):
+    case = RULES[key].cases[0]
+    dep = hostile.site.callbacks[key]
+    client = hostile.site.clients[ADMIN]
+    scene = hostile.scene()
+    plan = Plan("read", ADMIN, ())
+    with hostile.site.db.read() as session:
+        before = snapshot(session, [scene.t, hostile.other])
+
+    @settings(SETTINGS, max_examples=READ_EXAMPLES)
+    @hypothesis_given(data=st.data())
+    def attack(data):
+        values = draw_values(data, dep, case.values(scene), plan, scene, hostile.other)
+        response = post_callback(client, dep, values)
+        assert response.status_code in (200, 204), response.status_code
+        assert_clean(response, sent=repr(values))
+        if response.status_code == 200:
+            assert_inert(response.get_json())
+
+    attack()
+    with hostile.site.db.read() as session:
+        assert snapshot(session, [scene.t, hostile.other]) == before
