@@ -59,7 +59,8 @@ def act(db, service_call, done_text: str, version: int | None):
             service_call(session)
     except DomainError as error:
         return refusal(error), no_update
-    return success(done_text), (version or 0) + 1
+    known = version if isinstance(version, int) and not isinstance(version, bool) else 0
+    return success(done_text), known + 1
 
 
 def sync_grid_with_url(app: Dash, filters_store: str, sync_store: str, grid_id: str) -> None:

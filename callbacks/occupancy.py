@@ -12,6 +12,7 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks.common import now
+from callbacks.inputs import record_id
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _
@@ -23,9 +24,13 @@ MAX_DAYS = 400
 ALL_PLACES = "all"
 
 
-def _place(value: str | None) -> int | None:
+# The charts whose data can be downloaded as CSV.
+CHART_TABLES = frozenset({ids.OCCUPANCY_DAILY, ids.OCCUPANCY_HEATMAP, ids.OCCUPANCY_BY_ROOM})
+
+
+def _place(value: object) -> int | None:
     """A building or room id from a select; "all" (or anything else) means no filter."""
-    return int(value) if value and str(value).isdigit() else None
+    return record_id(value)
 
 
 def preset_period(
@@ -42,7 +47,7 @@ def preset_period(
     if preset == "custom":
         try:
             start, end = date.fromisoformat(first or ""), date.fromisoformat(last or "")
-        except ValueError:
+        except (TypeError, ValueError):
             return today.replace(day=1), today
         if end < start:
             start, end = end, start
@@ -140,6 +145,8 @@ def register(app: Dash, db: Database) -> None:
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not ctx.triggered[0]["value"] or not table:
             raise PreventUpdate
+        if not isinstance(table, dict) or trigger.get("chart") not in CHART_TABLES:
+            raise PreventUpdate
         if not can(current_user, Action.VIEW_OCCUPANCY):
             raise PreventUpdate
         key, headers = {
@@ -150,7 +157,10 @@ def register(app: Dash, db: Database) -> None:
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(headers)
-        for row in table[key]:
+        rows = table.get(key)
+        if not isinstance(rows, list):
+            raise PreventUpdate
+        for row in (r for r in rows if isinstance(r, list | tuple)):
             writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
         return dcc.send_bytes(
             ("\ufeff" + buffer.getvalue()).encode("utf-8"), f"occupancy-{key}.csv"

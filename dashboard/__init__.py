@@ -189,4 +189,6 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["PARKDESK"].secure_cookies:  # served over HTTPS only: say so
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

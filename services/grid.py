@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 MAX_BLOCK = 500
+MAX_START = 2**31 - 1  # deeper than any register; keeps OFFSET within every integer type
 MAX_KEY = 8  # sort keys longer than this are not ours
 
 
@@ -54,11 +55,12 @@ class Block:
 
 
 def parse_request(request: Mapping[str, Any] | None, sortable: Mapping[str, object]) -> Block:
-    request = request or {}
+    if not isinstance(request, Mapping):  # what a browser never sends: the first block
+        request = {}
     try:
-        start = max(int(request.get("startRow") or 0), 0)
+        start = min(max(int(request.get("startRow") or 0), 0), MAX_START)
         end = int(request.get("endRow") or start + 100)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
         start, end = 0, 100
     size = min(max(end - start, 1), MAX_BLOCK)
     sort = []

@@ -16,6 +16,7 @@ from models import Order, Person, Service, StaffUser
 from models.orders import status_literals
 from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
 from services import grid
+from services.text import clean
 from services.ticket_list import _date, number_prefix
 
 BALANCE = Order.total_kopecks - Order.paid_kopecks
@@ -40,25 +41,31 @@ class OrderFilters:
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> OrderFilters:
-        raw = raw or {}
+        raw = raw if isinstance(raw, Mapping) else {}
 
         def codes(key: str, valid: set[str]) -> tuple[str, ...]:
             value = raw.get(key) or ()
             if isinstance(value, str):
                 value = value.split(",")
+            if not isinstance(value, list | tuple):
+                value = ()
             return tuple(sorted({v for v in value if isinstance(v, str) and v in valid}))
 
         executor = str(raw.get("executor") or "")
-        if executor != UNASSIGNED and not (executor.isdigit() and len(executor) < 10):
+        if executor != UNASSIGNED and not (
+            executor.isascii() and executor.isdigit() and len(executor) < 10
+        ):
             executor = ""
         balance = raw.get("balance")
         return cls(
-            number="".join(ch for ch in str(raw.get("number") or "") if ch.isdigit())[:12],
+            number="".join(
+                ch for ch in str(raw.get("number") or "") if ch.isascii() and ch.isdigit()
+            )[:12],
             date_from=_date(raw.get("from")),
             date_to=_date(raw.get("to")),
             types=codes("type", {t.value for t in ServiceType}),
             statuses=codes("status", {s.value for s in OrderStatus}),
-            customer=" ".join(str(raw.get("customer") or "").split())[:100],
+            customer=" ".join(clean(str(raw.get("customer") or "")).split())[:100],
             executor=executor,
             balance_due=balance in (True, "1", "true", "on", ["1"], ["on"]),
         )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models import CoworkingTicket, Order, Person, Room, Seat
 from models.statuses import TicketStatus, ticket_status_condition
 from services import grid
+from services.text import clean
 from services.tickets import status_sql
 
 MAX_NUMBER_DIGITS = 12
@@ -30,12 +31,16 @@ class TicketFilters:
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> TicketFilters:
         """From a URL query or the filter controls; anything malformed is dropped."""
-        raw = raw or {}
-        number = "".join(ch for ch in str(raw.get("number") or "") if ch.isdigit())
-        visitor = " ".join(str(raw.get("visitor") or "").split())[:100]
+        raw = raw if isinstance(raw, Mapping) else {}
+        number = "".join(
+            ch for ch in str(raw.get("number") or "") if ch.isascii() and ch.isdigit()
+        )
+        visitor = " ".join(clean(str(raw.get("visitor") or "")).split())[:100]
         statuses = raw.get("status") or ()
         if isinstance(statuses, str):
             statuses = statuses.split(",")
+        if not isinstance(statuses, list | tuple):
+            statuses = ()
         valid = {s.value for s in TicketStatus}
         chosen = tuple(sorted({s for s in statuses if isinstance(s, str) and s in valid}))
         return cls(

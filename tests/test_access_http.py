@@ -140,6 +140,7 @@ def test_behind_https_the_cookies_are_secure_and_last_a_working_day(config, staf
     client = create_app(config).server.test_client()
     base = {"base_url": "https://parkdesk.example"}
     page = client.get("/login", **base)
+    assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
     response = client.post(
         "/login",
         data={
@@ -161,6 +162,11 @@ def test_behind_https_the_cookies_are_secure_and_last_a_working_day(config, staf
     # Not HttpOnly: Dash's renderer reads it and sends it back as a header.
     assert csrf_cookie.secure and not csrf_cookie.http_only
     assert csrf_cookie.same_site == "Lax"
+
+
+def test_over_plain_http_no_hsts_is_sent(client):
+    # Development over http://localhost: a browser must not learn to insist on HTTPS.
+    assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
 def test_login_gives_a_fresh_session(client):
