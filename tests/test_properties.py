@@ -1465,7 +1465,8 @@ def test_a_coworking_order_is_created_exactly_when_the_rules_allow(db, world, ac
         with db.read() as session:
             person = session.get(Person, customer_id) if customer_id in world.people else None
             phone_of, email_of = (person.phone, person.email) if person else (None, None)
-            taken = end is not None and session.scalar(
+            # (2**40 is no seat: PostgreSQL would not even compare it with an INTEGER id)
+            taken = end is not None and seat_id in seats and session.scalar(
                 sa.select(sa.func.count())
                 .select_from(CoworkingTicket)
                 .join(Order, Order.id == CoworkingTicket.order_id)
