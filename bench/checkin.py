@@ -9,6 +9,7 @@ trip). Target: under 300 ms in the browser.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -17,9 +18,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy import insert
+from sqlalchemy.engine import make_url
 
-from bench.harness import StaffClient, Timing, live_app
+from bench.harness import StaffClient, Timing, chromium, live_app
 from dashboard import schema
 from dashboard.db import Database
 from models import (
@@ -36,19 +39,43 @@ from services.demo import create_demo_staff
 from services.events import new_qr_token
 
 TICKETS = 5_000
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 LAST_NAMES = ("Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов")
 FIRST_NAMES = ("Алексей", "Мария", "Дмитрий", "Анна", "Сергей", "Ольга", "Павел", "Елена")
 
 
 @contextmanager
-def throwaway_event(tickets: int = TICKETS) -> Iterator[tuple[str, int, list[tuple[int, str]]]]:
-    """A fresh database with the demo staff and one event on now with ``tickets`` paid
-    tickets of as many people; yields its URL, the event id and (number, token) pairs."""
+def scratch_database(like: str | None) -> Iterator[str]:
+    """An empty database of the same kind as ``like`` for the block: a file in a temporary
+    folder, or a database of its own on the same PostgreSQL server (dropped afterwards)."""
+    if like and make_url(like).get_backend_name() == "postgresql":
+        server = make_url(like)
+        name = f"parkdesk_bench_checkin_{os.getpid()}"
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+        return
     folder = Path(tempfile.mkdtemp(prefix="parkdesk-checkin-"))
-    url = f"sqlite:///{folder / 'checkin.sqlite3'}"
     try:
+        yield f"sqlite:///{folder / 'checkin.sqlite3'}"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_event(
+    like: str | None = None, tickets: int = TICKETS
+) -> Iterator[tuple[str, int, list[tuple[int, str]]]]:
+    """A fresh database (of the kind of ``like``: SQLite or PostgreSQL) with the demo staff
+    and one event on now with ``tickets`` paid tickets of as many people; yields its URL,
+    the event id and (number, token) pairs."""
+    with scratch_database(like) as url:
         schema.upgrade(url)
         database = Database(url)
         now = datetime.now(UTC)
@@ -114,12 +141,10 @@ def throwaway_event(tickets: int = TICKETS) -> Iterator[tuple[str, int, list[tup
                 ],
             )
             event_id = event.id
-        with database.engine.connect() as connection:
+        with database.engine.begin() as connection:  # statistics kept (committed)
             connection.exec_driver_sql("ANALYZE")
         database.dispose()
         yield url, event_id, pairs
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def over_http(base: str, event_id: int, tickets: list[tuple[int, str]]) -> Timing:
@@ -170,25 +195,11 @@ done();
 
 
 def in_the_browser(base: str, event_id: int, tickets: list[tuple[int, str]]) -> dict[str, Timing]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service as DriverService
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--window-size=1440,900",
-    ):
-        options.add_argument(flag)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(service=DriverService(CHROMEDRIVER), options=options)
+    driver = chromium()
     page, wall, typing = [], [], []
     try:
         driver.get(base + "/login")
@@ -229,9 +240,10 @@ def in_the_browser(base: str, event_id: int, tickets: list[tuple[int, str]]) -> 
     }
 
 
-def checkin_desk(_url: str | None = None, runs: int = 30) -> dict[str, Timing]:
-    """The bench section: its own throwaway database, whatever data set the others use."""
-    with throwaway_event() as (url, event_id, tickets), live_app(url) as base:
+def checkin_desk(like: str | None = None, runs: int = 30) -> dict[str, Timing]:
+    """The bench section: a throwaway database of its own (a 5,000-ticket event on now), on
+    the data set's kind of database and server."""
+    with throwaway_event(like) as (url, event_id, tickets), live_app(url) as base:
         http = over_http(base, event_id, tickets[: runs + 2])
         http.samples = http.samples[2:]  # the first requests warm the server up
         browser = in_the_browser(base, event_id, tickets[runs + 2 : 2 * runs + 4])

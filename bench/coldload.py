@@ -34,9 +34,16 @@ import sqlalchemy as sa
 from dash import Dash, html
 from werkzeug.serving import make_server
 
-from bench.checkin import CHROMEDRIVER, CHROMIUM
 from bench.grids import NAIVE_ORDERS_SQL, NAIVE_TICKETS_SQL
-from bench.harness import StaffClient, Timing, captured_sql, live_app, measure, run_raw
+from bench.harness import (
+    StaffClient,
+    Timing,
+    captured_sql,
+    chromium,
+    live_app,
+    measure,
+    run_raw,
+)
 from dashboard.db import Database
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
@@ -76,22 +83,7 @@ return {load: n.loadEventEnd, bytes: bytes};
 
 
 def _browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service as DriverService
-
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--window-size=1440,900",
-    ):
-        options.add_argument(flag)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(service=DriverService(CHROMEDRIVER), options=options)
+    driver = chromium()
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_ROWS})
     return driver
 

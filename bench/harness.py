@@ -64,6 +64,30 @@ def live_app(database_url: str) -> Iterator[str]:
         app.server.extensions["parkdesk_db"].dispose()
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium and chromium-driver
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def chromium(width: int = 1440, height: int = 900):
+    """A headless Chromium under WebDriver (the benchmarks' and scripts/screenshots.py's)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service as DriverService
+
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--no-first-run",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM
+    return webdriver.Chrome(service=DriverService(CHROMEDRIVER), options=options)
+
+
 class StaffClient:
     """A logged-in staff member's browser, as far as HTTP goes."""
 

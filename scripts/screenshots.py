@@ -14,12 +14,12 @@ import threading
 import time
 from pathlib import Path
 
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.harness import chromium
 from dashboard import create_app
 from dashboard.config import Config
 
@@ -41,13 +41,7 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{args.port}"
 
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--no-first-run"):
-        options.add_argument(flag)
-    options.add_argument(f"--window-size={args.width},{args.height}")
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(options=options)
+    driver = chromium(args.width, args.height)
     out = Path("screenshots")
     out.mkdir(exist_ok=True)
     try:

@@ -72,9 +72,9 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated, empty database for this test."""
+def fresh_database_url(request: pytest.FixtureRequest, directory: Path) -> str:
+    """A migrated, empty database: this worker's PostgreSQL database truncated, or a
+    fresh copy of the migrated SQLite template in ``directory``."""
     if ON_POSTGRES:
         url = request.getfixturevalue("_postgres_url")
         engine = sa.create_engine(url)
@@ -83,9 +83,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
             connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         engine.dispose()
         return url
-    path = tmp_path / "parkdesk.sqlite3"
+    path = directory / "parkdesk.sqlite3"
     shutil.copy(request.getfixturevalue("_sqlite_template"), path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database for this test."""
+    return fresh_database_url(request, tmp_path)
 
 
 @pytest.fixture

@@ -138,26 +138,10 @@ ROLE_EMAILS = {
 
 
 def module_database_url(request, tmp_path_factory) -> str:
-    """A migrated, empty database for a module-scoped fixture: this worker's PostgreSQL
-    database truncated, or a fresh copy of the migrated SQLite template."""
-    import shutil
+    """A migrated, empty database for a module-scoped fixture."""
+    from tests.conftest import fresh_database_url
 
-    import sqlalchemy as sa
-
-    from models import Base
-    from tests.conftest import ON_POSTGRES
-
-    if ON_POSTGRES:
-        url = request.getfixturevalue("_postgres_url")
-        engine = sa.create_engine(url)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        engine.dispose()
-        return url
-    path = tmp_path_factory.mktemp("site") / "parkdesk.sqlite3"
-    shutil.copy(request.getfixturevalue("_sqlite_template"), path)
-    return f"sqlite:///{path}"
+    return fresh_database_url(request, tmp_path_factory.mktemp("site"))
 
 
 class Site:
