@@ -121,11 +121,12 @@ def main(argv: list[str] | None = None) -> int:
                 sections[name] = earlier["sections"][name]
             continue
         sections[name] = {key: _as_json(t) for key, t in timings.items()}
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result = {
         "db": args.db,
         "size": args.size,
         "orders": dataset.SIZES[args.size],
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": now,
         "machine": _machine(),
         "seed_seconds": seeded if seeded is not None else earlier.get("seed_seconds"),
         "smoke": args.smoke,
@@ -133,7 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.only and previous.exists():
         # Another --only run may have finished meanwhile: keep its sections too.
-        result["sections"] = json.loads(previous.read_text()).get("sections", {}) | sections
+        earlier = json.loads(previous.read_text())
+        result["sections"] = earlier.get("sections", {}) | sections
+    # When each section was measured: a kept one keeps its date (or its file's).
+    measured = {name: now for name in sections if name not in failed}
+    result["section_dates"] = {
+        name: measured.get(name) or section_dates(earlier).get(name, now)
+        for name in result["sections"]
+    }
     results.mkdir(exist_ok=True)
     previous.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     report = render(results)
@@ -150,6 +158,12 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------------------- report
 
 DB_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def section_dates(result: dict) -> dict[str, str]:
+    """When each section of a result was measured (older files: the file's date)."""
+    dates = result.get("section_dates", {})
+    return {name: dates.get(name, result.get("date", "?")) for name in result.get("sections", {})}
 
 
 def _ms(seconds: float) -> str:
@@ -321,13 +335,22 @@ def _summary(size: str, results: dict[str, dict], loads: dict[str, dict]) -> lis
         found = [check(source[db]) if db in source else None for db in DB_NAMES]
         if any(found):
             lines.append(f"| {title} | {_cell(found[0])} | {_cell(found[1])} | {_verdict(found)} |")
-    dates = sorted({r["date"] for r in [*results.values(), *loads.values()]})
+    dates = sorted(
+        {d for r in results.values() for d in section_dates(r).values()}
+        | {r["date"] for r in loads.values()}
+    )
     lines += ["", f"Measured {dates[0]}" + (f" – {dates[-1]}" if len(dates) > 1 else "") + ".", ""]
     return lines
 
 
-def _section(name: str, timings: dict[str, dict]) -> list[str]:
-    lines = [f"### {name}", "", "| measurement | median | p95 | runs |", "|---|---|---|---|"]
+def _date_range(result: dict) -> str:
+    dates = sorted(set(section_dates(result).values())) or [result.get("date", "?")]
+    return dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]} (each section says when)"
+
+
+def _section(name: str, timings: dict[str, dict], date: str | None = None) -> list[str]:
+    title = f"### {name}" + (f" · measured {date}" if date else "")
+    lines = [title, "", "| measurement | median | p95 | runs |", "|---|---|---|---|"]
     for timing in timings.values():
         lines.append(
             f"| {timing['name']} | {_ms(timing['median'])} | {_ms(timing['p95'])} | "
@@ -368,6 +391,47 @@ def _section(name: str, timings: dict[str, dict]) -> list[str]:
     return [*lines, ""]
 
 
+def _load_details(load: dict) -> list[str]:
+    """Who worked, what they got done, and where the time went."""
+    lines = []
+    if load.get("server_command"):
+        lines.append(f"- server: `{load['server_command']}` (the README's production commands)")
+    staff = load.get("staff") or {}
+    if staff:
+        lines.append("- staff: " + ", ".join(f"{n} {role}" for role, n in staff.items()))
+    arrival = load.get("arrival") or {}
+    if "total_requests" in arrival:
+        lines.append(
+            f"- before that, the staff arriving ({arrival.get('spawn_rate', '?')} logins/s): "
+            f"{arrival['total_requests']:,} requests in {arrival.get('seconds', 0):.0f} s, "
+            f"{arrival.get('failures', 0)} failures, p95 {arrival.get('p95_ms', 0):,.0f} ms"
+        )
+    stopping = load.get("stopping") or {}
+    if "total_requests" in stopping:
+        lines.append(
+            f"- after it, while the staff were stopped: {stopping['total_requests']} requests "
+            f"finished, {stopping.get('failures', 0)} failures"
+        )
+    done = load.get("outcomes") or {}
+    if done:
+        lines.append("- done: " + ", ".join(f"{what} {n:,}" for what, n in done.items()))
+    server = load.get("server_side") or {}
+    if "p95_ms" in server:
+        lines.append(
+            f"- inside the server (gunicorn's access log): p50 {server.get('p50_ms', 0):,.0f} ms, "
+            f"p95 {server['p95_ms']:,.0f} ms, p99 {server.get('p99_ms', 0):,.0f} ms"
+        )
+    cpu = load.get("cpu_s") or {}
+    if "available" in cpu:
+        lines.append(
+            f"- CPU seconds of the {cpu['available']:,.0f} the machine had: gunicorn "
+            f"{cpu.get('gunicorn', 0):,.0f}, PostgreSQL {cpu.get('postgresql_all', 0):,.0f}, "
+            f"the load generator {cpu.get('load_generator', 0):,.0f}, the whole machine "
+            f"{cpu.get('whole_machine', 0):,.0f}"
+        )
+    return lines
+
+
 def _load_section(load: dict) -> list[str]:
     where = DB_NAMES.get(load.get("db", ""), load.get("db", "?"))
     lines = [
@@ -393,7 +457,8 @@ def _load_section(load: dict) -> list[str]:
     figures += [
         f"{p} {load[f'{p}_ms']:,.0f} ms" for p in ("p50", "p95", "p99", "max") if f"{p}_ms" in load
     ]
-    lines += ["- " + ", ".join(f for f in figures if f), ""]
+    lines.append("- " + ", ".join(f for f in figures if f))
+    lines += [*_load_details(load), ""]
     endpoints = load.get("endpoints")
     if endpoints is None and isinstance(load.get("requests"), list):
         endpoints = load["requests"]
@@ -447,14 +512,16 @@ def render(results_dir: Path = RESULTS) -> str:
                 lines += [
                     f"## {DB_NAMES[db]} · {size} ({result.get('orders', 0):,} orders)",
                     "",
-                    f"- date: {result.get('date', '?')}",
+                    f"- date: {_date_range(result)}",
                     f"- machine: {result.get('machine', '?')}",
                 ]
                 if result.get("seed_seconds"):
                     lines.append(f"- seeding took {result['seed_seconds']:.0f} s")
                 lines.append("")
+                dates = section_dates(result)
+                several = len(set(dates.values())) > 1
                 for name, timings in result.get("sections", {}).items():
-                    lines += _section(name, timings)
+                    lines += _section(name, timings, dates[name] if several else None)
             if db in loads.get(size, {}):
                 lines += _load_section(loads[size][db])
     return "\n".join(lines)

@@ -390,7 +390,13 @@ class Browser:
                 for dep, changed in wave.values()
             ]
             label = ""  # it names what the person did, not what follows from it
-            gevent.joinall([job for _dep, job in jobs], raise_error=True)
+            try:
+                gevent.joinall([job for _dep, job in jobs], raise_error=True)
+            except gevent.GreenletExit:
+                # The person is stopped (the run is over): the requests of their tab stop
+                # with them, not go on against a server that is shutting down.
+                gevent.killall([job for _dep, job in jobs])
+                raise
             following: dict = {}
             shown: list = []
             for dep, job in jobs:
@@ -1006,11 +1012,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         gevent.sleep(args.duration)
         PHASES[1].ended = time.monotonic()
         cpu = clock.spent()
+        PHASES.append(Phase("stopping"))  # what ends while the staff are stopped
         runner.quit()
         errors = dict(SCENARIO_ERRORS.most_common(20))
     finally:
         stop_server(server)
-    arrival, work = PHASES[0].figures(), PHASES[1].figures()
+    arrival, work, stopping = (phase.figures() for phase in PHASES)
     return {
         "kind": "load",
         "db": "postgresql",
@@ -1027,14 +1034,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "db_pool_size": int(env.get("PARKDESK_DB_POOL_SIZE", 5)),
         "server_command": shlex.join(production.server),
         **{k: v for k, v in work.items() if k != "requests"},
-        # Any failure counts, also while the staff were arriving, and scenario errors.
-        "failures": work["failures"] + arrival["failures"] + sum(SCENARIO_ERRORS.values()),
+        # Any failure counts, also while the staff were arriving or being stopped, and
+        # scenario errors.
+        "failures": (
+            work["failures"]
+            + arrival["failures"]
+            + stopping["failures"]
+            + sum(SCENARIO_ERRORS.values())
+        ),
         "server_side": server_times(log, offset),
         "cpu_s": {**cpu, "available": round(work["seconds"] * (os.cpu_count() or 1), 1)},
         "outcomes": dict(sorted(OUTCOMES.items())),
         "scenario_errors": errors,
         "requests": work["requests"],
         "arrival": {"spawn_rate": args.spawn_rate, **arrival},
+        "stopping": {k: stopping[k] for k in ("total_requests", "failures", "failure_reasons")},
     }
 
 
