@@ -47,11 +47,10 @@ from sqlalchemy.orm import Session, aliased
 from models import Order, Payment, Person, Service, StaffUser
 from models.statuses import PaymentKind, PaymentMethod, ServiceType
 from services import grid
+from services.filter_values import a_date, chosen_codes, search_words
 from services.order_list import BALANCE, OPEN, OrderFilters
 from services.order_list import _where as order_conditions
 from services.payments import signed_amount
-from services.text import clean
-from services.ticket_list import _date
 
 QUARTER_HOUR = 900  # seconds; every UTC offset in use is a whole number of these
 
@@ -124,17 +123,12 @@ class BalanceFilters:
 
         def codes(key: str, valid: tuple[str, ...]) -> tuple[str, ...]:
             """The valid codes among the given ones, in the order of ``valid``."""
-            value = raw.get(key) or ()
-            if isinstance(value, str):
-                value = value.split(",")
-            if not isinstance(value, list | tuple):
-                value = ()
-            chosen = {v for v in value if isinstance(v, str)}
+            chosen = chosen_codes(raw.get(key), valid)
             return tuple(code for code in valid if code in chosen)
 
         return cls(
             buckets=codes("bucket", BUCKET_CODES),
-            customer=" ".join(clean(str(raw.get("customer") or "")).split())[:100],
+            customer=search_words(raw.get("customer")),
             types=codes("type", tuple(sorted(t.value for t in ServiceType))),
         )
 
@@ -305,8 +299,8 @@ class JournalFilters:
             value = ()
         valid = {m.value for m in PaymentMethod}
         return cls(
-            _date(raw.get("from")),
-            _date(raw.get("to")),
+            a_date(raw.get("from")),
+            a_date(raw.get("to")),
             tuple(sorted({m for m in value if isinstance(m, str) and m in valid})),
         )
 

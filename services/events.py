@@ -24,6 +24,7 @@ from models.statuses import CANCELLED_STATUSES, NEW_STATUSES
 from services import audit, grid
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
+from services.filter_values import search_words
 from services.ids import is_row_id
 from services.messages import Moment, StatusLabel
 from services.permissions import Action, require
@@ -330,7 +331,7 @@ class TicketFilters:
         state = str(raw.get("state") or "")
         if state not in (TicketState.CHECKED_IN, TicketState.EXPECTED):
             state = ""
-        return cls(" ".join(clean(str(raw.get("q") or "")).split())[:100], state)
+        return cls(search_words(raw.get("q")), state)
 
     def query(self) -> dict[str, str]:
         return {key: value for key, value in (("q", self.search), ("state", self.state)) if value}

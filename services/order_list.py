@@ -16,8 +16,8 @@ from models import Order, Person, Service, StaffUser
 from models.orders import status_literals
 from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
 from services import grid
-from services.text import clean
-from services.ticket_list import _date, number_prefix
+from services.filter_values import a_date, chosen_codes, digits, search_words
+from services.ticket_list import number_prefix
 
 BALANCE = Order.total_kopecks - Order.paid_kopecks
 # A cancelled order owes nothing, whatever its total: balances due count open orders only.
@@ -44,12 +44,7 @@ class OrderFilters:
         raw = raw if isinstance(raw, Mapping) else {}
 
         def codes(key: str, valid: set[str]) -> tuple[str, ...]:
-            value = raw.get(key) or ()
-            if isinstance(value, str):
-                value = value.split(",")
-            if not isinstance(value, list | tuple):
-                value = ()
-            return tuple(sorted({v for v in value if isinstance(v, str) and v in valid}))
+            return tuple(sorted(chosen_codes(raw.get(key), valid)))
 
         executor = str(raw.get("executor") or "")
         if executor != UNASSIGNED and not (
@@ -58,14 +53,12 @@ class OrderFilters:
             executor = ""
         balance = raw.get("balance")
         return cls(
-            number="".join(
-                ch for ch in str(raw.get("number") or "") if ch.isascii() and ch.isdigit()
-            )[:12],
-            date_from=_date(raw.get("from")),
-            date_to=_date(raw.get("to")),
+            number=digits(raw.get("number"))[:12],
+            date_from=a_date(raw.get("from")),
+            date_to=a_date(raw.get("to")),
             types=codes("type", {t.value for t in ServiceType}),
             statuses=codes("status", {s.value for s in OrderStatus}),
-            customer=" ".join(clean(str(raw.get("customer") or "")).split())[:100],
+            customer=search_words(raw.get("customer")),
             executor=executor,
             balance_due=balance in (True, "1", "true", "on", ["1"], ["on"]),
         )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import CoworkingTicket, Order, Person, Room, Seat
 from models.statuses import TicketStatus, ticket_status_condition
 from services import grid
-from services.text import clean
+from services.filter_values import a_date, chosen_codes, digits, search_words
 from services.tickets import status_sql
 
 MAX_NUMBER_DIGITS = 12
@@ -32,23 +32,13 @@ class TicketFilters:
     def parse(cls, raw: Mapping[str, Any] | None) -> TicketFilters:
         """From a URL query or the filter controls; anything malformed is dropped."""
         raw = raw if isinstance(raw, Mapping) else {}
-        number = "".join(
-            ch for ch in str(raw.get("number") or "") if ch.isascii() and ch.isdigit()
-        )
-        visitor = " ".join(clean(str(raw.get("visitor") or "")).split())[:100]
-        statuses = raw.get("status") or ()
-        if isinstance(statuses, str):
-            statuses = statuses.split(",")
-        if not isinstance(statuses, list | tuple):
-            statuses = ()
-        valid = {s.value for s in TicketStatus}
-        chosen = tuple(sorted({s for s in statuses if isinstance(s, str) and s in valid}))
+        statuses = chosen_codes(raw.get("status"), {s.value for s in TicketStatus})
         return cls(
-            number[:MAX_NUMBER_DIGITS],
-            visitor,
-            chosen,
-            _date(raw.get("from")),
-            _date(raw.get("to")),
+            digits(raw.get("number"))[:MAX_NUMBER_DIGITS],
+            search_words(raw.get("visitor")),
+            tuple(sorted(statuses)),
+            a_date(raw.get("from")),
+            a_date(raw.get("to")),
         )
 
     def query(self) -> dict[str, str]:
@@ -61,13 +51,6 @@ class TicketFilters:
             "to": self.date_to.isoformat() if self.date_to else "",
         }
         return {key: value for key, value in pairs.items() if value}
-
-
-def _date(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def number_prefix(column: ColumnElement, digits: str) -> ColumnElement[bool]:
