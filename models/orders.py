@@ -216,12 +216,15 @@ class CoworkingTicket(Base):
         # and by seat: seat by seat, each in number order.
         Index("ix_coworking_tickets_start_number", "period_start", "number"),
         Index("ix_coworking_tickets_seat_number", "seat_id", "number"),
+        # A visitor's tickets by period: a name filter finds its people, then only their
+        # tickets that are not over yet (active, confirmed: a tenth of a year's tickets).
+        Index("ix_coworking_tickets_visitor_period_end", "visitor_id", "period_end"),
     )
 
     id: Mapped[intpk]
     number: Mapped[int] = mapped_column(BigInteger, unique=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    visitor_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id"))
     tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
     variant: Mapped[str | None] = mapped_column(String(200))
