@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
@@ -37,6 +36,7 @@ from models import (
 )
 from services.demo import create_demo_staff
 from services.events import new_qr_token
+from tests.databases import scratch_postgres
 
 TICKETS = 5_000
 LAST_NAMES = ("Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов")
@@ -48,18 +48,8 @@ def scratch_database(like: str | None) -> Iterator[str]:
     """An empty database of the same kind as ``like`` for the block: a file in a temporary
     folder, or a database of its own on the same PostgreSQL server (dropped afterwards)."""
     if like and make_url(like).get_backend_name() == "postgresql":
-        server = make_url(like)
-        name = f"parkdesk_bench_checkin_{os.getpid()}"
-        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            yield server.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
+        with scratch_postgres(like, f"parkdesk_bench_checkin_{os.getpid()}") as url:
+            yield url
         return
     folder = Path(tempfile.mkdtemp(prefix="parkdesk-checkin-"))
     try:

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from dashboard.config import Config
 from dashboard.db import Database
 from models import Base
 from services.demo import DEMO_PASSWORD, create_demo_staff
+from tests.databases import scratch_postgres
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
@@ -46,23 +48,17 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def _postgres_url() -> Iterator[str]:
     """A database of this test worker's own on the PostgreSQL server, migrated once."""
-    server = make_url(TEST_DATABASE_URL)
     # One database per test process: parallel workers (and two people running the
     # suite on one server) never truncate each other's data.
     name = f"parkdesk_test_{os.getpid()}_{_worker()}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as error:
-        pytest.skip(f"PostgreSQL at {server.render_as_string()} is not reachable: {error}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    schema.upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres(TEST_DATABASE_URL, name))
+        except sa.exc.OperationalError as error:
+            where = make_url(TEST_DATABASE_URL).render_as_string()
+            pytest.skip(f"PostgreSQL at {where} is not reachable: {error}")
+        schema.upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
 from dashboard import schema
 from dashboard.db import Database
@@ -31,6 +30,7 @@ from services import demo
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
 from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -60,14 +60,8 @@ def seeded() -> Iterator[Database]:
     """A database of its own for the module: the demo data, its orders and tickets
     copied until the tables have the size at which PostgreSQL plans as it does at full
     size (seeding that many takes minutes, copying seconds), vacuumed and analysed."""
-    server = make_url(TEST_DATABASE_URL)
     name = f"parkdesk_explain_{os.getpid()}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres(TEST_DATABASE_URL, name) as url:
         schema.upgrade(url)
         database = Database(url)
         demo.seed(database.engine, orders=SEEDED, seed=8, today=TODAY)
@@ -94,10 +88,6 @@ def seeded() -> Iterator[Database]:
             )
         yield database
         database.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _statements(database: Database, call: Callable[[Any], Any]) -> list[tuple[str, Any]]:
