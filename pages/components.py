@@ -151,6 +151,11 @@ def infinite_grid(
             "infiniteInitialRowCount": 1,
             "maxConcurrentDatasourceRequests": 1,
             "rowHeight": 40,
+            # AG Grid's own words, in the user's language.
+            "localeText": {
+                "noRowsToShow": _("Nothing matches these filters."),
+                "loadingOoo": _("Loading…"),
+            },
         },
         style={"height": height, "minHeight": "360px"},
     )

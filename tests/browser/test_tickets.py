@@ -160,3 +160,17 @@ def test_an_unknown_ticket_number_shows_not_found(parkdesk, desk):
     parkdesk.driver.get(f"{parkdesk.server.url}/tickets/99999999")
     parkdesk.wait_for_contains_text("#ticket-body", "There is no ticket number 99999999")
     assert parkdesk.get_logs() == []
+
+
+def test_a_filter_that_matches_nothing_says_so_in_the_users_language(parkdesk, desk):
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.driver.get(parkdesk.server.url + "/tickets?visitor=никого")
+    parkdesk.wait_for_text_to_equal("#tickets-count", "0 tickets")
+    parkdesk.wait_for_text_to_equal("#tickets-grid .ag-overlay", "Nothing matches these filters.")
+    parkdesk.find_element("#nav-lang-ru").click()
+    parkdesk.wait_for_text_to_equal("#nav-link-tickets", "Билеты в коворкинг", timeout=10)
+    parkdesk.wait_for_text_to_equal(
+        "#tickets-grid .ag-overlay", "По этим фильтрам ничего не найдено."
+    )
+    assert parkdesk.find_element("#tickets-filter-visitor").get_attribute("value") == "никого"
+    assert parkdesk.get_logs() == []
