@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard init-db | seed | create-user | run | sweep | …``."""
+"""Command line: ``python -m dashboard init-db | seed | create-user | update-user | run | …``."""
 
 from __future__ import annotations
 
@@ -46,6 +46,34 @@ def _create_user(config: Config, args: argparse.Namespace) -> int:
         print(f"Not created: {error}", file=sys.stderr)
         return 1
     print(f"Created {member.email} ({member.role}).")
+    return 0
+
+
+def _update_user(config: Config, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from dashboard.db import Database
+    from services import staff
+    from services.errors import DomainError
+
+    active = True if args.activate else False if args.deactivate else None
+    db = Database(config.database_url)
+    try:
+        with db.write() as session:
+            member = staff.update_user(
+                session,
+                datetime.now(UTC),
+                email=args.email,
+                role=args.role,
+                password=args.password,
+                active=active,
+            )
+            is_active = active if active is not None else staff.is_active(session, member.id)
+    except DomainError as error:
+        print(f"Not changed: {error}", file=sys.stderr)
+        return 1
+    state = "may log in" if is_active else "may not log in"
+    print(f"Updated {member.email}: {member.role}, {state}.")
     return 0
 
 
@@ -179,6 +207,18 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--role", required=True)
     user.add_argument("--name")
 
+    update = commands.add_parser(
+        "update-user",
+        help="change a staff account: its role, its password, or whether it may log in "
+        "(a new password or --deactivate logs it out everywhere)",
+    )
+    update.add_argument("--email", required=True)
+    update.add_argument("--role")
+    update.add_argument("--password")
+    state = update.add_mutually_exclusive_group()
+    state.add_argument("--deactivate", action="store_true", help="may no longer log in")
+    state.add_argument("--activate", action="store_true", help="may log in again")
+
     run = commands.add_parser("run", help="serve the app (development server)")
     run.add_argument("--port", type=int, default=8050)
     run.add_argument("--host", default="127.0.0.1")
@@ -209,10 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("compile-messages", help="compile the gettext catalogs")
 
     args = parser.parse_args(argv)
+    if args.command == "update-user" and not (
+        args.role or args.password is not None or args.activate or args.deactivate
+    ):
+        update.error("say what to change: --role, --password, --deactivate or --activate")
     handlers = {
         "init-db": _init_db,
         "seed": _seed,
         "create-user": _create_user,
+        "update-user": _update_user,
         "run": _run,
         "sweep": _sweep,
         "backup": _backup,

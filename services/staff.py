@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from models import LoginAttempt, StaffSession, StaffUser
 from models.statuses import Role
+from services import audit
 from services.errors import DomainError
 
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB),
@@ -54,16 +55,8 @@ def create_user(
     email = email.strip().lower()
     if "@" not in email:
         raise DomainError("“%(email)s” is not an e-mail address.", email=email)
-    try:
-        role = Role(role).value
-    except ValueError:
-        raise DomainError(
-            "Unknown role “%(role)s”; use one of: %(roles)s.",
-            role=role,
-            roles=", ".join(r.value for r in Role),
-        ) from None
-    if len(password) < 4:
-        raise DomainError("The password is too short.")
+    role = _valid_role(role)
+    _check_password(password)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise DomainError("A staff account with the e-mail %(email)s exists already.", email=email)
     user = StaffUser(
@@ -75,6 +68,74 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    return _member(user)
+
+
+def _valid_role(role: str) -> str:
+    try:
+        return Role(role).value
+    except ValueError:
+        raise DomainError(
+            "Unknown role “%(role)s”; use one of: %(roles)s.",
+            role=role,
+            roles=", ".join(r.value for r in Role),
+        ) from None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 4:
+        raise DomainError("The password is too short.")
+
+
+def update_user(
+    session: Session,
+    now: datetime,
+    *,
+    email: str,
+    role: str | None = None,
+    password: str | None = None,
+    active: bool | None = None,
+) -> StaffMember:
+    """Change a staff account (the ``update-user`` command): its role, its password, or
+    whether it may log in. A new password or a deactivation ends the account's sessions:
+    it is logged out everywhere at its next request. The last active administrator is
+    neither deactivated nor given another role, so somebody can always manage staff."""
+    user = session.scalar(
+        select(StaffUser).where(StaffUser.email == email.strip().lower()).with_for_update()
+    )
+    if user is None:
+        raise DomainError("No staff account has the e-mail %(email)s.", email=email.strip())
+    new_role = user.role if role is None else _valid_role(role)
+    new_active = user.is_active if active is None else active
+    if password is not None:
+        _check_password(password)
+    if user.role == Role.ADMIN and user.is_active and (new_role != Role.ADMIN or not new_active):
+        # Locked with the account, so two commands cannot each remove "the other" admin.
+        other_admins = session.scalars(
+            select(StaffUser.id)
+            .where(
+                StaffUser.role == Role.ADMIN,
+                StaffUser.is_active.is_(True),
+                StaffUser.id != user.id,
+            )
+            .with_for_update()
+        ).all()
+        if not other_admins:
+            raise DomainError(
+                "%(email)s is the last active administrator: make another account an "
+                "administrator first.",
+                email=user.email,
+            )
+    before = {"role": user.role, "active": user.is_active}
+    user.role, user.is_active = new_role, new_active
+    if password is not None:
+        user.password_hash = hash_password(password)
+    if password is not None or not new_active:
+        session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+    after = {"role": user.role, "active": user.is_active}
+    if password is not None:
+        after["password"] = "changed"  # never the password or its hash
+    audit.record(session, None, "staff.update", "staff_user", user.id, before, after, now)
     return _member(user)
 
 
@@ -213,3 +274,7 @@ def set_locale(session: Session, user_id: int, locale: str) -> None:
 
 def count_users(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(StaffUser)) or 0
+
+
+def is_active(session: Session, user_id: int) -> bool:
+    return bool(session.scalar(select(StaffUser.is_active).where(StaffUser.id == user_id)))
