@@ -336,10 +336,12 @@ def _summary(size: str, results: dict[str, dict], loads: dict[str, dict]) -> lis
         if any(found):
             lines.append(f"| {title} | {_cell(found[0])} | {_cell(found[1])} | {_verdict(found)} |")
     dates = sorted(
-        {d for r in results.values() for d in section_dates(r).values()}
+        {d for r in results.values() for d in (section_dates(r).values() or [r["date"]])}
         | {r["date"] for r in loads.values()}
     )
-    lines += ["", f"Measured {dates[0]}" + (f" – {dates[-1]}" if len(dates) > 1 else "") + ".", ""]
+    if dates:
+        span = dates[0] + (f" – {dates[-1]}" if len(dates) > 1 else "")
+        lines += ["", f"Measured {span}.", ""]
     return lines
 
 

@@ -392,9 +392,10 @@ class Browser:
             label = ""  # it names what the person did, not what follows from it
             try:
                 gevent.joinall([job for _dep, job in jobs], raise_error=True)
-            except gevent.GreenletExit:
-                # The person is stopped (the run is over): the requests of their tab stop
-                # with them, not go on against a server that is shutting down.
+            except BaseException:
+                # The person is stopped (the run is over), or one request of the wave
+                # failed: the tab's other requests stop with it, not go on unattended
+                # (against a server that may be shutting down).
                 gevent.killall([job for _dep, job in jobs])
                 raise
             following: dict = {}

@@ -129,6 +129,20 @@ def audit_table(rows: list[AuditRow], id: str) -> html.Div:
     )
 
 
+def dropdown_labels() -> dict[str, str]:
+    """dcc.Dropdown's own words (its defaults are English) in the user's language."""
+    return {
+        "select_all": _("Select all"),
+        "deselect_all": _("Deselect all"),
+        # The dropdown puts the number in place of {num_selected}.
+        "selected_count": _("{num_selected} selected"),
+        "search": _("Search"),
+        "clear_search": _("Clear search"),
+        "clear_selection": _("Clear selection"),
+        "no_options_found": _("No options found"),
+    }
+
+
 def infinite_grid(
     grid_id: str,
     columns: list[dict],

@@ -7,7 +7,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, _, language
 from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
-from pages.components import infinite_grid, page_header
+from pages.components import dropdown_labels, infinite_grid, page_header
 from services.permissions import Action
 
 dash.register_page(
@@ -118,6 +118,7 @@ def layout(
                     label(_("Type")),
                     dcc.Dropdown(
                         id=ids.ORDERS_FILTER_TYPE,
+                        labels=dropdown_labels(),
                         options=_options(SERVICE_TYPE_LABELS),
                         value=types,
                         multi=True,
@@ -131,6 +132,7 @@ def layout(
                     label(_("Status")),
                     dcc.Dropdown(
                         id=ids.ORDERS_FILTER_STATUS,
+                        labels=dropdown_labels(),
                         options=_options(ORDER_STATUS_LABELS),
                         value=statuses,
                         multi=True,
@@ -144,6 +146,7 @@ def layout(
                     label(_("Executor")),
                     dcc.Dropdown(
                         id=ids.ORDERS_FILTER_EXECUTOR,
+                        labels=dropdown_labels(),
                         options=[],
                         value=executor or None,
                         placeholder=_("Anyone"),

@@ -22,7 +22,7 @@ from dashboard.i18n import (
     translate,
 )
 from models.statuses import PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS, label
-from pages.components import infinite_grid, page_header
+from pages.components import dropdown_labels, infinite_grid, page_header
 from services.balances import BUCKET_CODES, BucketTotal, Revenue
 from services.permissions import Action
 
@@ -153,6 +153,7 @@ def layout(
                     label_(_("Age")),
                     dcc.Dropdown(
                         id=ids.BALANCES_FILTER_BUCKET,
+                        labels=dropdown_labels(),
                         options=[
                             {"label": translate(BUCKET_LABELS[code]), "value": code}
                             for code in BUCKET_CODES
@@ -184,6 +185,7 @@ def layout(
                     label_(_("Type")),
                     dcc.Dropdown(
                         id=ids.BALANCES_FILTER_TYPE,
+                        labels=dropdown_labels(),
                         options=_options(SERVICE_TYPE_LABELS),
                         value=types,
                         multi=True,
@@ -244,6 +246,7 @@ def layout(
                     label_(_("Method")),
                     dcc.Dropdown(
                         id=ids.PAYMENTS_FILTER_METHOD,
+                        labels=dropdown_labels(),
                         options=_options(PAYMENT_METHOD_LABELS),
                         value=methods,
                         multi=True,

@@ -292,17 +292,8 @@ class JournalFilters:
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> JournalFilters:
         raw = raw if isinstance(raw, Mapping) else {}
-        value = raw.get("method") or ()
-        if isinstance(value, str):
-            value = value.split(",")
-        if not isinstance(value, list | tuple):
-            value = ()
-        valid = {m.value for m in PaymentMethod}
-        return cls(
-            a_date(raw.get("from")),
-            a_date(raw.get("to")),
-            tuple(sorted({m for m in value if isinstance(m, str) and m in valid})),
-        )
+        methods = chosen_codes(raw.get("method"), {m.value for m in PaymentMethod})
+        return cls(a_date(raw.get("from")), a_date(raw.get("to")), tuple(sorted(methods)))
 
 
 def paid_between(

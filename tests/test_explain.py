@@ -25,7 +25,7 @@ from sqlalchemy import event
 
 from dashboard import schema
 from dashboard.db import Database
-from models import CoworkingTicket, Order
+from models import CoworkingTicket, Order, Person
 from services import demo
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
@@ -131,6 +131,29 @@ def _whole_table_reads(database: Database, call: Callable[[Any], Any]) -> list[s
     return found
 
 
+def _ticket_indexes(database: Database, call: Callable[[Any], Any]) -> list[set[str]]:
+    """For each statement of the call, the indexes its plan reads coworking_tickets by."""
+    found = []
+    with database.engine.connect() as connection:
+        cursor = connection.connection.cursor()
+        for statement, parameters in _statements(database, call):
+            cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+            found.append(set(_indexes_of(cursor.fetchone()[0][0]["Plan"], "coworking_tickets")))
+        connection.rollback()
+    return found
+
+
+def _indexes_of(node: dict[str, Any], table: str) -> Iterator[str]:
+    if node.get("Relation Name") == table and node.get("Index Name"):
+        yield node["Index Name"]
+    if node.get("Node Type") == "Bitmap Heap Scan" and node.get("Relation Name") == table:
+        for child in node.get("Plans", []):  # the Bitmap Index Scans under it
+            if child.get("Index Name"):
+                yield child["Index Name"]
+    for child in node.get("Plans", []):
+        yield from _indexes_of(child, table)
+
+
 def _orders(filters: dict, request: dict) -> Callable[[Any], Any]:
     return lambda session: list_orders(session, OrderFilters.parse(filters), request, ZONE)
 
@@ -199,6 +222,22 @@ def test_new_tickets_are_found_from_their_new_orders_through_an_index(seeded):
     reading all tickets is PostgreSQL's close call here; at full size it takes the index."""
     reads = _whole_table_reads(seeded, _tickets({"status": ["new"]}, _first_block()))
     assert [read for read in reads if read.startswith("orders ")] == []
+
+
+def test_a_visitors_open_tickets_are_read_by_visitor_and_period_end(seeded):
+    """A desk looking up one visitor's current or coming tickets reads just those: the
+    rows and the count both find them on (visitor_id, period_end)."""
+    with seeded.read() as session:
+        name = session.scalar(
+            sa.select(Person.search_text)
+            .join(CoworkingTicket, CoworkingTicket.visitor_id == Person.id)
+            .where(CoworkingTicket.period_end > NOW)
+            .order_by(Person.id)
+            .limit(1)
+        )
+    filters = {"visitor": name, "status": ["active", "confirmed"]}
+    for used in _ticket_indexes(seeded, _tickets(filters, _first_block())):
+        assert "ix_coworking_tickets_visitor_period_end" in used, used
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])

@@ -143,3 +143,17 @@ def test_an_executive_sees_no_contacts_and_no_actions(parkdesk, orders):
         assert not parkdesk.driver.find_elements(By.ID, button)
     assert "+7" not in parkdesk.find_element("#order-body").text
     assert parkdesk.get_logs() == []
+
+
+def test_the_register_filters_speak_the_users_language(parkdesk, orders):
+    log_in(parkdesk, "accounting@parkdesk.local")
+    parkdesk.find_element("#nav-lang-ru").click()
+    parkdesk.wait_for_text_to_equal("#nav-link-orders", "Заказы", timeout=10)
+    parkdesk.driver.get(parkdesk.server.url + "/orders?status=new,confirmed_balance_due")
+    parkdesk.wait_for_contains_text("#orders-filter-status", "выбрано: 2")
+    parkdesk.wait_for_contains_text("#orders-count", "3 заказа")  # two new, one due
+    parkdesk.driver.get(parkdesk.server.url + "/orders?customer=никого")
+    parkdesk.wait_for_text_to_equal(
+        "#orders-grid .ag-overlay", "По этим фильтрам ничего не найдено."
+    )
+    assert parkdesk.get_logs() == []
