@@ -69,76 +69,81 @@ def throwaway_event(
         schema.upgrade(url)
         database = Database(url)
         try:
-            now = datetime.now(UTC)
-            with database.write() as session:
-                create_demo_staff(session)
-                building = Building(name="Технопарк", address="Москва")
-                hall = Room(
-                    building=building, name="Конгресс-холл", kind="event_hall", capacity=6000
-                )
-                service = Service(name='Конференция "Технологии будущего"', type="event")
-                session.add_all([hall, service])
-                session.flush()
-                event = Event(
-                    title='Конференция "Технологии будущего": ИИ в промышленности',
-                    service_id=service.id,
-                    room_id=hall.id,
-                    starts_at=now - timedelta(minutes=30),
-                    ends_at=now + timedelta(hours=4),
-                    capacity=6000,
-                )
-                session.add(event)
-                session.flush()
-                people = [
-                    {
-                        "id": 1 + n,
-                        "last_name": LAST_NAMES[n % len(LAST_NAMES)],
-                        "first_name": FIRST_NAMES[n // len(LAST_NAMES) % len(FIRST_NAMES)],
-                        "search_text": person_search_text(
-                            LAST_NAMES[n % len(LAST_NAMES)],
-                            FIRST_NAMES[n // len(LAST_NAMES) % len(FIRST_NAMES)],
-                        ),
-                    }
-                    for n in range(tickets)
-                ]
-                session.execute(insert(Person), people)
-                session.execute(
-                    insert(Order),
-                    [
-                        {
-                            "id": 1 + n,
-                            "number": 100_001 + n,
-                            "service_id": service.id,
-                            "customer_id": 1 + n,
-                            "status": "confirmed",
-                            "total_kopecks": 250_000,
-                            "paid_kopecks": 250_000,
-                            "created_at": now - timedelta(days=10),
-                            "status_changed_at": now - timedelta(days=10),
-                        }
-                        for n in range(tickets)
-                    ],
-                )
-                pairs = [(900_001 + n, new_qr_token()) for n in range(tickets)]
-                session.execute(
-                    insert(EventTicket),
-                    [
-                        {
-                            "number": number,
-                            "order_id": 1 + n,
-                            "event_id": event.id,
-                            "attendee_id": 1 + n,
-                            "qr_token": token,
-                        }
-                        for n, (number, token) in enumerate(pairs)
-                    ],
-                )
-                event_id = event.id
-            with database.engine.begin() as connection:  # statistics kept (committed)
-                connection.exec_driver_sql("ANALYZE")
+            event_id, pairs = _fill(database, tickets)
         finally:
             database.dispose()
         yield url, event_id, pairs
+
+
+def _fill(database: Database, tickets: int) -> tuple[int, list[tuple[int, str]]]:
+    """The demo staff and an event on now with ``tickets`` paid tickets of as many people;
+    returns the event id and the tickets' (number, token) pairs."""
+    now = datetime.now(UTC)
+    with database.write() as session:
+        create_demo_staff(session)
+        building = Building(name="Технопарк", address="Москва")
+        hall = Room(building=building, name="Конгресс-холл", kind="event_hall", capacity=6000)
+        service = Service(name='Конференция "Технологии будущего"', type="event")
+        session.add_all([hall, service])
+        session.flush()
+        event = Event(
+            title='Конференция "Технологии будущего": ИИ в промышленности',
+            service_id=service.id,
+            room_id=hall.id,
+            starts_at=now - timedelta(minutes=30),
+            ends_at=now + timedelta(hours=4),
+            capacity=6000,
+        )
+        session.add(event)
+        session.flush()
+        people = [
+            {
+                "id": 1 + n,
+                "last_name": LAST_NAMES[n % len(LAST_NAMES)],
+                "first_name": FIRST_NAMES[n // len(LAST_NAMES) % len(FIRST_NAMES)],
+                "search_text": person_search_text(
+                    LAST_NAMES[n % len(LAST_NAMES)],
+                    FIRST_NAMES[n // len(LAST_NAMES) % len(FIRST_NAMES)],
+                ),
+            }
+            for n in range(tickets)
+        ]
+        session.execute(insert(Person), people)
+        session.execute(
+            insert(Order),
+            [
+                {
+                    "id": 1 + n,
+                    "number": 100_001 + n,
+                    "service_id": service.id,
+                    "customer_id": 1 + n,
+                    "status": "confirmed",
+                    "total_kopecks": 250_000,
+                    "paid_kopecks": 250_000,
+                    "created_at": now - timedelta(days=10),
+                    "status_changed_at": now - timedelta(days=10),
+                }
+                for n in range(tickets)
+            ],
+        )
+        pairs = [(900_001 + n, new_qr_token()) for n in range(tickets)]
+        session.execute(
+            insert(EventTicket),
+            [
+                {
+                    "number": number,
+                    "order_id": 1 + n,
+                    "event_id": event.id,
+                    "attendee_id": 1 + n,
+                    "qr_token": token,
+                }
+                for n, (number, token) in enumerate(pairs)
+            ],
+        )
+        event_id = event.id
+    with database.engine.begin() as connection:  # statistics kept (committed)
+        connection.exec_driver_sql("ANALYZE")
+    return event_id, pairs
 
 
 def over_http(base: str, event_id: int, tickets: list[tuple[int, str]]) -> Timing:

@@ -68,11 +68,10 @@ def _update_user(config: Config, args: argparse.Namespace) -> int:
                 password=args.password,
                 active=active,
             )
-            is_active = active if active is not None else staff.is_active(session, member.id)
     except DomainError as error:
         print(f"Not changed: {error}", file=sys.stderr)
         return 1
-    state = "may log in" if is_active else "may not log in"
+    state = "may log in" if member.active else "may not log in"
     print(f"Updated {member.email}: {member.role}, {state}.")
     return 0
 

@@ -33,10 +33,11 @@ class StaffMember:
     name: str
     role: str
     locale: str | None
+    active: bool = True  # may log in (a logged-in user always may)
 
 
 def _member(user: StaffUser) -> StaffMember:
-    return StaffMember(user.id, user.email, user.name, user.role, user.locale)
+    return StaffMember(user.id, user.email, user.name, user.role, user.locale, user.is_active)
 
 
 def hash_password(password: str) -> str:
@@ -274,7 +275,3 @@ def set_locale(session: Session, user_id: int, locale: str) -> None:
 
 def count_users(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(StaffUser)) or 0
-
-
-def is_active(session: Session, user_id: int) -> bool:
-    return bool(session.scalar(select(StaffUser.is_active).where(StaffUser.id == user_id)))
