@@ -2,31 +2,36 @@
 
 Always ``app.callback`` inside ``register(app, db)``: the global
 ``dash.callback`` list is emptied by the first app that serves a request, so
-a second app in the same process would silently lose its callbacks.
+a second app in the same process would silently lose its callbacks. The page
+modules are imported here, when an app registers them, not when the package is.
 """
 
 from __future__ import annotations
 
-from dash import Dash
+from typing import TYPE_CHECKING
 
-from callbacks import (
-    events,
-    exports,
-    occupancy,
-    order,
-    order_new,
-    orders,
-    overview,
-    payments,
-    shell,
-    ticket,
-    tickets,
-    wellformed,
-)
-from dashboard.db import Database
+if TYPE_CHECKING:
+    from dash import Dash
+
+    from dashboard.db import Database
 
 
 def register_all(app: Dash, db: Database) -> None:
+    from callbacks import (
+        events,
+        exports,
+        occupancy,
+        order,
+        order_new,
+        orders,
+        overview,
+        payments,
+        shell,
+        ticket,
+        tickets,
+        wellformed,
+    )
+
     shell.register(app, db)
     overview.register(app, db)
     occupancy.register(app, db)

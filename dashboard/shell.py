@@ -3,7 +3,7 @@ the role of the current user, and the role guard of every page."""
 
 from __future__ import annotations
 
-import sys
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +18,7 @@ from flask_wtf.csrf import generate_csrf
 from dashboard import ids
 from dashboard.i18n import _, language, translate
 from models.statuses import ROLE_LABELS, label
+from pages import PAGE_MODULES
 from pages.components import forbidden
 from services.permissions import can
 
@@ -148,21 +149,26 @@ def guarded(page_layout: Callable[..., Any], action: str | None) -> Callable[...
             return forbidden()
         return page_layout(**kwargs)
 
-    layout.parkdesk_guarded = True  # type: ignore[attr-defined]
     return layout
 
 
-def install_pages() -> None:
-    """Wrap every page's layout with the role guard and give it a translated title.
+def register_pages() -> None:
+    """Register every page of ``pages.PAGE_MODULES`` with Dash: its ``PAGE`` entry, its
+    layout behind the role guard, and a translated title.
 
-    The registry is Dash's, per process; wrapping is idempotent so that every
-    app a process creates (tests make many) sees the same pages.
+    Called by the app factory once the Dash app exists (Dash refuses pages before). The
+    registry is Dash's, per process: registering again replaces each entry, so every app a
+    process creates (tests make many) sees the same pages.
     """
-    for page in dash.page_registry.values():
-        if not getattr(page.get("layout"), "parkdesk_guarded", False):
-            page_layout = sys.modules[page["module"]].layout
-            page["layout"] = guarded(page_layout, page.get("action"))
-        page["title"] = lambda _name=page["name"], **_kw: f"{translate(_name)} · Parkdesk"
+    for name in PAGE_MODULES:
+        module = importlib.import_module(name)
+        page = module.PAGE
+        dash.register_page(
+            name,
+            layout=guarded(module.layout, page.get("action")),
+            title=lambda _name=page["name"], **_kw: f"{translate(_name)} · Parkdesk",
+            **page,
+        )
 
 
 def page_status(response):

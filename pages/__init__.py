@@ -1,8 +1,10 @@
-"""One module per page: ``dash.register_page`` plus a data-free ``layout``.
+"""One module per page: its ``PAGE`` (the arguments of ``dash.register_page``) and a
+data-free ``layout``.
 
-``PAGE_MODULES`` is imported by the app factory after the Dash app exists
-(Dash pages refuse registration before). Each page names the permission
-(``action``) needed to open it; the shell checks it, not the page.
+The shell registers the modules of ``PAGE_MODULES`` when the app factory has made the
+Dash app (Dash pages refuse registration before), so that every page module imports
+alone. Each page names the permission (``action``) needed to open it; the shell checks
+it, not the page.
 """
 
 PAGE_MODULES = (

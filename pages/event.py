@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -15,8 +14,7 @@ from pages.events import attendance_bar, number, percent, period
 from services.events import EventRow, TicketFilters, TicketState
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path_template="/events/<event_id>",
     name=N_("Event"),
     action=Action.VIEW_EVENTS,

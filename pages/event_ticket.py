@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -14,8 +13,7 @@ from services.audit import AuditRow
 from services.events import EventTicketView, TicketState
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path_template="/event-tickets/<number>",
     name=N_("Event ticket"),
     action=Action.VIEW_EVENTS,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import dash
 import dash_bootstrap_components as dbc
 from babel.numbers import format_decimal
 from dash import dcc, html
@@ -15,8 +14,7 @@ from pages.components import page_header
 from services.events import PAST_PAGE, EventList, EventRow
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/events",
     name=N_("Events"),
     action=Action.VIEW_EVENTS,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -14,8 +13,7 @@ from dashboard.i18n import N_, _, local_time
 from pages.components import page_header
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/exports",
     name=N_("Exports"),
     action=Action.VIEW_EXPORTS,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 import plotly.colors
 import plotly.io as pio
@@ -14,8 +13,7 @@ from pages.components import page_header
 from services.occupancy import Occupancy
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/occupancy",
     name=N_("Occupancy"),
     action=Action.VIEW_OCCUPANCY,

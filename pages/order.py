@@ -3,7 +3,6 @@ work statuses, cancellation, chat and audit trail."""
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -29,8 +28,7 @@ from services.order_view import OrderView
 from services.permissions import Action
 from services.workflow import OrderAction
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path_template="/orders/<number>",
     name=N_("Order"),
     action=Action.VIEW_ORDERS,

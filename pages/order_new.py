@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -14,8 +13,7 @@ from models.statuses import PAYMENT_METHOD_LABELS
 from pages.components import field, page_header
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/orders/new",
     name=N_("New coworking order"),
     action=Action.CREATE_COWORKING_ORDER,

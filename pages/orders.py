@@ -1,6 +1,5 @@
 """The orders register (SPEC §5 "Orders")."""
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -10,8 +9,7 @@ from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
 from pages.components import dropdown_labels, infinite_grid, page_header
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/orders",
     name=N_("Orders"),
     action=Action.VIEW_ORDERS,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -14,8 +13,7 @@ from pages.components import page_header
 from services.overview import WORK_TYPES, Overview
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/",
     name=N_("Overview"),
     action=Action.VIEW_OVERVIEW,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -26,8 +25,7 @@ from pages.components import dropdown_labels, infinite_grid, page_header
 from services.balances import BUCKET_CODES, BucketTotal, Revenue
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/payments",
     name=N_("Payments & balances"),
     action=Action.VIEW_PAYMENTS,

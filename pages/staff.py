@@ -1,14 +1,12 @@
 """Staff."""
 
-import dash
 from dash import html
 
 from dashboard.i18n import N_, _
 from pages.components import placeholder
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/staff",
     name=N_("Staff"),
     action=Action.VIEW_STAFF,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -14,8 +13,7 @@ from services.audit import AuditRow
 from services.permissions import Action
 from services.tickets import TicketView
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path_template="/tickets/<number>",
     name=N_("Ticket"),
     action=Action.VIEW_TICKETS,

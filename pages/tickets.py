@@ -1,6 +1,5 @@
 """Coworking tickets: the rental manager's daily list (SPEC §5)."""
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -10,8 +9,7 @@ from models.statuses import TICKET_STATUS_LABELS
 from pages.components import infinite_grid, page_header
 from services.permissions import Action
 
-dash.register_page(
-    __name__,
+PAGE = dict(
     path="/tickets",
     name=N_("Coworking tickets"),
     action=Action.VIEW_TICKETS,
