@@ -143,7 +143,7 @@ def register(app: Dash, db: Database) -> None:
     @app.callback(
         Output(ids.ORDER_CANCEL_MODAL, "is_open"),
         Input(ids.ORDER_CANCEL, "n_clicks"),
-        Input("order-cancel-keep", "n_clicks"),
+        Input(ids.ORDER_CANCEL_KEEP, "n_clicks"),
         prevent_initial_call=True,
     )
     def ask_to_cancel(_cancel, _keep):

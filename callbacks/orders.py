@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import current_app
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _, format_datetime, format_money, language, ngettext
 from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS, label
+from pages import orders as page
 from services import order_list
 from services.order_list import OrderFilters
 from services.permissions import Action, can
@@ -96,34 +96,15 @@ def register(app: Dash, db: Database) -> None:
         ]
 
     @app.callback(
-        Output("orders-actions", "children"),
+        Output(ids.ORDERS_ACTIONS, "children"),
         Input(ids.ORDERS_FILTERS, "data"),
     )
     def actions(filters: dict | None):
         """The export follows the filters; each button only for the roles that may use it."""
-        buttons = []
-        if can(current_user, Action.CREATE_COWORKING_ORDER):
-            buttons.append(
-                dbc.Button(
-                    [html.I(className="bi bi-plus-lg me-1"), _("New coworking order")],
-                    href="/orders/new",
-                    id=ids.ORDERS_NEW,
-                    color="primary",
-                )
-            )
+        export_query = None
         if can(current_user, Action.EXPORT):
-            query = urlencode(OrderFilters.parse(filters).query())
-            buttons.append(
-                dbc.Button(
-                    [html.I(className="bi bi-download me-1"), _("Export CSV")],
-                    href=f"/exports/orders.csv?{query}",
-                    external_link=True,
-                    id=ids.ORDERS_EXPORT,
-                    color="secondary",
-                    outline=True,
-                )
-            )
-        return buttons
+            export_query = urlencode(OrderFilters.parse(filters).query())
+        return page.actions(can(current_user, Action.CREATE_COWORKING_ORDER), export_query)
 
     # grid.js makes each block request carry the sort key of the row before it, so
     # that deep blocks are seeks rather than OFFSETs (services/grid.py).

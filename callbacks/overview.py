@@ -7,6 +7,7 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks.common import now
+from dashboard import ids
 from dashboard.db import Database
 from pages import overview as page
 from services.overview import overview
@@ -16,7 +17,7 @@ FIGURE_ACTIONS = (Action.VIEW_TICKETS, Action.VIEW_ORDERS, Action.VIEW_PAYMENTS,
 
 
 def register(app: Dash, db: Database) -> None:
-    @app.callback(Output("overview-figures", "children"), Input("overview-figures", "id"))
+    @app.callback(Output(ids.OVERVIEW_FIGURES, "children"), Input(ids.OVERVIEW_FIGURES, "id"))
     def figures(_id: str):
         allowed = {action for action in FIGURE_ACTIONS if can(current_user, action)}
         if not allowed:

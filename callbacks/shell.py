@@ -34,9 +34,9 @@ def register(app: Dash, db: Database) -> None:
     )
 
     @app.callback(
-        Output("nav-collapse", "is_open"),
-        Input("nav-toggler", "n_clicks"),
-        State("nav-collapse", "is_open"),
+        Output(ids.NAV_COLLAPSE, "is_open"),
+        Input(ids.NAV_TOGGLER, "n_clicks"),
+        State(ids.NAV_COLLAPSE, "is_open"),
         prevent_initial_call=True,
     )
     def toggle_navbar(_clicks: int | None, is_open: bool) -> bool:

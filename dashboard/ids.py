@@ -15,11 +15,18 @@ NAV_LANG_RU = "nav-lang-ru"
 SHELL_LANGUAGE = "shell-language"
 SHELL_ALERT = "shell-alert"  # "try again" when the database is away (sent by the server)
 PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
+NAV_TOGGLER = "nav-toggler"
+NAV_COLLAPSE = "nav-collapse"
+PAGE_FORBIDDEN = "page-forbidden"
+PAGE_NOT_FOUND = "page-not-found"
 
 
 def nav_link(page_key: str) -> str:
     return f"nav-link-{page_key}"
 
+
+# Overview
+OVERVIEW_FIGURES = "overview-figures"
 
 # Coworking tickets list (SPEC §8)
 TICKETS_GRID = "tickets-grid"
@@ -59,6 +66,7 @@ TICKET_VISITOR_EMAIL = "ticket-visitor-email"
 TICKET_VISITOR_SAVE = "ticket-visitor-save"
 TICKET_FEEDBACK = "ticket-feedback"
 TICKET_AUDIT = "ticket-audit"
+TICKET_ORDER_LINK = "ticket-order-link"
 
 # Orders register (SPEC §8)
 ORDERS_GRID = "orders-grid"
@@ -76,6 +84,7 @@ ORDERS_SYNC = "orders-sync"
 ORDERS_COUNT = "orders-count"
 ORDERS_EXPORT = "orders-export"
 ORDERS_NEW = "orders-new"
+ORDERS_ACTIONS = "orders-actions"
 
 # New coworking order
 ORDER_NEW_LOAD = "order-new-load"
@@ -121,6 +130,8 @@ ORDER_FEEDBACK = "order-feedback"
 ORDER_CANCEL = "order-cancel"
 ORDER_CANCEL_MODAL = "order-cancel-modal"
 ORDER_CANCEL_CONFIRM = "order-cancel-confirm"
+ORDER_CANCEL_KEEP = "order-cancel-keep"
+ORDER_EXECUTOR_NAME = "order-executor-name"
 ORDER_EXECUTOR = "order-executor"
 ORDER_EXECUTOR_SAVE = "order-executor-save"
 ORDER_WORK = "order-work"  # pattern-matching: {"type": ORDER_WORK, "action": …}
@@ -144,6 +155,7 @@ OCCUPANCY_FIGURES = "occupancy-figures"
 OCCUPANCY_DATA = "occupancy-data"
 OCCUPANCY_DOWNLOAD = "occupancy-download"
 OCCUPANCY_CSV = "occupancy-csv"  # pattern-matching: {"type": OCCUPANCY_CSV, "chart": …}
+OCCUPANCY_BOOKS = "occupancy-books"
 
 # Payments & balances and exports
 BALANCES_GRID = "balances-grid"  # SPEC §8
@@ -214,3 +226,4 @@ EVENT_TICKET_STATE = "event-ticket-state"
 EVENT_TICKET_QR = "event-ticket-qr"
 EVENT_TICKET_PRINT = "event-ticket-print"
 EVENT_TICKET_PRINTED = "event-ticket-printed"
+EVENT_TICKET_AUDIT = "event-ticket-audit"

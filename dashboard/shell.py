@@ -94,13 +94,13 @@ def _navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand("Parkdesk", href="/"),
-                dbc.NavbarToggler(id="nav-toggler"),
+                dbc.NavbarToggler(id=ids.NAV_TOGGLER),
                 dbc.Collapse(
                     [
                         dbc.Nav(links, navbar=True, className="me-auto"),
                         html.Div([languages, user, logout], className="d-flex align-items-center"),
                     ],
-                    id="nav-collapse",
+                    id=ids.NAV_COLLAPSE,
                     navbar=True,
                     is_open=False,
                 ),

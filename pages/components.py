@@ -6,6 +6,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import ids
 from dashboard.i18n import N_, _, format_datetime, language, translate
 from services.audit import AuditRow
 
@@ -59,7 +60,7 @@ def forbidden() -> html.Div:
                     _("Ask an administrator if you need it for your work."),
                 ],
                 color="warning",
-                id="page-forbidden",
+                id=ids.PAGE_FORBIDDEN,
             ),
             dbc.Button(_("Back to the overview"), href="/", color="primary", outline=True),
         ]
@@ -73,7 +74,7 @@ def not_found(text: str | None = None) -> html.Div:
             dbc.Alert(
                 text or _("There is no such page. Check the address or use the menu above."),
                 color="light",
-                id="page-not-found",
+                id=ids.PAGE_NOT_FOUND,
             ),
             dbc.Button(_("Back to the overview"), href="/", color="primary", outline=True),
         ]

@@ -160,7 +160,7 @@ def body(view: EventTicketView, trail: list[AuditRow], *, show_order_link: bool)
                         [
                             details,
                             html.H2(_("Audit trail"), className="h5 mt-4"),
-                            audit_table(trail, id="event-ticket-audit"),
+                            audit_table(trail, id=ids.EVENT_TICKET_AUDIT),
                         ],
                         lg=7,
                         className="d-print-none",

@@ -231,7 +231,7 @@ def figure_cards(data: Occupancy) -> dbc.Row:
             dbc.Col(
                 html.Div(
                     [html.Strong(_("On the books: ")), books],
-                    id="occupancy-books",
+                    id=ids.OCCUPANCY_BOOKS,
                     className="small text-body-secondary mt-2",
                 ),
                 md=12,

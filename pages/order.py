@@ -114,7 +114,10 @@ def _cancel_modal() -> dbc.Modal:
             dbc.ModalFooter(
                 [
                     dbc.Button(
-                        _("Keep the order"), id="order-cancel-keep", color="secondary", outline=True
+                        _("Keep the order"),
+                        id=ids.ORDER_CANCEL_KEEP,
+                        color="secondary",
+                        outline=True,
                     ),
                     dbc.Button(_("Cancel the order"), id=ids.ORDER_CANCEL_CONFIRM, color="danger"),
                 ]
@@ -257,7 +260,7 @@ def _people(
             contact.append(
                 html.Small(_("phone for this order only"), className="text-body-secondary")
             )
-    executor: list = [html.Div(view.executor or _("Not assigned"), id="order-executor-name")]
+    executor: list = [html.Div(view.executor or _("Not assigned"), id=ids.ORDER_EXECUTOR_NAME)]
     if executor_choices is not None:
         executor = [
             dbc.InputGroup(

@@ -194,7 +194,7 @@ def layout(
             html.Div(
                 [
                     page_header(_("Orders")),
-                    html.Div(id="orders-actions", className="d-flex gap-2"),
+                    html.Div(id=ids.ORDERS_ACTIONS, className="d-flex gap-2"),
                 ],
                 className="d-flex justify-content-between align-items-start",
             ),
@@ -216,3 +216,30 @@ def layout(
             infinite_grid(ids.ORDERS_GRID, _columns(), height="calc(100vh - 290px)"),
         ]
     )
+
+
+def actions(may_create: bool, export_query: str | None) -> list:
+    """The register's buttons: a new coworking order, and the export of what the filters
+    show (``export_query`` is None for a role that may not export)."""
+    buttons = []
+    if may_create:
+        buttons.append(
+            dbc.Button(
+                [html.I(className="bi bi-plus-lg me-1"), _("New coworking order")],
+                href="/orders/new",
+                id=ids.ORDERS_NEW,
+                color="primary",
+            )
+        )
+    if export_query is not None:
+        buttons.append(
+            dbc.Button(
+                [html.I(className="bi bi-download me-1"), _("Export CSV")],
+                href=f"/exports/orders.csv?{export_query}",
+                external_link=True,
+                id=ids.ORDERS_EXPORT,
+                color="secondary",
+                outline=True,
+            )
+        )
+    return buttons

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.i18n import N_, _, format_money, language
 from models.statuses import CLOSED_STATUSES, NEW_STATUSES, OrderStatus
 from pages.components import page_header
@@ -28,7 +29,7 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         [
             page_header(_("Overview")),
-            html.Div(dbc.Spinner(color="secondary"), id="overview-figures"),
+            html.Div(dbc.Spinner(color="secondary"), id=ids.OVERVIEW_FIGURES),
         ]
     )
 

@@ -154,7 +154,7 @@ def body(
                     dcc.Link(
                         _("order №%(number)s", number=view.order_number),
                         href=f"/orders/{view.order_number}",
-                        id="ticket-order-link",
+                        id=ids.TICKET_ORDER_LINK,
                     ),
                     html.Span(f" · {view.service_name}", className="text-body-secondary"),
                 ],
