@@ -3,6 +3,7 @@ service's answer or refusal is shown."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
@@ -63,16 +64,21 @@ def act(db, service_call, done_text: str, version: int | None):
     return success(done_text), known + 1
 
 
-def sync_grid_with_url(app: Dash, filters_store: str, sync_store: str, grid_id: str) -> None:
+def sync_grid_with_url(
+    app: Dash, filters_store: str, sync_store: str, grid_id: str, *, other_grid: bool = False
+) -> None:
     """When the filters change: put them in the URL (replaceState — no navigation, no
-    re-render of the page) and make the infinite grid drop its blocks and ask again."""
+    re-render of the page) and make the infinite grid drop its blocks and ask again.
+
+    On a page with two grids (``other_grid``), each store writes only its own keys into
+    the query and the other grid's stay."""
     app.clientside_callback(
         """
         function (filters) {
-            const params = new URLSearchParams();
+            const params = new URLSearchParams(KEEP ? window.location.search : "");
             for (const [key, value] of Object.entries(filters || {})) {
                 const text = Array.isArray(value) ? value.join(",") : value;
-                if (text) { params.set(key, text); }
+                if (text) { params.set(key, text); } else { params.delete(key); }
             }
             const query = params.toString();
             window.history.replaceState(window.history.state, "",
@@ -80,22 +86,28 @@ def sync_grid_with_url(app: Dash, filters_store: str, sync_store: str, grid_id: 
             dash_ag_grid.getApiAsync("GRID_ID").then((api) => api.purgeInfiniteCache());
             return query;
         }
-        """.replace("GRID_ID", grid_id),
+        """.replace("GRID_ID", grid_id).replace("KEEP", "true" if other_grid else "false"),
         Output(sync_store, "data"),
         Input(filters_store, "data"),
         prevent_initial_call=True,
     )
 
 
-def open_row_on_click(app: Dash, grid_id: str, path_prefix: str) -> None:
-    """A click on a row opens its page (rows are identified by their number)."""
+def open_row_on_click(
+    app: Dash, grid_id: str, path_prefix: str, *, except_column: str | None = None
+) -> None:
+    """A click on a row opens its page: the prefix and the row's number (a row id is the
+    number, or the number, a dash and what makes the row unique). A click in
+    ``except_column`` is left to that column's own callback."""
     app.clientside_callback(
         """
         function (cell) {
-            if (!cell || !cell.rowId) { return window.dash_clientside.no_update; }
-            return "PREFIX" + cell.rowId;
+            if (!cell || !cell.rowId || cell.colId === EXCEPT) {
+                return window.dash_clientside.no_update;
+            }
+            return PREFIX + String(cell.rowId).split("-")[0];
         }
-        """.replace("PREFIX", path_prefix),
+        """.replace("PREFIX", json.dumps(path_prefix)).replace("EXCEPT", json.dumps(except_column)),
         Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
         Input(grid_id, "cellClicked"),
         prevent_initial_call=True,

@@ -6,7 +6,15 @@ from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
-from callbacks.common import actor, now, refusal, require_click, success, sync_grid_with_url
+from callbacks.common import (
+    actor,
+    now,
+    open_row_on_click,
+    refusal,
+    require_click,
+    success,
+    sync_grid_with_url,
+)
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _, error_text, format_datetime, language, local_time, ngettext
@@ -209,19 +217,7 @@ def _register_grid(app: Dash, db: Database) -> None:
     )
 
     # A click on a row opens its ticket; a click on "Revert check-in" asks first.
-    app.clientside_callback(
-        """
-        function (cell) {
-            if (!cell || !cell.rowId || cell.colId === "revert") {
-                return window.dash_clientside.no_update;
-            }
-            return "/event-tickets/" + cell.rowId;
-        }
-        """,
-        Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
-        Input(ids.EVENT_TICKETS_GRID, "cellClicked"),
-        prevent_initial_call=True,
-    )
+    open_row_on_click(app, ids.EVENT_TICKETS_GRID, "/event-tickets/", except_column="revert")
 
     @app.callback(
         Output(ids.EVENT_TICKETS_GRID, "getRowsResponse"),

@@ -11,7 +11,7 @@ from dash.exceptions import PreventUpdate
 from flask import current_app
 from flask_login import current_user
 
-from callbacks.common import now, open_row_on_click
+from callbacks.common import now, open_row_on_click, sync_grid_with_url
 from callbacks.orders import status_colour
 from dashboard import ids
 from dashboard.db import Database
@@ -29,31 +29,6 @@ from services.balances import BalanceFilters, JournalFilters
 from services.permissions import Action, can
 
 MAX_CHART_DAYS = 731  # the charts show at most two years; the grid takes any period
-
-
-def keep_in_url(app: Dash, filters_store: str, sync_store: str, grid_id: str) -> None:
-    """``callbacks.common.sync_grid_with_url`` for a page with two grids: each store
-    writes only its own keys into the query (the other grid's stay), then its grid
-    drops its blocks and asks again."""
-    app.clientside_callback(
-        """
-        function (filters) {
-            const params = new URLSearchParams(window.location.search);
-            for (const [key, value] of Object.entries(filters || {})) {
-                const text = Array.isArray(value) ? value.join(",") : value;
-                if (text) { params.set(key, text); } else { params.delete(key); }
-            }
-            const query = params.toString();
-            window.history.replaceState(window.history.state, "",
-                window.location.pathname + (query ? "?" + query : ""));
-            dash_ag_grid.getApiAsync("GRID_ID").then((api) => api.purgeInfiniteCache());
-            return query;
-        }
-        """.replace("GRID_ID", grid_id),
-        Output(sync_store, "data"),
-        Input(filters_store, "data"),
-        prevent_initial_call=True,
-    )
 
 
 def preset_period(preset: str, today: date) -> tuple[date, date]:
@@ -123,7 +98,9 @@ def register_balances(app: Dash, db: Database) -> None:
         code = ctx.triggered_id["bucket"]
         return [] if (chosen or []) == [code] else [code]
 
-    keep_in_url(app, ids.BALANCES_FILTERS, ids.BALANCES_SYNC, ids.BALANCES_GRID)
+    sync_grid_with_url(
+        app, ids.BALANCES_FILTERS, ids.BALANCES_SYNC, ids.BALANCES_GRID, other_grid=True
+    )
     open_row_on_click(app, ids.BALANCES_GRID, "/orders/")
 
     @app.callback(
@@ -207,19 +184,11 @@ def register_journal(app: Dash, db: Database) -> None:
         first, last = preset_period(ctx.triggered_id["preset"], _today())
         return first.isoformat(), last.isoformat()
 
-    keep_in_url(app, ids.PAYMENTS_FILTERS, ids.PAYMENTS_SYNC, ids.PAYMENTS_GRID)
-    # Rows are "<order number>-<payment id>": a click opens the order.
-    app.clientside_callback(
-        """
-        function (cell) {
-            if (!cell || !cell.rowId) { return window.dash_clientside.no_update; }
-            return "/orders/" + String(cell.rowId).split("-")[0];
-        }
-        """,
-        Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
-        Input(ids.PAYMENTS_GRID, "cellClicked"),
-        prevent_initial_call=True,
+    sync_grid_with_url(
+        app, ids.PAYMENTS_FILTERS, ids.PAYMENTS_SYNC, ids.PAYMENTS_GRID, other_grid=True
     )
+    # Rows are "<order number>-<payment id>": a click opens the order.
+    open_row_on_click(app, ids.PAYMENTS_GRID, "/orders/")
 
     @app.callback(
         Output(ids.PAYMENTS_REVENUE, "children"),
