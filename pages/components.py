@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, _, format_datetime, language, translate
 from services.audit import AuditRow
+
+# A filter typed into asks for rows once the typing pauses, not at every key.
+DEBOUNCE_SECONDS = 0.35
 
 ACTION_LABELS = {
     "ticket.validate": N_("Identity checked"),
@@ -173,4 +176,61 @@ def infinite_grid(
             },
         },
         style={"height": height, "minHeight": "360px"},
+    )
+
+
+# Filter rows above the grids ---------------------------------------------------------
+
+
+def filter_row(fields: list, *, spaced: bool = False) -> dbc.Row:
+    """The filters of a grid, one labelled field a column (``filter_field``)."""
+    return dbc.Row(fields, className="filters g-2 " + ("mb-3" if spaced else "mb-2"))
+
+
+def filter_field(title: str | None, control, width: int | str | bool) -> dbc.Col:
+    """One filter: its label (tied to a typed-in control, so a click on it focuses the
+    control) above the control; no title for a button or a switch, aligned at the bottom."""
+    if title is None:
+        return dbc.Col(control, md=width, className="d-flex align-items-end")
+    typed = isinstance(control, dcc.Input)
+    label = dbc.Label(title, html_for=control.id if typed else None)
+    return dbc.Col([label, control], md=width)
+
+
+def search_input(component_id: str, value: str, placeholder: str, *, numeric: bool = False):
+    """A typed filter (a number or part of a name), debounced."""
+    return dcc.Input(
+        id=component_id,
+        value=value,
+        type="search",
+        debounce=DEBOUNCE_SECONDS,
+        className="form-control",
+        placeholder=placeholder,
+        autoComplete="off",
+        inputMode="numeric" if numeric else "text",
+    )
+
+
+def date_input(component_id: str, value: str) -> dcc.Input:
+    return dcc.Input(id=component_id, value=value, type="date", className="form-control")
+
+
+def multi_select(component_id: str, options: list[dict], value: list, placeholder: str):
+    """A filter that takes several codes (statuses, types, methods) in the user's words."""
+    return dcc.Dropdown(
+        id=component_id,
+        labels=dropdown_labels(),
+        options=options,
+        value=value,
+        multi=True,
+        placeholder=placeholder,
+    )
+
+
+def reset_button(component_id: str) -> dbc.Button:
+    return dbc.Button(
+        [html.I(className="bi bi-x-circle me-1"), _("Reset filters")],
+        id=component_id,
+        color="link",
+        size="sm",
     )

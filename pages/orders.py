@@ -6,7 +6,17 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, _, language
 from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
-from pages.components import dropdown_labels, infinite_grid, page_header
+from pages.components import (
+    date_input,
+    dropdown_labels,
+    filter_field,
+    filter_row,
+    infinite_grid,
+    multi_select,
+    page_header,
+    reset_button,
+    search_input,
+)
 from services.permissions import Action
 
 PAGE = dict(
@@ -17,7 +27,6 @@ PAGE = dict(
     order=20,
 )
 
-DEBOUNCE_SECONDS = 0.35
 MONEY = {"type": "rightAligned", "maxWidth": 140}
 
 
@@ -56,19 +65,6 @@ def _options(table: dict) -> list[dict]:
     ]
 
 
-def _text(component_id: str, value: str, placeholder: str, input_mode: str = "text"):
-    return dcc.Input(
-        id=component_id,
-        value=value,
-        type="search",
-        debounce=DEBOUNCE_SECONDS,
-        className="form-control",
-        placeholder=placeholder,
-        autoComplete="off",
-        inputMode=input_mode,
-    )
-
-
 def layout(
     number: str = "",
     customer: str = "",
@@ -94,100 +90,59 @@ def layout(
         "to": date_to,
         "balance": "1" if balance_due else "",
     }
-    label = dbc.Label
-    filters = dbc.Row(
+    filters = filter_row(
         [
-            dbc.Col(
-                [
-                    label(_("Number"), html_for=ids.ORDERS_FILTER_NUMBER),
-                    _text(ids.ORDERS_FILTER_NUMBER, number, "100123", "numeric"),
-                ],
-                md=1,
+            filter_field(
+                _("Number"),
+                search_input(ids.ORDERS_FILTER_NUMBER, number, "100123", numeric=True),
+                1,
             ),
-            dbc.Col(
-                [
-                    label(_("Customer"), html_for=ids.ORDERS_FILTER_CUSTOMER),
-                    _text(ids.ORDERS_FILTER_CUSTOMER, customer, _("Part of the name")),
-                ],
-                md=2,
+            filter_field(
+                _("Customer"),
+                search_input(ids.ORDERS_FILTER_CUSTOMER, customer, _("Part of the name")),
+                2,
             ),
-            dbc.Col(
-                [
-                    label(_("Type")),
-                    dcc.Dropdown(
-                        id=ids.ORDERS_FILTER_TYPE,
-                        labels=dropdown_labels(),
-                        options=_options(SERVICE_TYPE_LABELS),
-                        value=types,
-                        multi=True,
-                        placeholder=_("Any type"),
-                    ),
-                ],
-                md=2,
+            filter_field(
+                _("Type"),
+                multi_select(
+                    ids.ORDERS_FILTER_TYPE, _options(SERVICE_TYPE_LABELS), types, _("Any type")
+                ),
+                2,
             ),
-            dbc.Col(
-                [
-                    label(_("Status")),
-                    dcc.Dropdown(
-                        id=ids.ORDERS_FILTER_STATUS,
-                        labels=dropdown_labels(),
-                        options=_options(ORDER_STATUS_LABELS),
-                        value=statuses,
-                        multi=True,
-                        placeholder=_("Any status"),
-                    ),
-                ],
-                md=2,
+            filter_field(
+                _("Status"),
+                multi_select(
+                    ids.ORDERS_FILTER_STATUS,
+                    _options(ORDER_STATUS_LABELS),
+                    statuses,
+                    _("Any status"),
+                ),
+                2,
             ),
-            dbc.Col(
-                [
-                    label(_("Executor")),
-                    dcc.Dropdown(
-                        id=ids.ORDERS_FILTER_EXECUTOR,
-                        labels=dropdown_labels(),
-                        options=[],
-                        value=executor or None,
-                        placeholder=_("Anyone"),
-                    ),
-                ],
-                md=2,
+            filter_field(
+                _("Executor"),
+                dcc.Dropdown(
+                    id=ids.ORDERS_FILTER_EXECUTOR,
+                    labels=dropdown_labels(),
+                    options=[],
+                    value=executor or None,
+                    placeholder=_("Anyone"),
+                ),
+                2,
             ),
-            dbc.Col(
-                [
-                    label(_("Created from"), html_for=ids.ORDERS_FILTER_FROM),
-                    dcc.Input(
-                        id=ids.ORDERS_FILTER_FROM,
-                        value=date_from,
-                        type="date",
-                        className="form-control",
-                    ),
-                ],
-                md=1,
-            ),
-            dbc.Col(
-                [
-                    label(_("to"), html_for=ids.ORDERS_FILTER_TO),
-                    dcc.Input(
-                        id=ids.ORDERS_FILTER_TO,
-                        value=date_to,
-                        type="date",
-                        className="form-control",
-                    ),
-                ],
-                md=1,
-            ),
-            dbc.Col(
+            filter_field(_("Created from"), date_input(ids.ORDERS_FILTER_FROM, date_from), 1),
+            filter_field(_("to"), date_input(ids.ORDERS_FILTER_TO, date_to), 1),
+            filter_field(
+                None,
                 dbc.Checklist(
                     id=ids.ORDERS_FILTER_BALANCE,
                     options=[{"label": _("Balance due only"), "value": "1"}],
                     value=["1"] if balance_due else [],
                     switch=True,
                 ),
-                md="auto",
-                className="d-flex align-items-end",
+                "auto",
             ),
-        ],
-        className="filters g-2 mb-2",
+        ]
     )
     return html.Div(
         [
@@ -204,12 +159,7 @@ def layout(
             html.Div(
                 [
                     html.Div(id=ids.ORDERS_COUNT, className="grid-count", children="…"),
-                    dbc.Button(
-                        [html.I(className="bi bi-x-circle me-1"), _("Reset filters")],
-                        id=ids.ORDERS_FILTER_RESET,
-                        color="link",
-                        size="sm",
-                    ),
+                    reset_button(ids.ORDERS_FILTER_RESET),
                 ],
                 className="d-flex align-items-center gap-3 mb-2",
             ),

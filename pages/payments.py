@@ -21,7 +21,16 @@ from dashboard.i18n import (
     translate,
 )
 from models.statuses import PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS, label
-from pages.components import dropdown_labels, infinite_grid, page_header
+from pages.components import (
+    date_input,
+    filter_field,
+    filter_row,
+    infinite_grid,
+    multi_select,
+    page_header,
+    reset_button,
+    search_input,
+)
 from services.balances import BUCKET_CODES, BucketTotal, Revenue
 from services.permissions import Action
 
@@ -33,7 +42,6 @@ PAGE = dict(
     order=50,
 )
 
-DEBOUNCE_SECONDS = 0.35
 MONEY = {"type": "rightAligned", "maxWidth": 120}
 BUCKET_LABELS = {
     "0-7": N_("0–7 days"),
@@ -119,10 +127,6 @@ def _journal_columns() -> list[dict]:
     ]
 
 
-def _date_input(component_id: str, value: str) -> dcc.Input:
-    return dcc.Input(id=component_id, value=value, type="date", className="form-control")
-
-
 def month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -142,119 +146,67 @@ def layout(
     buckets, types, methods = _codes(bucket), _codes(type), _codes(method)
     balance_filters = {"bucket": buckets, "customer": customer, "type": types}
     journal_filters = {"from": date_from, "to": date_to, "method": methods}
-    label_ = dbc.Label
-
-    balance_controls = dbc.Row(
+    balance_controls = filter_row(
         [
-            dbc.Col(
-                [
-                    label_(_("Age")),
-                    dcc.Dropdown(
-                        id=ids.BALANCES_FILTER_BUCKET,
-                        labels=dropdown_labels(),
-                        options=[
-                            {"label": translate(BUCKET_LABELS[code]), "value": code}
-                            for code in BUCKET_CODES
-                        ],
-                        value=buckets,
-                        multi=True,
-                        placeholder=_("Any age"),
-                    ),
-                ],
-                md=3,
-            ),
-            dbc.Col(
-                [
-                    label_(_("Customer"), html_for=ids.BALANCES_FILTER_CUSTOMER),
-                    dcc.Input(
-                        id=ids.BALANCES_FILTER_CUSTOMER,
-                        value=customer,
-                        type="search",
-                        debounce=DEBOUNCE_SECONDS,
-                        className="form-control",
-                        placeholder=_("Part of the name"),
-                        autoComplete="off",
-                    ),
-                ],
-                md=3,
-            ),
-            dbc.Col(
-                [
-                    label_(_("Type")),
-                    dcc.Dropdown(
-                        id=ids.BALANCES_FILTER_TYPE,
-                        labels=dropdown_labels(),
-                        options=_options(SERVICE_TYPE_LABELS),
-                        value=types,
-                        multi=True,
-                        placeholder=_("Any type"),
-                    ),
-                ],
-                md=3,
-            ),
-            dbc.Col(
-                dbc.Button(
-                    [html.I(className="bi bi-x-circle me-1"), _("Reset filters")],
-                    id=ids.BALANCES_FILTER_RESET,
-                    color="link",
-                    size="sm",
+            filter_field(
+                _("Age"),
+                multi_select(
+                    ids.BALANCES_FILTER_BUCKET,
+                    [
+                        {"label": translate(BUCKET_LABELS[code]), "value": code}
+                        for code in BUCKET_CODES
+                    ],
+                    buckets,
+                    _("Any age"),
                 ),
-                md="auto",
-                className="d-flex align-items-end",
+                3,
             ),
-        ],
-        className="filters g-2 mb-2",
+            filter_field(
+                _("Customer"),
+                search_input(ids.BALANCES_FILTER_CUSTOMER, customer, _("Part of the name")),
+                3,
+            ),
+            filter_field(
+                _("Type"),
+                multi_select(
+                    ids.BALANCES_FILTER_TYPE, _options(SERVICE_TYPE_LABELS), types, _("Any type")
+                ),
+                3,
+            ),
+            filter_field(None, reset_button(ids.BALANCES_FILTER_RESET), "auto"),
+        ]
     )
 
-    journal_controls = dbc.Row(
+    presets = html.Div(
         [
-            dbc.Col(
-                [
-                    label_(_("Paid from"), html_for=ids.PAYMENTS_FILTER_FROM),
-                    _date_input(ids.PAYMENTS_FILTER_FROM, date_from),
-                ],
-                md=2,
-            ),
-            dbc.Col(
-                [
-                    label_(_("to"), html_for=ids.PAYMENTS_FILTER_TO),
-                    _date_input(ids.PAYMENTS_FILTER_TO, date_to),
-                ],
-                md=2,
-            ),
-            dbc.Col(
-                html.Div(
-                    [
-                        dbc.Button(
-                            _(text),
-                            id={"type": ids.PAYMENTS_PRESET, "preset": key},
-                            color="secondary",
-                            outline=True,
-                            size="sm",
-                        )
-                        for key, text in PRESETS
-                    ],
-                    className="d-flex flex-wrap gap-1",
+            dbc.Button(
+                _(text),
+                id={"type": ids.PAYMENTS_PRESET, "preset": key},
+                color="secondary",
+                outline=True,
+                size="sm",
+            )
+            for key, text in PRESETS
+        ],
+        className="d-flex flex-wrap gap-1",
+    )
+    journal_controls = filter_row(
+        [
+            filter_field(_("Paid from"), date_input(ids.PAYMENTS_FILTER_FROM, date_from), 2),
+            filter_field(_("to"), date_input(ids.PAYMENTS_FILTER_TO, date_to), 2),
+            filter_field(None, presets, "auto"),
+            filter_field(
+                _("Method"),
+                multi_select(
+                    ids.PAYMENTS_FILTER_METHOD,
+                    _options(PAYMENT_METHOD_LABELS),
+                    methods,
+                    _("Any method"),
                 ),
-                md="auto",
-                className="d-flex align-items-end",
-            ),
-            dbc.Col(
-                [
-                    label_(_("Method")),
-                    dcc.Dropdown(
-                        id=ids.PAYMENTS_FILTER_METHOD,
-                        labels=dropdown_labels(),
-                        options=_options(PAYMENT_METHOD_LABELS),
-                        value=methods,
-                        multi=True,
-                        placeholder=_("Any method"),
-                    ),
-                ],
-                md=3,
+                3,
             ),
         ],
-        className="filters g-2 mb-3",
+        spaced=True,
     )
 
     def chart(graph_id: str, title: str) -> dbc.Card:

@@ -6,7 +6,15 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, _, language
 from models.statuses import TICKET_STATUS_LABELS
-from pages.components import infinite_grid, page_header
+from pages.components import (
+    date_input,
+    filter_field,
+    filter_row,
+    infinite_grid,
+    page_header,
+    reset_button,
+    search_input,
+)
 from services.permissions import Action
 
 PAGE = dict(
@@ -17,7 +25,6 @@ PAGE = dict(
     order=30,
 )
 
-DEBOUNCE_SECONDS = 0.35
 
 
 def _columns() -> list[dict]:
@@ -51,88 +58,33 @@ def _filters(
         {"label": labels.get(lang, labels["en"]), "value": code.value}
         for code, labels in TICKET_STATUS_LABELS.items()
     ]
-    return dbc.Row(
+    return filter_row(
         [
-            dbc.Col(
-                [
-                    dbc.Label(_("Number"), html_for=ids.TICKETS_FILTER_NUMBER),
-                    dcc.Input(
-                        id=ids.TICKETS_FILTER_NUMBER,
-                        value=number,
-                        type="text",
-                        inputMode="numeric",
-                        debounce=DEBOUNCE_SECONDS,
-                        className="form-control",
-                        placeholder="500123",
-                        autoComplete="off",
-                    ),
-                ],
-                md=2,
+            filter_field(
+                _("Number"),
+                search_input(ids.TICKETS_FILTER_NUMBER, number, "500123", numeric=True),
+                2,
             ),
-            dbc.Col(
-                [
-                    dbc.Label(_("Visitor"), html_for=ids.TICKETS_FILTER_VISITOR),
-                    dcc.Input(
-                        id=ids.TICKETS_FILTER_VISITOR,
-                        value=visitor,
-                        type="search",
-                        debounce=DEBOUNCE_SECONDS,
-                        className="form-control",
-                        placeholder=_("Part of the name"),
-                        autoComplete="off",
-                    ),
-                ],
-                md=2,
+            filter_field(
+                _("Visitor"),
+                search_input(ids.TICKETS_FILTER_VISITOR, visitor, _("Part of the name")),
+                2,
             ),
-            dbc.Col(
-                [
-                    dbc.Label(_("Status")),
-                    dbc.Checklist(
-                        id=ids.TICKETS_FILTER_STATUS,
-                        options=status_options,
-                        value=statuses,
-                        inline=True,
-                        className="pt-1",
-                    ),
-                ],
-                md=4,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label(_("From"), html_for=ids.TICKETS_FILTER_FROM),
-                    dcc.Input(
-                        id=ids.TICKETS_FILTER_FROM,
-                        value=date_from,
-                        type="date",
-                        className="form-control",
-                    ),
-                ],
-                md=True,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label(_("To"), html_for=ids.TICKETS_FILTER_TO),
-                    dcc.Input(
-                        id=ids.TICKETS_FILTER_TO,
-                        value=date_to,
-                        type="date",
-                        className="form-control",
-                    ),
-                ],
-                md=True,
-            ),
-            dbc.Col(
-                dbc.Button(
-                    [html.I(className="bi bi-x-circle me-1"), _("Reset filters")],
-                    id=ids.TICKETS_FILTER_RESET,
-                    color="secondary",
-                    outline=True,
+            filter_field(
+                _("Status"),
+                dbc.Checklist(
+                    id=ids.TICKETS_FILTER_STATUS,
+                    options=status_options,
+                    value=statuses,
+                    inline=True,
+                    className="pt-1",
                 ),
-                md="auto",
-                className="d-flex align-items-end",
+                4,
             ),
-        ],
-        className="filters g-2 mb-2",
+            filter_field(_("From"), date_input(ids.TICKETS_FILTER_FROM, date_from), True),
+            filter_field(_("To"), date_input(ids.TICKETS_FILTER_TO, date_to), True),
+            filter_field(None, reset_button(ids.TICKETS_FILTER_RESET), "auto"),
+        ]
     )
 
 
