@@ -30,8 +30,10 @@ from dashboard.i18n import _
 from services import staff
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "healthz", "bootstrap.static"})
-# Static files the login page itself needs; nothing in them is private.
-PUBLIC_PREFIXES = ("/bootstrap/static/", "/assets/parkdesk.css")
+# The one file of the app's own assets that the login page needs, matched exactly: a
+# prefix would also let "/assets/parkdesk.css/../grid.js" through. (Bootstrap's files
+# are public by their endpoint: they are the package's, nothing in them is ours.)
+PUBLIC_PATHS = frozenset({"/assets/parkdesk.css"})
 CSRF_COOKIE = "_csrf_token"
 API_PREFIXES = ("/_", "/exports/", "/event-tickets/")
 
@@ -83,8 +85,9 @@ def client_address() -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host, scheme or ``//host``."""
-    if not target:
+    """Only a path on this site: never another host, scheme or ``//host``, and nothing
+    that cannot stand in a Location header (control characters such as CR and LF)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return "/"
     parts = urlsplit(target)
     if (
@@ -111,13 +114,7 @@ def login():
         settings, address, now = _settings(), client_address(), _now()
         with _db().write() as db_session:
             blocked = staff.login_blocked_until(
-                db_session,
-                email,
-                address,
-                now,
-                max_failures=settings.login_max_failures,
-                window=settings.login_window,
-                lockout=settings.login_lockout,
+                db_session, email, address, now, settings.login_throttle
             )
             member = None if blocked else staff.verify_credentials(db_session, email, password)
             if not blocked:
@@ -160,7 +157,7 @@ def logout():
 def _guard():
     """Deny by default: everything but the login page, the health check and
     the login page's static files needs a logged-in, active user."""
-    if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith(PUBLIC_PREFIXES):
+    if request.endpoint in PUBLIC_ENDPOINTS or request.path in PUBLIC_PATHS:
         return None
     if current_user.is_authenticated:
         return None

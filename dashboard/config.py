@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from services.staff import LoginThrottle
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("PARKDESK_INSTANCE", PROJECT_ROOT / "instance"))
 LANGUAGES = ("en", "ru")
@@ -65,9 +67,7 @@ class Config:
     proxy_count: int = 0
     secure_cookies: bool = False
     session_lifetime: timedelta = timedelta(hours=12)
-    login_max_failures: int = 5
-    login_window: timedelta = timedelta(minutes=10)
-    login_lockout: timedelta = timedelta(minutes=10)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     # The coworking's opening hours (local time, whole hours): occupancy is measured
     # against seats × these hours.
     opening_hours: tuple[int, int] = (9, 21)

@@ -160,41 +160,54 @@ def _safe_verify(password_hash: str, password: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class LoginThrottle:
+    """How many failed logins an address may make before it waits, and how long.
+
+    Two counts, each over the failures of the last ``memory``: one address on one
+    e-mail (a forgotten password) and one address on any e-mails (password spraying:
+    one password tried on many accounts). Past its limit a count makes the address
+    wait ``first_delay`` after its last failure, twice as long for each further
+    failure, never longer than ``longest_delay``. Tries made while waiting are refused
+    unchecked and not counted, so waiting out the delay is the only way on."""
+
+    per_account: int = 5
+    per_address: int = 20
+    first_delay: timedelta = timedelta(minutes=1)
+    longest_delay: timedelta = timedelta(minutes=15)
+    memory: timedelta = timedelta(hours=1)
+
+    def delay(self, failures: int, limit: int) -> timedelta | None:
+        if failures < limit:
+            return None
+        return min(self.longest_delay, self.first_delay * 2 ** min(failures - limit, 16))
+
+
 def login_blocked_until(
-    session: Session,
-    email: str,
-    address: str,
-    now: datetime,
-    *,
-    max_failures: int,
-    window: timedelta,
-    lockout: timedelta,
+    session: Session, email: str, address: str, now: datetime, throttle: LoginThrottle
 ) -> datetime | None:
     """When the throttle lets this address try this e-mail again, or None if it may now.
 
-    After ``max_failures`` failed tries within ``window`` the pair is refused
-    until ``lockout`` after the last failure. Kept in the database so that
-    every worker agrees.
-    """
-    since = now - max(window, lockout)
-    failures = session.scalars(
-        select(LoginAttempt.attempted_at)
-        .where(
-            LoginAttempt.email == email.strip().lower(),
-            LoginAttempt.address == address,
-            LoginAttempt.attempted_at >= since,
-            LoginAttempt.succeeded.is_(False),
-        )
-        .order_by(LoginAttempt.attempted_at.desc())
-        .limit(max_failures)
-    ).all()
-    if len(failures) < max_failures:
-        return None
-    newest, oldest = failures[0], failures[-1]
-    if newest - oldest > window:
-        return None
-    until = newest + lockout
-    return until if until > now else None
+    Kept in the database so that every worker agrees."""
+    failed = (
+        LoginAttempt.address == address,
+        LoginAttempt.attempted_at >= now - throttle.memory,
+        LoginAttempt.succeeded.is_(False),
+    )
+    counts = select(func.count(), func.max(LoginAttempt.attempted_at))
+    on_account = session.execute(
+        counts.where(*failed, LoginAttempt.email == email.strip().lower()[:254])
+    ).one()
+    on_address = session.execute(counts.where(*failed)).one()
+    until = None
+    for (failures, last), limit in (
+        (on_account, throttle.per_account),
+        (on_address, throttle.per_address),
+    ):
+        delay = throttle.delay(failures, limit)
+        if delay is not None and (until is None or last + delay > until):
+            until = last + delay
+    return until if until is not None and until > now else None
 
 
 def record_login_attempt(
