@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from dash import Dash, Input, Output
@@ -10,6 +9,7 @@ from flask_login import current_user
 
 from dashboard import ids
 from dashboard.i18n import _
+from services.filter_values import a_date
 from services.permissions import Action, can
 
 EXPORTS = (
@@ -32,13 +32,6 @@ EXPORTS = (
 )
 
 
-def _iso(value: object) -> date | None:
-    try:
-        return date.fromisoformat(value) if value and isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 SEPARATORS = (";", ",")
 
 
@@ -55,7 +48,7 @@ def period_link(
     path: str, first: str | None, last: str | None, sep: str | None
 ) -> tuple[str, bool, str]:
     """The link for a period (either end may be open), whether it is disabled, and why."""
-    start, end = _iso(first), _iso(last)
+    start, end = a_date(first), a_date(last)
     if start and end and start > end:
         return "", True, _("The period starts after it ends.")
     params = {
@@ -92,7 +85,7 @@ def register(app: Dash, _db: object) -> None:
     def balances_link(at, sep):
         if not can(current_user, Action.EXPORT):
             return "", True, _("Your role may not do this.")
-        day = _iso(at)
+        day = a_date(at)
         if day is None:
             return "", True, _("Choose the date.")
         params = {"to": day.isoformat(), "sep": _separator(sep)}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -17,7 +15,8 @@ from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _
 from pages import occupancy as page
-from services import occupancy
+from services import exports, occupancy
+from services.filter_values import a_date
 from services.permissions import Action, can
 
 MAX_DAYS = 400
@@ -45,9 +44,8 @@ def preset_period(
     if preset == "year":
         return today - timedelta(days=364), today
     if preset == "custom":
-        try:
-            start, end = date.fromisoformat(first or ""), date.fromisoformat(last or "")
-        except (TypeError, ValueError):
+        start, end = a_date(first), a_date(last)
+        if start is None or end is None:
             return today.replace(day=1), today
         if end < start:
             start, end = end, start
@@ -154,14 +152,8 @@ def register(app: Dash, db: Database) -> None:
             ids.OCCUPANCY_HEATMAP: ("heatmap", [_("Weekday"), _("Hour"), _("Sold, %")]),
             ids.OCCUPANCY_BY_ROOM: ("rooms", [_("Room"), _("Sold, %")]),
         }[trigger["chart"]]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(headers)
         rows = table.get(key)
         if not isinstance(rows, list):
             raise PreventUpdate
-        for row in (r for r in rows if isinstance(r, list | tuple)):
-            writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
-        return dcc.send_bytes(
-            ("\ufeff" + buffer.getvalue()).encode("utf-8"), f"occupancy-{key}.csv"
-        )
+        data = exports.table_csv(headers, (r for r in rows if isinstance(r, list | tuple)))
+        return dcc.send_bytes(data, f"occupancy-{key}.csv")

@@ -147,7 +147,7 @@ def register(app: Dash, db: Database) -> None:
         prevent_initial_call=True,
     )
     def ask_to_cancel(_cancel, _keep):
-        if ctx.triggered_id == "order-cancel-keep":
+        if ctx.triggered_id == ids.ORDER_CANCEL_KEEP:
             return False
         require_click(ids.ORDER_CANCEL)
         return True

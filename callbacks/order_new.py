@@ -3,7 +3,7 @@ the save that writes one order and opens it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from dash import Dash, Input, Output, State, html, no_update
@@ -18,6 +18,7 @@ from dashboard.i18n import _, error_text, format_money
 from pages import order_new as page
 from services import coworking, people, tickets
 from services.errors import DomainError, NotFound, PermissionDenied
+from services.filter_values import a_date
 from services.permissions import Action, can
 
 
@@ -46,11 +47,10 @@ def _units(value: object) -> int:
 
 def _start(day: object, at: object) -> datetime:
     """The date and time typed in the operator's time zone, as an aware moment."""
+    day = a_date(inputs.text(day))
     try:
-        local = datetime.combine(
-            date.fromisoformat(inputs.text(day)), time.fromisoformat(inputs.text(at))
-        )
-    except ValueError:
+        local = datetime.combine(day, time.fromisoformat(inputs.text(at)))
+    except (TypeError, ValueError):  # no date, or a date beyond the ones anybody means
         raise DomainError("Enter the start date and time.") from None
     return local.replace(tzinfo=ZoneInfo(current_app.config["PARKDESK"].timezone))
 
@@ -125,7 +125,13 @@ def register(app: Dash, db: Database) -> None:
             start = _start(day, at)
             with db.read() as session:
                 price = coworking.quote(
-                    session, _id(service_id), _id(tariff_id), start, _units(quantity)
+                    session,
+                    _id(service_id),
+                    _id(tariff_id),
+                    start,
+                    _units(quantity),
+                    now=now(),
+                    horizon=current_app.config["PARKDESK"].booking_horizon,
                 )
                 # A service sold for one room offers that room's seats only.
                 room_id = next(
@@ -269,7 +275,13 @@ def register(app: Dash, db: Database) -> None:
                 email=email,
             )
             with db.write() as session:
-                created = coworking.create_coworking_order(session, actor(), order_request, now())
+                created = coworking.create_coworking_order(
+                    session,
+                    actor(),
+                    order_request,
+                    now(),
+                    horizon=current_app.config["PARKDESK"].booking_horizon,
+                )
         except DomainError as error:
             return refusal(error), no_update
         done = _("Order №%(number)s is created.", number=created.order_number)

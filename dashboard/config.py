@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from services.coworking import BOOKING_HORIZON
 from services.staff import LoginThrottle
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,15 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _days(name: str, default: timedelta) -> timedelta:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise RuntimeError(f"{name} must be a number of days from 1 to 3650, not {text!r}")
+    return timedelta(days=int(text))
 
 
 def _hours(text: str) -> tuple[int, int]:
@@ -68,6 +78,8 @@ class Config:
     secure_cookies: bool = False
     session_lifetime: timedelta = timedelta(hours=12)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    # How far ahead a coworking period may start.
+    booking_horizon: timedelta = BOOKING_HORIZON
     # The coworking's opening hours (local time, whole hours): occupancy is measured
     # against seats × these hours.
     opening_hours: tuple[int, int] = (9, 21)
@@ -102,4 +114,5 @@ class Config:
             secure_cookies=_bool("PARKDESK_SECURE_COOKIES", production),
             db_pool_size=int(os.environ.get("PARKDESK_DB_POOL_SIZE", "5")),
             opening_hours=_hours(os.environ.get("PARKDESK_OPENING_HOURS", "9-21")),
+            booking_horizon=_days("PARKDESK_BOOKING_HORIZON_DAYS", BOOKING_HORIZON),
         )

@@ -27,6 +27,7 @@ from models.statuses import (
 )
 from services import balances, exports, order_list
 from services.exports import Column
+from services.filter_values import EARLIEST_DATE, LATEST_DATE
 from services.permissions import Action, can
 
 blueprint = Blueprint("downloads", __name__)
@@ -56,6 +57,15 @@ def _date_arg(name: str) -> date | None:
                 "“%(name)s” must be a date like 2026-03-31, not “%(value)s”.",
                 name=name,
                 value=value[:40],
+            )
+        )
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise BadParameter(
+            _(
+                "“%(name)s” must be a date from %(first)s to %(last)s.",
+                name=name,
+                first=EARLIEST_DATE.isoformat(),
+                last=LATEST_DATE.isoformat(),
             )
         )
     return parsed

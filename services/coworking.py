@@ -26,6 +26,9 @@ UNIT_LENGTH = {
 MAX_UNITS = {Unit.HOUR: 12, Unit.DAY: 31, Unit.MONTH: 12}
 # A desk manager may book a period that started a moment ago (the visitor is here).
 GRACE = timedelta(hours=12)
+# How far ahead a period may start unless the operator says otherwise
+# (PARKDESK_BOOKING_HORIZON_DAYS).
+BOOKING_HORIZON = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,23 @@ class Quote:
 
 
 def quote(
-    session: Session, service_id: int, tariff_id: int, start: datetime, quantity: int
+    session: Session,
+    service_id: int,
+    tariff_id: int,
+    start: datetime,
+    quantity: int,
+    *,
+    now: datetime,
+    horizon: timedelta = BOOKING_HORIZON,
 ) -> Quote:
-    """The period and price of ``quantity`` units of a coworking tariff from ``start``."""
+    """The period and price of ``quantity`` units of a coworking tariff from ``start``,
+    which lies between a moment ago and the booking horizon."""
+    if start < now - GRACE:
+        raise DomainError("The period cannot start in the past.")
+    if start > now + horizon:
+        raise DomainError(
+            "Periods can be booked at most %(days)d days ahead.", days=horizon.days
+        )
     tariff = session.get(Tariff, tariff_id) if is_row_id(tariff_id) else None
     service = session.get(Service, service_id) if is_row_id(service_id) else None
     if service is None or service.type != ServiceType.COWORKING.value or not service.is_active:
@@ -81,16 +98,27 @@ class CreatedOrder:
 
 
 def create_coworking_order(
-    session: Session, actor: Actor, request: CoworkingOrderRequest, now: datetime
+    session: Session,
+    actor: Actor,
+    request: CoworkingOrderRequest,
+    now: datetime,
+    *,
+    horizon: timedelta = BOOKING_HORIZON,
 ) -> CreatedOrder:
     require(actor, Action.CREATE_COWORKING_ORDER)
     try:
         method = PaymentMethod(request.payment_method)
     except ValueError:
         raise DomainError("Choose a payment method.") from None
-    if request.start < now - GRACE:
-        raise DomainError("The period cannot start in the past.")
-    price = quote(session, request.service_id, request.tariff_id, request.start, request.quantity)
+    price = quote(
+        session,
+        request.service_id,
+        request.tariff_id,
+        request.start,
+        request.quantity,
+        now=now,
+        horizon=horizon,
+    )
     if (request.customer_id is None) == (request.new_customer is None):
         raise DomainError("Choose a registered customer or enter a new one.")
     if request.new_customer is not None:

@@ -523,3 +523,24 @@ def _crlf(data: bytes, rows: int) -> bytes:
     pieces = data.split(b'"')
     pieces[::2] = [piece.replace(b"\n", b"\r\n") for piece in pieces[::2]]
     return b'"'.join(pieces)
+
+
+def table_csv(headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A small table (a chart's data) as the exports write files: UTF-8 with BOM, ``;``,
+    CRLF, a decimal comma; text cells neutralised like every other export's, since the
+    rows may come back from the browser."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(
+            [
+                str(value).replace(".", ",")
+                if isinstance(value, float)
+                else neutralize(value)
+                if isinstance(value, str)
+                else value
+                for value in row
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

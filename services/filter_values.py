@@ -14,6 +14,10 @@ from datetime import date
 from services.text import clean
 
 MAX_SEARCH_LENGTH = 100
+# The dates anybody means here: any archive, any booking. Beyond them a day more, or the
+# move to UTC, leaves what Python's dates can hold (year 1 to 9999).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 
 
 def search_words(value: object, limit: int = MAX_SEARCH_LENGTH) -> str:
@@ -36,8 +40,12 @@ def chosen_codes(value: object, valid: Collection[str]) -> set[str]:
 
 
 def a_date(value: object) -> date | None:
-    """An ISO date (``2026-03-01``, or the date part of a timestamp), else None."""
+    """An ISO date (``2026-03-01``, or the date part of a timestamp) between
+    ``EARLIEST_DATE`` and ``LATEST_DATE``, else None."""
+    if not isinstance(value, str | date) or not value:
+        return None
     try:
-        return date.fromisoformat(str(value)[:10]) if value else None
+        day = date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else None

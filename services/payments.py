@@ -117,13 +117,26 @@ def _flush_ledger(session: Session) -> None:
         raise DomainError("The form has expired; open it again.") from None
 
 
-def _repeat(session: Session, key: str, order: Order, kind: PaymentKind) -> PaymentResult | None:
-    """The first result of a submit already recorded under this key, if any."""
+def _repeat(
+    session: Session, key: str, order: Order, kind: PaymentKind, kopecks: int
+) -> PaymentResult | None:
+    """The first result of a submit already recorded under this key, if any. The same
+    form sent again with another amount is not that submit: it is refused in words."""
     earlier = session.scalar(select(Payment).where(Payment.idempotency_key == key))
     if earlier is None:
         return None
     if earlier.order_id != order.id or earlier.kind != kind.value:
         raise DomainError("The form has expired; open it again.")
+    if earlier.amount_kopecks != kopecks:
+        used_for = (
+            N_("This form was already used for a refund of %(amount)s; open it again for another.")
+            if kind == PaymentKind.REFUND
+            else N_(
+                "This form was already used for a payment of %(amount)s; "
+                "open it again for another."
+            )
+        )
+        raise DomainError(used_for, amount=Money(earlier.amount_kopecks))
     return PaymentResult(
         earlier.id,
         order.number,
@@ -150,10 +163,10 @@ def record_payment(
     key = _check_key(idempotency_key)
     order, service = lock_order(session, number)  # one writer per order from here on
     require(actor, Action.RECORD_PAYMENT, service.type)
-    repeated = _repeat(session, key, order, PaymentKind.PAYMENT)
+    kopecks = parse_amount(amount)
+    repeated = _repeat(session, key, order, PaymentKind.PAYMENT, kopecks)
     if repeated is not None:
         return repeated
-    kopecks = parse_amount(amount)
     try:
         method = PaymentMethod(method).value
     except ValueError:
@@ -230,10 +243,10 @@ def refund_payment(
     number = session.scalar(select(Order.number).where(Order.id == payment.order_id))
     order, service = lock_order(session, number)
     require(actor, Action.REFUND_PAYMENT, service.type)
-    repeated = _repeat(session, key, order, PaymentKind.REFUND)
+    kopecks = parse_amount(amount)
+    repeated = _repeat(session, key, order, PaymentKind.REFUND, kopecks)
     if repeated is not None:
         return repeated
-    kopecks = parse_amount(amount)
     # int(): PostgreSQL sums BIGINT into NUMERIC, which arrives as a Decimal.
     refunded = int(
         session.scalar(

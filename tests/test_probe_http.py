@@ -3,6 +3,7 @@ socket: what a client that keeps dots in paths or puts CR/LF into ``next`` gets 
 
 from __future__ import annotations
 
+import base64
 import http.client
 import re
 import threading
@@ -12,10 +13,13 @@ from urllib.parse import quote
 
 import pytest
 import requests
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from dashboard import create_app
+from dashboard import create_app, ids
+from models import Order, Payment
 from services import staff
+from tests.dash_http import callback_body, callback_keys
 
 DEMO = "demo"
 
@@ -47,6 +51,30 @@ def log_in(base: str, email: str, password: str = DEMO, next_: str | None = None
         timeout=10,
     )
     return http, response
+
+
+class Desk:
+    """A logged-in browser as seen from the server: the login form, the CSRF cookie the
+    pages set, and callback POSTs in the renderer's own shape."""
+
+    def __init__(self, base: str, email: str) -> None:
+        self.base = base
+        self.http, response = log_in(base, email)
+        assert response.status_code == 302
+        self.http.get(f"{base}/", timeout=10)  # sets the CSRF cookie
+        deps = self.http.get(f"{base}/_dash-dependencies", timeout=10).json()
+        self.callbacks = callback_keys(deps)
+
+    def post(self, key: str, values: dict, changed: str | None = None) -> requests.Response:
+        return self.http.post(
+            f"{self.base}/_dash-update-component",
+            json=callback_body(self.callbacks[key], values, changed),
+            headers={"X-CSRFToken": self.http.cookies["_csrf_token"]},
+            timeout=30,
+        )
+
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(f"{self.base}{path}", allow_redirects=False, timeout=30)
 
 
 def raw_get(base: str, path: str) -> int:
@@ -168,3 +196,174 @@ def test_a_right_password_during_the_delay_is_refused_and_after_it_works(db, sta
             staff.login_blocked_until(session, "rental@parkdesk.local", "192.0.2.7", last, throttle)
             is None
         )
+
+
+# Point 1 ---------------------------------------------------------------------------
+
+FAR_DATES = [
+    {"to": "9999-12-31"},
+    {"from": "0001-01-01"},
+    {"from": "0001-01-01", "to": "9999-12-31"},
+]
+
+
+@pytest.mark.parametrize("period", FAR_DATES)
+def test_dates_beyond_any_year_in_grid_filters_are_ignored_not_a_500(server, world, period):
+    rental, accountant = (
+        Desk(server, "rental@parkdesk.local"),
+        Desk(server, "accounting@parkdesk.local"),
+    )
+    block = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    for desk, key, grid, store in [
+        (
+            rental,
+            "..orders-grid.getRowsResponse...orders-count.children..",
+            ids.ORDERS_GRID,
+            ids.ORDERS_FILTERS,
+        ),
+        (
+            rental,
+            "..tickets-grid.getRowsResponse...tickets-count.children..",
+            ids.TICKETS_GRID,
+            ids.TICKETS_FILTERS,
+        ),
+        (
+            accountant,
+            "..payments-grid.getRowsResponse...payments-count.children..",
+            ids.PAYMENTS_GRID,
+            ids.PAYMENTS_FILTERS,
+        ),
+    ]:
+        response = desk.post(key, {f"{grid}.getRowsRequest": block, f"{store}.data": period})
+        assert response.status_code == 200, (key, response.text[:300])
+    charts = accountant.post(
+        "..payments-revenue.children...payments-revenue-daily.figure...payments-revenue-methods.figure..",
+        {f"{ids.PAYMENTS_FILTERS}.data": period},
+    )
+    assert charts.status_code == 200
+
+
+@pytest.mark.parametrize("period", FAR_DATES)
+def test_a_custom_occupancy_period_beyond_any_year_falls_back_to_this_month(server, world, period):
+    executive = Desk(server, "exec@parkdesk.local")
+    key = next(k for k in executive.callbacks if k.startswith("..occupancy-figures.children"))
+    response = executive.post(
+        key,
+        {
+            f"{ids.OCCUPANCY_PRESET}.value": "custom",
+            f"{ids.OCCUPANCY_FROM}.value": period.get("from", "2026-01-01"),
+            f"{ids.OCCUPANCY_TO}.value": period.get("to", "2026-01-31"),
+        },
+    )
+    assert response.status_code == 200, response.text[:300]
+
+
+@pytest.mark.parametrize("export", ["orders", "payments", "balances"])
+@pytest.mark.parametrize("query", ["to=9999-12-31", "from=0001-01-01"])
+def test_an_export_for_dates_beyond_any_year_is_refused_in_words(server, world, export, query):
+    response = Desk(server, "accounting@parkdesk.local").get(f"/exports/{export}.csv?{query}")
+    assert response.status_code == 400
+    assert "must be a date from 1900-01-01 to 2999-12-31" in response.text
+
+
+def test_a_shared_payments_address_with_a_far_date_opens(server, world):
+    response = Desk(server, "accounting@parkdesk.local").get("/payments?to=9999-12-31")
+    assert response.status_code == 200
+
+
+# Points 6 and 7 --------------------------------------------------------------------
+
+
+def _order_form(world, day: str) -> dict:
+    return {
+        f"{ids.ORDER_NEW_SERVICE}.value": str(world.services["coworking"]),
+        f"{ids.ORDER_NEW_TARIFF}.value": str(world.tariffs["day"]),
+        f"{ids.ORDER_NEW_DATE}.value": day,
+        f"{ids.ORDER_NEW_TIME}.value": "10:00",
+        f"{ids.ORDER_NEW_QUANTITY}.value": 1,
+    }
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_price_quote_for_a_date_beyond_any_year_asks_for_a_date(server, world, day):
+    rental = Desk(server, "rental@parkdesk.local")
+    key = next(k for k in rental.callbacks if k.startswith("..order-new-quote.children"))
+    response = rental.post(key, _order_form(world, day))
+    assert response.status_code == 200
+    assert "Enter the start date and time." in response.text
+
+
+def test_a_booking_past_the_horizon_is_refused_in_words_and_nothing_is_written(server, world, db):
+    rental = Desk(server, "rental@parkdesk.local")
+    quote_key = next(k for k in rental.callbacks if k.startswith("..order-new-quote.children"))
+    far = (datetime.now(UTC) + timedelta(days=400)).date().isoformat()
+    quoted = rental.post(quote_key, _order_form(world, far))
+    assert "Periods can be booked at most 365 days ahead." in quoted.text
+    save_key = next(k for k in rental.callbacks if k.startswith("..order-new-feedback.children"))
+    saved = rental.post(
+        save_key,
+        {
+            f"{ids.ORDER_NEW_SAVE}.n_clicks": 1,
+            f"{ids.ORDER_NEW_CUSTOMER_MODE}.value": "registered",
+            f"{ids.ORDER_NEW_CHOICE}.value": str(world.people[0]),
+            f"{ids.ORDER_NEW_SEAT}.value": str(world.seats[0]),
+            f"{ids.ORDER_NEW_METHOD}.value": "cash",
+            **_order_form(world, "9999-12-31"),
+        },
+    )
+    assert saved.status_code == 200
+    assert "Enter the start date and time." in saved.text
+    with db.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Order)) == 0
+
+
+# Point 11 --------------------------------------------------------------------------
+
+
+def test_a_payment_form_sent_again_with_another_amount_says_what_it_was_used_for(server, world, db):
+    with db.write() as session:
+        world.session = session
+        order = world.order("simple", "new", total=200_000)
+        number = order.number
+    rental = Desk(server, "service@parkdesk.local")
+    key = next(
+        k
+        for k in rental.callbacks
+        if "payment-save.n_clicks" in k
+        or (k.startswith("..order-feedback.children")
+        and "payment" in k)
+    )
+    form = {
+        f"{ids.PAYMENT_SAVE}.n_clicks": 1,
+        f"{ids.PAYMENT_METHOD}.value": "cash",
+        f"{ids.ORDER_PAYMENT_KEY}.data": "form-key-1",
+        f"{ids.ORDER_NUMBER}.data": number,
+        f"{ids.ORDER_VERSION}.data": 0,
+    }
+    first = rental.post(key, {**form, f"{ids.PAYMENT_AMOUNT}.value": "2000"})
+    assert "The payment is recorded." in first.text
+    again = rental.post(key, {**form, f"{ids.PAYMENT_AMOUNT}.value": "500"})
+    assert "This form was already used for a payment of 2,000" in again.text
+    with db.read() as session:
+        assert session.scalar(sa.select(sa.func.sum(Payment.amount_kopecks))) == 200_000
+
+
+def test_occupancy_chart_csv_neutralises_formula_starts(server, world):
+    executive = Desk(server, "exec@parkdesk.local")
+    key = next(k for k in executive.callbacks if k.startswith("occupancy-download.data"))
+    response = executive.post(
+        key,
+        {
+            "occupancy-csv.n_clicks": [
+                ({"type": ids.OCCUPANCY_CSV, "chart": ids.OCCUPANCY_BY_ROOM}, 1)
+            ],
+            f"{ids.OCCUPANCY_DATA}.data": {
+                "rooms": [['=HYPERLINK("http://x")', 50.0], ["@SUM(A1)", 1.5]]
+            },
+        },
+        changed='{"chart":"occupancy-by-room","type":"occupancy-csv"}.n_clicks',
+    )
+    assert response.status_code == 200
+    content = response.json()["response"]["occupancy-download"]["data"]["content"]
+    text = base64.b64decode(content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text and "50,0" in text
