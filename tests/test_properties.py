@@ -250,11 +250,12 @@ class MoveSeat:
 
 @dataclass(frozen=True)
 class Resubmit:
-    """The same payment form sent again (a double click, a retry), maybe to another order."""
+    """A payment form sent again (a double click, a retry), maybe to another order:
+    with the amount of its first submit (``None``) or with another one typed since."""
 
     key: int
     order: str
-    amount: Amount
+    amount: Amount | None
 
 
 ORDERS = st.sampled_from(ORDER_NAMES)
@@ -276,7 +277,7 @@ STEPS = st.one_of(
     MOVE_SEAT,
     MOVE_SEAT,
     st.builds(Cancel, ORDERS, ACTORS),
-    st.builds(Resubmit, st.integers(0, 20), ORDERS, AMOUNTS),
+    st.builds(Resubmit, st.integers(0, 20), ORDERS, st.one_of(st.none(), st.none(), AMOUNTS)),
 )
 
 
@@ -542,8 +543,8 @@ def expect_seat_change(session, world, actors, scene: Scene, step: MoveSeat):
 
 def expect_resubmit(session, actors, scene: Scene, step: Resubmit):
     """A key already used comes again through the payment form: for a payment on its own
-    order it returns the first result and writes nothing; on another order, or when the
-    key was a refund's, it is refused."""
+    order with the same amount it returns the first result and writes nothing; on another
+    order, when the key was a refund's, or with another amount, it is refused."""
     if not scene.keys:
         return None, None
     key = scene.keys[step.key % len(scene.keys)]
@@ -553,9 +554,20 @@ def expect_resubmit(session, actors, scene: Scene, step: Resubmit):
         )
     ).one()
     order = order_now(session, scene.orders[step.order])
-    text, _ = step.amount.resolve(order.balance, order.min_remaining)
+    if step.amount is None:
+        text, kopecks = typed(first.amount_kopecks, 0), first.amount_kopecks
+    else:
+        text, _ = step.amount.resolve(order.balance, order.min_remaining)
+        try:
+            kopecks = parse_amount(text)
+        except DomainError:
+            kopecks = None
     same_order = first.order_id == order.id and first.kind == "payment"
-    allowed = same_order and order.service_type in MONEY_ROLES["admin"]
+    allowed = (
+        same_order
+        and order.service_type in MONEY_ROLES["admin"]
+        and kopecks == first.amount_kopecks
+    )
 
     def run(s):
         return record_payment(s, actors["admin"], scene.orders[step.order], text, "cash", key, NOW)
