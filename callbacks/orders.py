@@ -13,8 +13,8 @@ from flask_login import current_user
 from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
-from dashboard.i18n import _, format_datetime, format_money, language, ngettext
-from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS, label
+from dashboard.i18n import _, format_datetime, format_money, label, language, ngettext
+from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
 from services import order_list
 from services.order_list import OrderFilters
 from services.permissions import Action, can

@@ -15,13 +15,12 @@ from callbacks.common import now, open_row_on_click
 from callbacks.orders import status_colour
 from dashboard import ids
 from dashboard.db import Database
-from dashboard.i18n import _, format_datetime, format_money, language, ngettext
+from dashboard.i18n import _, format_datetime, format_money, label, language, ngettext
 from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
     SERVICE_TYPE_LABELS,
     PaymentKind,
-    label,
 )
 from pages import payments as page
 from services import balances

@@ -12,8 +12,8 @@ from flask_login import current_user
 from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
-from dashboard.i18n import format_period, language, ngettext
-from models.statuses import TICKET_STATUS_LABELS, label
+from dashboard.i18n import format_period, label, language, ngettext
+from models.statuses import TICKET_STATUS_LABELS
 from services.permissions import Action, can
 from services.ticket_list import TicketFilters, list_tickets
 

@@ -15,15 +15,12 @@ from dashboard.i18n import (
     format_datetime,
     format_money,
     format_period,
+    label,
+    labels,
     language,
     localize,
 )
-from models.statuses import (
-    ORDER_STATUS_LABELS,
-    PAYMENT_METHOD_LABELS,
-    SERVICE_TYPE_LABELS,
-    label,
-)
+from models.statuses import ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS
 from pages.components import audit_table, field, page_header
 from services.order_view import OrderView
 from services.permissions import Action
@@ -69,7 +66,6 @@ def layout(number: str | None = None, **_query: str) -> html.Div:
 
 
 def _payment_modal() -> dbc.Modal:
-    lang = language()
     return dbc.Modal(
         [
             dbc.ModalHeader(dbc.ModalTitle(_("Record a payment"))),
@@ -88,8 +84,8 @@ def _payment_modal() -> dbc.Modal:
                         id=ids.PAYMENT_METHOD,
                         value="cash",
                         options=[
-                            {"label": labels.get(lang, labels["en"]), "value": code.value}
-                            for code, labels in PAYMENT_METHOD_LABELS.items()
+                            {"label": text, "value": code}
+                            for code, text in labels(PAYMENT_METHOD_LABELS).items()
                         ],
                     ),
                 ]

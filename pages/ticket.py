@@ -7,8 +7,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_datetime, format_period, language
-from models.statuses import TICKET_STATUS_LABELS, label
+from dashboard.i18n import N_, _, format_datetime, format_period, label, language
+from models.statuses import TICKET_STATUS_LABELS
 from pages.components import audit_table, field, page_header
 from services.audit import AuditRow
 from services.permissions import Action
