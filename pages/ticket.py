@@ -191,9 +191,7 @@ def body(
         ],
         className="h-100",
     )
-    seat = (
-        _("Seat %(number)s", number=view.seat_number) if lang == "en" else f"РМ №{view.seat_number}"
-    )
+    seat = _("Seat %(number)s", number=view.seat_number)
     details = dbc.Card(
         [
             dbc.CardHeader(_("Details")),
