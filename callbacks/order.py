@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from callbacks import inputs
 from callbacks.common import act, actor, now, refusal, require_click
-from callbacks.orders import status_colour
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _, error_text, format_money
@@ -45,7 +44,6 @@ def register(app: Dash, db: Database) -> None:
             return not_found(_("There is no order number %(number)s.", number=number))
         return page.body(
             view,
-            colour=status_colour(view.status),
             can_pay=allowed.pay,
             can_cancel=allowed.cancel,
             work_actions=list(allowed.work),

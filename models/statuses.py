@@ -84,6 +84,23 @@ ORDER_STATUS_LABELS: dict[OrderStatus, Label] = {
     OrderStatus.CANCELLED_REFUND_PENDING: NC_("order status", "Cancelled. Refund in progress"),
     OrderStatus.CANCELLED_REFUNDED: NC_("order status", "Cancelled. Refunded"),
 }
+# The badge of each order status: a status-* class of dashboard/assets/parkdesk.css
+# (the order page's badge and the grids' StatusBadge).
+ORDER_STATUS_COLOURS: dict[OrderStatus, str] = {
+    OrderStatus.NEW: "new",
+    OrderStatus.NEW_PAYMENT_PENDING: "new",
+    OrderStatus.NEW_AWAITING_INVOICE: "new",
+    OrderStatus.INVOICE_ISSUED: "new",
+    OrderStatus.CONFIRMED_BALANCE_DUE: "due",
+    OrderStatus.CONFIRMED: "confirmed",
+    OrderStatus.IN_PROGRESS: "work",
+    OrderStatus.DONE_AWAITING_CONFIRMATION: "waiting",
+    OrderStatus.DONE: "done",
+    OrderStatus.CANCELLED: "cancelled",
+    OrderStatus.CANCELLED_PAYMENT_FAILED: "cancelled",
+    OrderStatus.CANCELLED_REFUND_PENDING: "cancelled",
+    OrderStatus.CANCELLED_REFUNDED: "cancelled",
+}
 
 NEW_STATUSES = frozenset(
     {

@@ -20,7 +20,12 @@ from dashboard.i18n import (
     language,
     localize,
 )
-from models.statuses import ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS
+from models.statuses import (
+    ORDER_STATUS_COLOURS,
+    ORDER_STATUS_LABELS,
+    PAYMENT_METHOD_LABELS,
+    SERVICE_TYPE_LABELS,
+)
 from pages.components import audit_table, field, page_header
 from services.order_view import OrderView
 from services.permissions import Action
@@ -129,11 +134,11 @@ def _money(component_id: str, kopecks: int, lang: str, **kwargs: object) -> html
     )
 
 
-def status_badge(status: str, colour: str) -> html.Span:
+def status_badge(status: str) -> html.Span:
     return html.Span(
         label(ORDER_STATUS_LABELS, status, language()),
         id=ids.ORDER_STATUS,
-        className=f"badge rounded-pill status-badge status-{colour} fs-6",
+        className=f"badge rounded-pill status-badge status-{ORDER_STATUS_COLOURS[status]} fs-6",
     )
 
 
@@ -450,7 +455,6 @@ def _chat(view: OrderView, can_write: bool, show_internal: bool, lang: str) -> d
 def body(
     view: OrderView,
     *,
-    colour: str,
     can_pay: bool,
     can_cancel: bool,
     work_actions: list[OrderAction],
@@ -479,7 +483,7 @@ def body(
             page_header(_("Order №%(number)s", number=view.number)),
             html.Div(
                 [
-                    status_badge(view.status, colour),
+                    status_badge(view.status),
                     html.Span(
                         _("created %(when)s", when=format_datetime(view.created_at, lang)),
                         className="text-body-secondary ms-3",
