@@ -35,10 +35,11 @@ def register(app: Dash, db: Database) -> None:
     def show(number: str | None, _version: int):
         if not can(current_user, Action.VIEW_ORDERS):
             return forbidden()
+        who = actor()
         try:
             with db.read() as session:
-                view = get_order(session, number)
-                allowed = orders.available_actions(session, actor(), number)
+                view = get_order(session, who, number)
+                allowed = orders.available_actions(session, who, number)
                 choices = order_list.executor_choices(session) if allowed.assign else None
         except NotFound:
             return not_found(_("There is no order number %(number)s.", number=number))

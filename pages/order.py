@@ -376,11 +376,9 @@ def _payments(view: OrderView, can_pay: bool, lang: str) -> dbc.Card:
     )
 
 
-def _chat(view: OrderView, can_write: bool, show_internal: bool, lang: str) -> dbc.Card:
+def _chat(view: OrderView, can_write: bool, lang: str) -> dbc.Card:
     bubbles = []
     for message in view.messages:
-        if message.visibility == "internal" and not show_internal:
-            continue
         text = (
             localize(message.text, message.params, lang)
             if message.visibility == "system"
@@ -524,7 +522,7 @@ def body(
                 ],
                 className="g-3 mb-3",
             ),
-            _chat(view, can_write, show_contacts, lang),
+            _chat(view, can_write, lang),
             html.H2(_("Audit trail"), className="h5 mt-4"),
             audit_table(view.trail, id=ids.ORDER_AUDIT),
         ]
