@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROWS = 1_000_000
 SAMPLE_SECONDS = 0.005
 MB = 1024 * 1024
-METHODS = {code.value: labels["en"] for code, labels in PAYMENT_METHOD_LABELS.items()}
+METHODS = {code.value: label.message for code, label in PAYMENT_METHOD_LABELS.items()}
 KINDS = {"payment": "Payment", "refund": "Refund"}
 
 

@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from callbacks import inputs
 from callbacks.common import act, actor, now, refusal, require_click
-from callbacks.orders import status_colour
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _, error_text, format_money
@@ -36,16 +35,16 @@ def register(app: Dash, db: Database) -> None:
     def show(number: str | None, _version: int):
         if not can(current_user, Action.VIEW_ORDERS):
             return forbidden()
+        who = actor()
         try:
             with db.read() as session:
-                view = get_order(session, number)
-                allowed = orders.available_actions(session, actor(), number)
+                view = get_order(session, who, number)
+                allowed = orders.available_actions(session, who, number)
                 choices = order_list.executor_choices(session) if allowed.assign else None
         except NotFound:
             return not_found(_("There is no order number %(number)s.", number=number))
         return page.body(
             view,
-            colour=status_colour(view.status),
             can_pay=allowed.pay,
             can_cancel=allowed.cancel,
             work_actions=list(allowed.work),

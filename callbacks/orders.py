@@ -12,29 +12,12 @@ from flask_login import current_user
 from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
-from dashboard.i18n import _, format_datetime, format_money, language, ngettext
-from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS, label
+from dashboard.i18n import _, format_datetime, format_money, label, language, ngettext
+from models.statuses import ORDER_STATUS_COLOURS, ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
 from pages import orders as page
 from services import order_list
 from services.order_list import OrderFilters
 from services.permissions import Action, can
-
-# Badge colours of order statuses (CSS classes status-*).
-STATUS_COLOUR = {
-    "new": "new",
-    "new_payment_pending": "new",
-    "new_awaiting_invoice": "new",
-    "invoice_issued": "new",
-    "confirmed_balance_due": "due",
-    "confirmed": "confirmed",
-    "in_progress": "work",
-    "done_awaiting_confirmation": "waiting",
-    "done": "done",
-}
-
-
-def status_colour(status: str) -> str:
-    return "cancelled" if status.startswith("cancelled") else STATUS_COLOUR.get(status, "new")
 
 
 def register(app: Dash, db: Database) -> None:
@@ -139,7 +122,7 @@ def register(app: Dash, db: Database) -> None:
                 "service": row.service,
                 "type": label(SERVICE_TYPE_LABELS, row.type, lang),
                 "customer": row.customer,
-                "status": status_colour(row.status),
+                "status": ORDER_STATUS_COLOURS[row.status],
                 "status_label": label(ORDER_STATUS_LABELS, row.status, lang),
                 "total": format_money(row.total_kopecks, lang),
                 "paid": format_money(row.paid_kopecks, lang),

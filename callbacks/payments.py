@@ -12,16 +12,15 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks.common import now, open_row_on_click, sync_grid_with_url
-from callbacks.orders import status_colour
 from dashboard import ids
 from dashboard.db import Database
-from dashboard.i18n import _, format_datetime, format_money, language, ngettext
+from dashboard.i18n import _, format_datetime, format_money, label, language, ngettext
 from models.statuses import (
+    ORDER_STATUS_COLOURS,
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
     SERVICE_TYPE_LABELS,
     PaymentKind,
-    label,
 )
 from pages import payments as page
 from services import balances
@@ -143,7 +142,7 @@ def register_balances(app: Dash, db: Database) -> None:
                 "customer": row.customer,
                 "service": row.service,
                 "type": label(SERVICE_TYPE_LABELS, row.type, lang),
-                "status": status_colour(row.status),
+                "status": ORDER_STATUS_COLOURS[row.status],
                 "status_label": label(ORDER_STATUS_LABELS, row.status, lang),
                 "total": format_money(row.total_kopecks, lang),
                 "paid": format_money(row.paid_kopecks, lang),

@@ -12,12 +12,10 @@ from flask_login import current_user
 from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
-from dashboard.i18n import format_period, language, ngettext
-from models.statuses import TICKET_STATUS_LABELS, label
+from dashboard.i18n import _, format_period, label, language, ngettext
+from models.statuses import TICKET_STATUS_LABELS
 from services.permissions import Action, can
 from services.ticket_list import TicketFilters, list_tickets
-
-SEAT_LABEL = {"ru": "РМ №{}", "en": "Seat {}"}
 
 
 def register(app: Dash, db: Database) -> None:
@@ -88,7 +86,7 @@ def register(app: Dash, db: Database) -> None:
                 "visitor": row.visitor,
                 "status": row.status,
                 "status_label": label(TICKET_STATUS_LABELS, row.status, lang),
-                "seat": SEAT_LABEL.get(lang, SEAT_LABEL["en"]).format(row.seat),
+                "seat": _("Seat %(number)s", number=row.seat),
                 "room": row.room,
                 "sort_key": row.sort_key,
             }

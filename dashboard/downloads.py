@@ -16,14 +16,13 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user
 
-from dashboard.i18n import _, language
+from dashboard.i18n import _, labels, language
 from models import Person
 from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
     SERVICE_TYPE_LABELS,
     PaymentKind,
-    label,
 )
 from services import balances, exports, order_list
 from services.exports import Column
@@ -91,10 +90,6 @@ def _layout() -> exports.Layout:
     )
 
 
-def _labels(table: dict, lang: str) -> dict[str, str]:
-    return {code.value: label(table, code, lang) for code in table}
-
-
 def _customer() -> tuple:
     person = Person.__table__.c
     return (person.last_name, person.first_name, person.middle_name)
@@ -143,9 +138,9 @@ def orders_csv() -> Response:
         Column(_("Number"), "int", number, nullable=False),
         Column(_("Created"), "datetime", created),
         Column(_("Service"), "text", service),
-        Column(_("Type"), "label", kind, _labels(SERVICE_TYPE_LABELS, lang)),
+        Column(_("Type"), "label", kind, labels(SERVICE_TYPE_LABELS, lang)),
         Column(_("Customer"), "name", (last, first, middle)),
-        Column(_("Status"), "label", status, _labels(ORDER_STATUS_LABELS, lang)),
+        Column(_("Status"), "label", status, labels(ORDER_STATUS_LABELS, lang)),
         Column(_("Total"), "money", total, nullable=False),
         Column(_("Paid"), "money", paid, nullable=False),
         Column(_("Balance"), "money", balance, nullable=False),
@@ -173,7 +168,7 @@ def payments_csv() -> Response:
         Column(_("Order"), "int", number, nullable=False),
         Column(_("Customer"), "name", _customer()),
         Column(_("Service"), "text", service),
-        Column(_("Method"), "label", method, _labels(PAYMENT_METHOD_LABELS, lang)),
+        Column(_("Method"), "label", method, labels(PAYMENT_METHOD_LABELS, lang)),
         Column(_("Kind"), "label", kind, kinds),
         Column(_("Amount"), "money", amount, nullable=False),
         Column(_("External number"), "text", external),
@@ -201,8 +196,8 @@ def balances_csv() -> Response:
         Column(_("Created"), "datetime", created),
         Column(_("Customer"), "name", _customer()),
         Column(_("Service"), "text", service),
-        Column(_("Type"), "label", kind, _labels(SERVICE_TYPE_LABELS, lang)),
-        Column(_("Status now"), "label", status, _labels(ORDER_STATUS_LABELS, lang)),
+        Column(_("Type"), "label", kind, labels(SERVICE_TYPE_LABELS, lang)),
+        Column(_("Status now"), "label", status, labels(ORDER_STATUS_LABELS, lang)),
         Column(_("Total"), "money", total, nullable=False),
         Column(_("Paid by the date"), "money", paid, nullable=False),
         Column(_("Balance at the date"), "money", balance, nullable=False),

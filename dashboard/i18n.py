@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from flask import current_app, has_app_context, has_request_context
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
 from dashboard.config import DEFAULT_TIMEZONE, LANGUAGES
+from models.statuses import Label
 from services.errors import DomainError
 from services.messages import Moment, Phrase, StatusLabel
 from services.money import Money
@@ -40,6 +42,8 @@ __all__ = [
     "format_period",
     "gettext",
     "init_app",
+    "label",
+    "labels",
     "language",
     "lazy_gettext",
     "local_time",
@@ -77,11 +81,28 @@ def localize(
     return text % values if values else text
 
 
+def label(table: Mapping[StrEnum, Label], code: str, lang: str | None = None) -> str:
+    """The label of a code (``models.statuses``: ``ORDER_STATUS_LABELS``, ``ROLE_LABELS``…)
+    in the user's language, or in ``lang``; a code the table does not know, as it is."""
+    found = table.get(code)
+    return _label_text(found, lang or language()) if found else str(code)
+
+
+def labels(table: Mapping[StrEnum, Label], lang: str | None = None) -> dict[str, str]:
+    """Every code of a table with its label, in the table's order (dropdowns, exports)."""
+    lang = lang or language()
+    return {code.value: _label_text(found, lang) for code, found in table.items()}
+
+
+def _label_text(found: Label, lang: str) -> str:
+    return _catalog(lang).pgettext(*found) if lang != "en" else found.message
+
+
 def _localize_value(value: object, lang: str) -> object:
     if isinstance(value, Money):
         return format_money(value.kopecks, lang)
     if isinstance(value, StatusLabel):
-        return value.labels.get(lang) or value.labels["en"]
+        return _label_text(value.label, lang)
     if isinstance(value, Phrase):
         return _catalog(lang).gettext(value.text) if lang != "en" else value.text
     if isinstance(value, Moment):

@@ -16,8 +16,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import ids
-from dashboard.i18n import _, language, translate
-from models.statuses import ROLE_LABELS, label
+from dashboard.i18n import _, label, language, translate
+from models.statuses import ROLE_LABELS
 from pages import PAGE_MODULES
 from pages.components import forbidden
 from services.permissions import can

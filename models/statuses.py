@@ -1,7 +1,9 @@
 """Status codes with their labels, and the derived coworking ticket status.
 
 One table per kind of code: the database CHECK constraints, the filters and
-the labels shown to people all come from here.
+the labels shown to people all come from here. A label is a gettext message
+(its English text is the msgid); models know no languages, so it is only
+marked here and translated where it is shown (``dashboard.i18n.label``).
 """
 
 from __future__ import annotations
@@ -9,8 +11,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, false, literal, or_
+
+
+class Label(NamedTuple):
+    """A code's label: the catalog's context and message id (the English text)."""
+
+    context: str
+    message: str
+
+
+def NC_(context: str, message: str) -> Label:
+    """Marks a label for the catalog (``pybabel extract -k NC_:1c,2``) without
+    translating it.
+
+    The context is the kind of code: one English word may be said of different
+    things and read differently in another language ("Cancelled" of an order is
+    "Отменен" in the customer app's wording, of an event ticket "Отменён").
+    """
+    return Label(context, message)
 
 
 class Role(StrEnum):
@@ -22,13 +43,13 @@ class Role(StrEnum):
     ACCOUNTANT = "accountant"
 
 
-ROLE_LABELS: dict[Role, dict[str, str]] = {
-    Role.ADMIN: {"ru": "Администратор", "en": "Administrator"},
-    Role.RENTAL_MANAGER: {"ru": "Менеджер по аренде", "en": "Rental manager"},
-    Role.SERVICE_MANAGER: {"ru": "Менеджер по услугам", "en": "Service manager"},
-    Role.EVENT_MANAGER: {"ru": "Event-менеджер", "en": "Event manager"},
-    Role.EXECUTIVE: {"ru": "Руководитель", "en": "Executive"},
-    Role.ACCOUNTANT: {"ru": "Бухгалтер", "en": "Accountant"},
+ROLE_LABELS: dict[Role, Label] = {
+    Role.ADMIN: NC_("role", "Administrator"),
+    Role.RENTAL_MANAGER: NC_("role", "Rental manager"),
+    Role.SERVICE_MANAGER: NC_("role", "Service manager"),
+    Role.EVENT_MANAGER: NC_("role", "Event manager"),
+    Role.EXECUTIVE: NC_("role", "Executive"),
+    Role.ACCOUNTANT: NC_("role", "Accountant"),
 }
 
 
@@ -48,44 +69,37 @@ class OrderStatus(StrEnum):
     CANCELLED_REFUNDED = "cancelled_refunded"
 
 
-ORDER_STATUS_LABELS: dict[OrderStatus, dict[str, str]] = {
-    OrderStatus.NEW: {"ru": "Новый", "en": "New"},
-    OrderStatus.NEW_PAYMENT_PENDING: {
-        "ru": "Новый. В процессе оплаты",
-        "en": "New. Payment in progress",
-    },
-    OrderStatus.NEW_AWAITING_INVOICE: {
-        "ru": "Новый. Ожидает выставления счета на оплату",
-        "en": "New. Awaiting an invoice",
-    },
-    OrderStatus.INVOICE_ISSUED: {
-        "ru": "Безналичный расчет. Счет выставлен",
-        "en": "Bank transfer. Invoice issued",
-    },
-    OrderStatus.CONFIRMED_BALANCE_DUE: {
-        "ru": "Подтвержден. Необходимо оплатить остаток",
-        "en": "Confirmed. Balance due",
-    },
-    OrderStatus.CONFIRMED: {"ru": "Подтвержден", "en": "Confirmed"},
-    OrderStatus.IN_PROGRESS: {"ru": "В работе", "en": "In progress"},
-    OrderStatus.DONE_AWAITING_CONFIRMATION: {
-        "ru": "Выполнен. Ожидает подтверждения",
-        "en": "Done. Awaiting confirmation",
-    },
-    OrderStatus.DONE: {"ru": "Выполнен", "en": "Done"},
-    OrderStatus.CANCELLED: {"ru": "Отменен", "en": "Cancelled"},
-    OrderStatus.CANCELLED_PAYMENT_FAILED: {
-        "ru": "Отменен. Неуспешная оплата",
-        "en": "Cancelled. Payment failed",
-    },
-    OrderStatus.CANCELLED_REFUND_PENDING: {
-        "ru": "Отменен. Выполняется возврат",
-        "en": "Cancelled. Refund in progress",
-    },
-    OrderStatus.CANCELLED_REFUNDED: {
-        "ru": "Отменен. Выполнен возврат",
-        "en": "Cancelled. Refunded",
-    },
+ORDER_STATUS_LABELS: dict[OrderStatus, Label] = {
+    OrderStatus.NEW: NC_("order status", "New"),
+    OrderStatus.NEW_PAYMENT_PENDING: NC_("order status", "New. Payment in progress"),
+    OrderStatus.NEW_AWAITING_INVOICE: NC_("order status", "New. Awaiting an invoice"),
+    OrderStatus.INVOICE_ISSUED: NC_("order status", "Bank transfer. Invoice issued"),
+    OrderStatus.CONFIRMED_BALANCE_DUE: NC_("order status", "Confirmed. Balance due"),
+    OrderStatus.CONFIRMED: NC_("order status", "Confirmed"),
+    OrderStatus.IN_PROGRESS: NC_("order status", "In progress"),
+    OrderStatus.DONE_AWAITING_CONFIRMATION: NC_("order status", "Done. Awaiting confirmation"),
+    OrderStatus.DONE: NC_("order status", "Done"),
+    OrderStatus.CANCELLED: NC_("order status", "Cancelled"),
+    OrderStatus.CANCELLED_PAYMENT_FAILED: NC_("order status", "Cancelled. Payment failed"),
+    OrderStatus.CANCELLED_REFUND_PENDING: NC_("order status", "Cancelled. Refund in progress"),
+    OrderStatus.CANCELLED_REFUNDED: NC_("order status", "Cancelled. Refunded"),
+}
+# The badge of each order status: a status-* class of dashboard/assets/parkdesk.css
+# (the order page's badge and the grids' StatusBadge).
+ORDER_STATUS_COLOURS: dict[OrderStatus, str] = {
+    OrderStatus.NEW: "new",
+    OrderStatus.NEW_PAYMENT_PENDING: "new",
+    OrderStatus.NEW_AWAITING_INVOICE: "new",
+    OrderStatus.INVOICE_ISSUED: "new",
+    OrderStatus.CONFIRMED_BALANCE_DUE: "due",
+    OrderStatus.CONFIRMED: "confirmed",
+    OrderStatus.IN_PROGRESS: "work",
+    OrderStatus.DONE_AWAITING_CONFIRMATION: "waiting",
+    OrderStatus.DONE: "done",
+    OrderStatus.CANCELLED: "cancelled",
+    OrderStatus.CANCELLED_PAYMENT_FAILED: "cancelled",
+    OrderStatus.CANCELLED_REFUND_PENDING: "cancelled",
+    OrderStatus.CANCELLED_REFUNDED: "cancelled",
 }
 
 NEW_STATUSES = frozenset(
@@ -116,12 +130,12 @@ class TicketStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-TICKET_STATUS_LABELS: dict[TicketStatus, dict[str, str]] = {
-    TicketStatus.NEW: {"ru": "Новый", "en": "New"},
-    TicketStatus.CONFIRMED: {"ru": "Подтвержден", "en": "Confirmed"},
-    TicketStatus.ACTIVE: {"ru": "Активен", "en": "Active"},
-    TicketStatus.DONE: {"ru": "Выполнен", "en": "Done"},
-    TicketStatus.CANCELLED: {"ru": "Отменен", "en": "Cancelled"},
+TICKET_STATUS_LABELS: dict[TicketStatus, Label] = {
+    TicketStatus.NEW: NC_("ticket status", "New"),
+    TicketStatus.CONFIRMED: NC_("ticket status", "Confirmed"),
+    TicketStatus.ACTIVE: NC_("ticket status", "Active"),
+    TicketStatus.DONE: NC_("ticket status", "Done"),
+    TicketStatus.CANCELLED: NC_("ticket status", "Cancelled"),
 }
 
 
@@ -135,14 +149,14 @@ class ServiceType(StrEnum):
     EVENT = "event"
 
 
-SERVICE_TYPE_LABELS: dict[ServiceType, dict[str, str]] = {
-    ServiceType.SIMPLE: {"ru": "Простая услуга", "en": "Simple service"},
-    ServiceType.REQUEST: {"ru": "Обращение", "en": "Request"},
-    ServiceType.BOOKING: {"ru": "Бронирование", "en": "Room booking"},
-    ServiceType.GOODS: {"ru": "Заказ товаров", "en": "Goods"},
-    ServiceType.COWORKING: {"ru": "Коворкинг", "en": "Coworking"},
-    ServiceType.HOTEL: {"ru": "Отель", "en": "Hotel"},
-    ServiceType.EVENT: {"ru": "Билет на мероприятие", "en": "Event ticket"},
+SERVICE_TYPE_LABELS: dict[ServiceType, Label] = {
+    ServiceType.SIMPLE: NC_("service type", "Simple service"),
+    ServiceType.REQUEST: NC_("service type", "Request"),
+    ServiceType.BOOKING: NC_("service type", "Room booking"),
+    ServiceType.GOODS: NC_("service type", "Goods"),
+    ServiceType.COWORKING: NC_("service type", "Coworking"),
+    ServiceType.HOTEL: NC_("service type", "Hotel"),
+    ServiceType.EVENT: NC_("service type", "Event ticket"),
 }
 
 
@@ -170,13 +184,13 @@ class PaymentMethod(StrEnum):
     MANAGER = "manager"
 
 
-PAYMENT_METHOD_LABELS: dict[PaymentMethod, dict[str, str]] = {
-    PaymentMethod.BANK_CARD: {"ru": "Банковская карта", "en": "Bank card"},
-    PaymentMethod.SAVED_CARD: {"ru": "Сохранённая карта", "en": "Saved card"},
-    PaymentMethod.CASH: {"ru": "Наличные", "en": "Cash"},
-    PaymentMethod.BANK_TRANSFER: {"ru": "Банковский перевод", "en": "Bank transfer"},
-    PaymentMethod.ONLINE_GATEWAY: {"ru": "Онлайн-оплата", "en": "Online gateway"},
-    PaymentMethod.MANAGER: {"ru": "Проведено менеджером", "en": "Recorded by a manager"},
+PAYMENT_METHOD_LABELS: dict[PaymentMethod, Label] = {
+    PaymentMethod.BANK_CARD: NC_("payment method", "Bank card"),
+    PaymentMethod.SAVED_CARD: NC_("payment method", "Saved card"),
+    PaymentMethod.CASH: NC_("payment method", "Cash"),
+    PaymentMethod.BANK_TRANSFER: NC_("payment method", "Bank transfer"),
+    PaymentMethod.ONLINE_GATEWAY: NC_("payment method", "Online gateway"),
+    PaymentMethod.MANAGER: NC_("payment method", "Recorded by a manager"),
 }
 
 
@@ -195,15 +209,6 @@ class AuditOutcome(StrEnum):
     OK = "ok"
     DENIED = "denied"
     ERROR = "error"
-
-
-def label(table: dict, code: str, language: str) -> str:
-    """The label of a code in a language, falling back to English, then the code."""
-    try:
-        labels = table[code]
-    except KeyError:
-        return str(code)
-    return labels.get(language) or labels["en"]
 
 
 def check_in(column: str, enum: type[StrEnum]) -> str:

@@ -14,14 +14,16 @@ from dashboard.i18n import (
     format_datetime,
     format_money,
     format_period,
+    label,
+    labels,
     language,
     localize,
 )
 from models.statuses import (
+    ORDER_STATUS_COLOURS,
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
     SERVICE_TYPE_LABELS,
-    label,
 )
 from pages.components import audit_table, field, page_header
 from services.order_view import OrderView
@@ -67,7 +69,6 @@ def layout(number: str | None = None, **_query: str) -> html.Div:
 
 
 def _payment_modal() -> dbc.Modal:
-    lang = language()
     return dbc.Modal(
         [
             dbc.ModalHeader(dbc.ModalTitle(_("Record a payment"))),
@@ -86,8 +87,8 @@ def _payment_modal() -> dbc.Modal:
                         id=ids.PAYMENT_METHOD,
                         value="cash",
                         options=[
-                            {"label": labels.get(lang, labels["en"]), "value": code.value}
-                            for code, labels in PAYMENT_METHOD_LABELS.items()
+                            {"label": text, "value": code}
+                            for code, text in labels(PAYMENT_METHOD_LABELS).items()
                         ],
                     ),
                 ]
@@ -134,11 +135,11 @@ def _money(component_id: str, kopecks: int, lang: str, **kwargs: object) -> html
     )
 
 
-def status_badge(status: str, colour: str) -> html.Span:
+def status_badge(status: str) -> html.Span:
     return html.Span(
         label(ORDER_STATUS_LABELS, status, language()),
         id=ids.ORDER_STATUS,
-        className=f"badge rounded-pill status-badge status-{colour} fs-6",
+        className=f"badge rounded-pill status-badge status-{ORDER_STATUS_COLOURS[status]} fs-6",
     )
 
 
@@ -376,11 +377,9 @@ def _payments(view: OrderView, can_pay: bool, lang: str) -> dbc.Card:
     )
 
 
-def _chat(view: OrderView, can_write: bool, show_internal: bool, lang: str) -> dbc.Card:
+def _chat(view: OrderView, can_write: bool, lang: str) -> dbc.Card:
     bubbles = []
     for message in view.messages:
-        if message.visibility == "internal" and not show_internal:
-            continue
         text = (
             localize(message.text, message.params, lang)
             if message.visibility == "system"
@@ -455,7 +454,6 @@ def _chat(view: OrderView, can_write: bool, show_internal: bool, lang: str) -> d
 def body(
     view: OrderView,
     *,
-    colour: str,
     can_pay: bool,
     can_cancel: bool,
     work_actions: list[OrderAction],
@@ -484,7 +482,7 @@ def body(
             page_header(_("Order №%(number)s", number=view.number)),
             html.Div(
                 [
-                    status_badge(view.status, colour),
+                    status_badge(view.status),
                     html.Span(
                         _("created %(when)s", when=format_datetime(view.created_at, lang)),
                         className="text-body-secondary ms-3",
@@ -525,7 +523,7 @@ def body(
                 ],
                 className="g-3 mb-3",
             ),
-            _chat(view, can_write, show_contacts, lang),
+            _chat(view, can_write, lang),
             html.H2(_("Audit trail"), className="h5 mt-4"),
             audit_table(view.trail, id=ids.ORDER_AUDIT),
         ]

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_money, format_period, language, local_time
+from dashboard.i18n import N_, _, format_money, format_period, labels, local_time
 from models.statuses import PAYMENT_METHOD_LABELS
 from pages.components import field, page_header
 from services.permissions import Action
@@ -135,8 +135,7 @@ def _customer_card() -> dbc.Card:
 def _booking_card() -> dbc.Card:
     start = _next_full_hour()
     method_options = [
-        {"label": labels.get(language(), labels["en"]), "value": method.value}
-        for method, labels in PAYMENT_METHOD_LABELS.items()
+        {"label": text, "value": method} for method, text in labels(PAYMENT_METHOD_LABELS).items()
     ]
     return dbc.Card(
         [

@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, language
+from dashboard.i18n import N_, _, labels
 from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
 from pages.components import (
     date_input,
@@ -58,11 +58,7 @@ def _columns() -> list[dict]:
 
 
 def _options(table: dict) -> list[dict]:
-    lang = language()
-    return [
-        {"label": labels.get(lang, labels["en"]), "value": code.value}
-        for code, labels in table.items()
-    ]
+    return [{"label": text, "value": code} for code, text in labels(table).items()]
 
 
 def layout(

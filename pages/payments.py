@@ -15,12 +15,14 @@ from dashboard.i18n import (
     _,
     format_date,
     format_money,
+    label,
+    labels,
     language,
     local_time,
     ngettext,
     translate,
 )
-from models.statuses import PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS, label
+from models.statuses import PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS
 from pages.components import (
     date_input,
     filter_field,
@@ -61,8 +63,7 @@ METHOD_COLOURS = ["#0d6efd", "#6610f2", "#198754", "#fd7e14", "#20c997", "#6c757
 
 
 def _options(table: dict) -> list[dict]:
-    lang = language()
-    return [{"label": label(table, code, lang), "value": code.value} for code in table]
+    return [{"label": text, "value": code} for code, text in labels(table).items()]
 
 
 def _codes(value: str) -> list[str]:

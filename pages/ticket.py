@@ -6,8 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_datetime, format_period, language
-from models.statuses import TICKET_STATUS_LABELS, label
+from dashboard.i18n import N_, _, format_datetime, format_period, label, language
+from models.statuses import TICKET_STATUS_LABELS
 from pages.components import audit_table, field, page_header
 from services.audit import AuditRow
 from services.permissions import Action
@@ -189,9 +189,7 @@ def body(
         ],
         className="h-100",
     )
-    seat = (
-        _("Seat %(number)s", number=view.seat_number) if lang == "en" else f"РМ №{view.seat_number}"
-    )
+    seat = _("Seat %(number)s", number=view.seat_number)
     details = dbc.Card(
         [
             dbc.CardHeader(_("Details")),

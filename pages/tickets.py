@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, language
+from dashboard.i18n import N_, _, labels
 from models.statuses import TICKET_STATUS_LABELS
 from pages.components import (
     date_input,
@@ -53,10 +53,8 @@ def _columns() -> list[dict]:
 def _filters(
     number: str, visitor: str, statuses: list[str], date_from: str, date_to: str
 ) -> dbc.Row:
-    lang = language()
     status_options = [
-        {"label": labels.get(lang, labels["en"]), "value": code.value}
-        for code, labels in TICKET_STATUS_LABELS.items()
+        {"label": text, "value": code} for code, text in labels(TICKET_STATUS_LABELS).items()
     ]
     return filter_row(
         [

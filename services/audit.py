@@ -15,6 +15,7 @@ from services.context import Actor
 
 def record(
     session: Session,
+    *,
     actor: Actor | None,
     action: str,
     entity: str,

@@ -191,19 +191,19 @@ def create_coworking_order(
     session.flush()
     audit.record(
         session,
-        actor,
-        "order.create_coworking",
-        "order",
-        order.number,
-        None,
-        {
+        actor=actor,
+        action="order.create_coworking",
+        entity="order",
+        entity_id=order.number,
+        before=None,
+        after={
             "status": order.status,
             "ticket": ticket.number,
             "seat_id": seat.id,
             "customer_id": customer.id,
             "total_kopecks": order.total_kopecks,
         },
-        now,
+        now=now,
     )
     return CreatedOrder(order.number, ticket.number, order.total_kopecks)
 

@@ -61,7 +61,6 @@ from models import (
 )
 from models.statuses import (
     CANCELLED_STATUSES,
-    ORDER_STATUS_LABELS,
     MessageVisibility,
     PaymentKind,
     PaymentMethod,
@@ -644,6 +643,24 @@ INTERNAL_NOTES = (
     "Ключ от шкафчика выдан.",
     "Клиент просил не звонить, только почта.",
 )
+# The statuses as the demo's Russian system notes name them ("Статус изменён на «…»"):
+# the demo's conversations are Russian text, like the rest of its people and places;
+# tests/test_i18n.py checks these are the Russian catalog's labels.
+STATUS_NOTES: dict[St, str] = {
+    St.NEW: "Новый",
+    St.NEW_PAYMENT_PENDING: "Новый. В процессе оплаты",
+    St.NEW_AWAITING_INVOICE: "Новый. Ожидает выставления счета на оплату",
+    St.INVOICE_ISSUED: "Безналичный расчет. Счет выставлен",
+    St.CONFIRMED_BALANCE_DUE: "Подтвержден. Необходимо оплатить остаток",
+    St.CONFIRMED: "Подтвержден",
+    St.IN_PROGRESS: "В работе",
+    St.DONE_AWAITING_CONFIRMATION: "Выполнен. Ожидает подтверждения",
+    St.DONE: "Выполнен",
+    St.CANCELLED: "Отменен",
+    St.CANCELLED_PAYMENT_FAILED: "Отменен. Неуспешная оплата",
+    St.CANCELLED_REFUND_PENDING: "Отменен. Выполняется возврат",
+    St.CANCELLED_REFUNDED: "Отменен. Выполнен возврат",
+}
 
 # Order statuses. Orders with a fixed period get them dealt per pool, by where
 # the period lies relative to now; orders of simple services, requests and the
@@ -2238,7 +2255,7 @@ class _Generator:
             )
             messages.append((when, MessageVisibility.SYSTEM, None, None, note))
         if status != St.NEW:
-            label = ORDER_STATUS_LABELS[status]["ru"]
+            label = STATUS_NOTES[status]
             messages.append(
                 (changed, MessageVisibility.SYSTEM, None, None, f"Статус изменён на «{label}»")
             )

@@ -138,13 +138,13 @@ def check_in(
     session.flush()
     audit.record(
         session,
-        actor,
-        "event_ticket.check_in",
-        "event_ticket",
-        ticket.number,
-        {"checked_in_at": None},
-        {"checked_in_at": now.isoformat()},
-        now,
+        actor=actor,
+        action="event_ticket.check_in",
+        entity="event_ticket",
+        entity_id=ticket.number,
+        before={"checked_in_at": None},
+        after={"checked_in_at": now.isoformat()},
+        now=now,
     )
     checked_in, sold = attendance(session, event.id)
     return CheckInResult(ticket.number, attendee, now, checked_in, sold)
@@ -166,13 +166,13 @@ def revert_check_in(
     session.flush()
     audit.record(
         session,
-        actor,
-        "event_ticket.revert_check_in",
-        "event_ticket",
-        ticket.number,
-        {"checked_in_at": before},
-        {"checked_in_at": None},
-        now,
+        actor=actor,
+        action="event_ticket.revert_check_in",
+        entity="event_ticket",
+        entity_id=ticket.number,
+        before={"checked_in_at": before},
+        after={"checked_in_at": None},
+        now=now,
     )
     checked_in, sold = attendance(session, ticket.event_id)
     attendee = session.get(Person, ticket.attendee_id).full_name

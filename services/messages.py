@@ -19,6 +19,7 @@ from models import Message, Person, StaffUser
 from models.statuses import (
     ORDER_STATUS_LABELS,
     TICKET_STATUS_LABELS,
+    Label,
     OrderStatus,
     TicketStatus,
 )
@@ -35,13 +36,13 @@ class StatusLabel:
     kind: str = "order"  # or "ticket"
 
     @property
-    def labels(self) -> dict[str, str]:
+    def label(self) -> Label:
         if self.kind == "ticket":
             return TICKET_STATUS_LABELS[TicketStatus(self.code)]
         return ORDER_STATUS_LABELS[OrderStatus(self.code)]
 
     def __str__(self) -> str:
-        return self.labels["en"]
+        return self.label.message
 
 
 @dataclass(frozen=True)

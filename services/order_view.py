@@ -24,9 +24,11 @@ from models import (
     StaffUser,
 )
 from services import audit, payments
+from services.context import Actor
 from services.errors import NotFound
 from services.messages import ChatMessage, thread
 from services.orders import parse_number
+from services.permissions import Action, can
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ def _contact(person: Person | None) -> Contact:
     return Contact(person.full_name, person.phone, person.email, person.company)
 
 
-def get_order(session: Session, number: object) -> OrderView:
+def get_order(session: Session, actor: Actor, number: object) -> OrderView:
+    """The order as ``actor`` may read it: internal messages only for a role that may
+    read them."""
     order = session.scalar(select(Order).where(Order.number == parse_number(number)))
     if order is None:
         raise NotFound("There is no order number %(number)s.", number=str(number)[:30])
@@ -194,7 +198,9 @@ def get_order(session: Session, number: object) -> OrderView:
         form_fields=dict(order.form_fields or {}),
         items=items,
         ledger=payments.ledger(session, order.id),
-        messages=thread(session, order.id),
+        messages=thread(
+            session, order.id, include_internal=can(actor, Action.READ_INTERNAL_MESSAGES)
+        ),
         trail=audit.trail(session, "order", order.number),
         tickets=tickets,
         hotel=HotelStay(

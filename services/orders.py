@@ -89,13 +89,13 @@ def _audit(
     after = state_of(order)
     audit.record(
         session,
-        actor,
-        action,
-        "order",
-        order.number,
-        {"status": before.status, "executor_id": before.executor_id},
-        {"status": after.status, "executor_id": after.executor_id, **extra},
-        now,
+        actor=actor,
+        action=action,
+        entity="order",
+        entity_id=order.number,
+        before={"status": before.status, "executor_id": before.executor_id},
+        after={"status": after.status, "executor_id": after.executor_id, **extra},
+        now=now,
     )
 
 
@@ -211,13 +211,13 @@ def post_message(
     session.flush()
     audit.record(
         session,
-        actor,
-        "order.message",
-        "order",
-        order.number,
-        None,
-        {"message_id": message.id, "visibility": visibility.value},
-        now,
+        actor=actor,
+        action="order.message",
+        entity="order",
+        entity_id=order.number,
+        before=None,
+        after={"message_id": message.id, "visibility": visibility.value},
+        now=now,
     )
     return message.id
 

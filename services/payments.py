@@ -201,19 +201,19 @@ def record_payment(
     _flush_ledger(session)
     audit.record(
         session,
-        actor,
-        "order.record_payment",
-        "order",
-        order.number,
-        {"status": before.status, "paid_kopecks": before.paid_kopecks},
-        {
+        actor=actor,
+        action="order.record_payment",
+        entity="order",
+        entity_id=order.number,
+        before={"status": before.status, "paid_kopecks": before.paid_kopecks},
+        after={
             "status": order.status,
             "paid_kopecks": order.paid_kopecks,
             "payment_id": payment.id,
             "amount_kopecks": kopecks,
             "method": method,
         },
-        now,
+        now=now,
         operation_key=key,
     )
     return PaymentResult(
@@ -288,19 +288,19 @@ def refund_payment(
     _flush_ledger(session)
     audit.record(
         session,
-        actor,
-        "order.refund_payment",
-        "order",
-        order.number,
-        {"status": before.status, "paid_kopecks": before.paid_kopecks},
-        {
+        actor=actor,
+        action="order.refund_payment",
+        entity="order",
+        entity_id=order.number,
+        before={"status": before.status, "paid_kopecks": before.paid_kopecks},
+        after={
             "status": order.status,
             "paid_kopecks": order.paid_kopecks,
             "payment_id": refund.id,
             "refund_of_id": payment.id,
             "amount_kopecks": kopecks,
         },
-        now,
+        now=now,
         operation_key=key,
     )
     return PaymentResult(

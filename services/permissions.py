@@ -42,6 +42,7 @@ class Action(StrEnum):
     ASSIGN_EXECUTOR = "assign_executor"
     CHANGE_WORK_STATUS = "change_work_status"
     WRITE_MESSAGE = "write_message"
+    READ_INTERNAL_MESSAGES = "read_internal_messages"
     CHECK_IN = "check_in"
     EXPORT = "export"
     MANAGE_STAFF = "manage_staff"
@@ -68,6 +69,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ASSIGN_EXECUTOR: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.CHANGE_WORK_STATUS: frozenset({ADMIN, SERVICE}),
     Action.WRITE_MESSAGE: frozenset({ADMIN, RENTAL, SERVICE}),
+    # Staff notes on an order ("call after 3 pm", a phone number) are customer contact
+    # data, which the executive does not see (SPEC §1).
+    Action.READ_INTERNAL_MESSAGES: frozenset({ADMIN, RENTAL, SERVICE, ACCOUNTING}),
     Action.CHECK_IN: frozenset({ADMIN, EVENTS}),
     Action.EXPORT: frozenset({ADMIN, ACCOUNTING}),
     Action.MANAGE_STAFF: frozenset({ADMIN}),

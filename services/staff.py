@@ -136,7 +136,16 @@ def update_user(
     after = {"role": user.role, "active": user.is_active}
     if password is not None:
         after["password"] = "changed"  # never the password or its hash
-    audit.record(session, None, "staff.update", "staff_user", user.id, before, after, now)
+    audit.record(
+        session,
+        actor=None,
+        action="staff.update",
+        entity="staff_user",
+        entity_id=user.id,
+        before=before,
+        after=after,
+        now=now,
+    )
     return _member(user)
 
 

@@ -144,7 +144,14 @@ def _changed(
 ) -> None:
     session.flush()
     audit.record(
-        session, actor, action, "coworking_ticket", ticket.number, before, _snapshot(ticket), now
+        session,
+        actor=actor,
+        action=action,
+        entity="coworking_ticket",
+        entity_id=ticket.number,
+        before=before,
+        after=_snapshot(ticket),
+        now=now,
     )
 
 

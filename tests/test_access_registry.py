@@ -30,7 +30,7 @@ import dash
 import pytest
 import sqlalchemy as sa
 
-from models import AuditEntry, Base, CoworkingTicket, EventTicket, StaffUser
+from models import AuditEntry, Base, CoworkingTicket, EventTicket, Message, StaffUser
 from services import numbering
 from tests.dash_http import ROLE_EMAILS, Site, answer_text, module_database_url, post_callback
 from tests.factories import World
@@ -58,6 +58,8 @@ EXPORTERS = roles(ADMIN, ACCOUNTING)
 EVENT_DESK = roles(ADMIN, EVENTS)
 # Contact data: everybody but the executive (SPEC §1: "no customer contact data").
 CONTACT_READERS = roles(ADMIN, RENTAL, SERVICE, EVENTS, ACCOUNTING)
+# Internal messages (staff notes) carry contact data too: the executive never gets them.
+INTERNAL_READERS = roles(ADMIN, RENTAL, SERVICE, ACCOUNTING)
 # Who acts on which orders: rental managers on room/coworking/hotel orders, service
 # managers on simple services, requests and goods; administrators on all.
 RENTAL_DESK = roles(ADMIN, RENTAL)
@@ -71,6 +73,7 @@ MARK_NAME = "Зеленоглазова"  # the customer of every order: who see
 MARK_PHONE = "+7 999 000-11-22"
 MARK_EMAIL = "aglaya@example.ru"
 MARK_EVENT = "Слёт механиков"
+MARK_NOTE = "Ключ от сейфа у охраны"  # the internal message on the hotel order
 
 
 class _Numbers:
@@ -116,6 +119,15 @@ def build_targets(db, world: World, staff_id: int, window: int) -> Targets:
     with db.write() as session:
         world.session = session
         hotel = world.order("hotel", "confirmed_balance_due", total=2_000_000, paid=600_000)
+        session.add(
+            Message(
+                order_id=hotel.id,
+                visibility="internal",
+                author_staff_id=staff_id,
+                text=MARK_NOTE,
+                created_at=start,
+            )
+        )
         simple = world.order("simple", "new", total=200_000)
 
         def ticket(seat: int) -> CoworkingTicket:
@@ -437,6 +449,11 @@ RULES: dict[str, Rule] = {
             lambda s: {"order-number.data": str(s.t.hotel)},
             ORDER_READERS & CONTACT_READERS,
             shows=(MARK_PHONE,),
+        ),
+        Case(
+            lambda s: {"order-number.data": str(s.t.hotel)},
+            ORDER_READERS & INTERNAL_READERS,
+            shows=(MARK_NOTE,),
         ),
     ),
     "..order-payment-modal.is_open...order-payment-key.data...payment-amount.value..": read(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Order, Payment, Service
-from models.statuses import ServiceType
+from models.statuses import ORDER_STATUS_COLOURS, OrderStatus, ServiceType
 from services import demo
 from tests.conftest import login
 from tests.dash_http import find_callback, post_callback
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "dashboard" / "assets" / "parkdesk.css"
 
 
 @pytest.fixture
@@ -111,3 +114,20 @@ def test_money_elements_carry_the_database_kopecks_for_every_order_type(db, seed
             "order-paid": paid,
             "order-balance": total - paid,
         }, number
+
+
+def test_every_order_status_has_a_badge_the_stylesheet_draws():
+    assert set(ORDER_STATUS_COLOURS) == set(OrderStatus)
+    css = STYLESHEET.read_text()
+    for colour in set(ORDER_STATUS_COLOURS.values()):
+        assert f".status-{colour} {{" in css, colour
+
+
+def test_the_order_page_badge_has_the_colour_of_its_status(db, client, hotel):
+    login(client, "accounting@parkdesk.local")
+    client.get(f"/orders/{hotel}")
+    dep = find_callback(client, "order-number", "data")
+    response = post_callback(
+        client, dep, {"order-number.data": str(hotel), "order-version.data": 0}
+    )
+    assert "status-badge status-due " in response.text

@@ -12,6 +12,7 @@ from dashboard.i18n import error_text, localize
 from models import AuditEntry, CoworkingTicket, Message, Order, Payment, Service
 from services import audit, coworking, events, orders, payments, people, tickets
 from services.errors import DomainError, NotFound, PermissionDenied
+from services.order_view import get_order
 from services.workflow import OrderAction
 from tests.factories import NOW
 
@@ -359,6 +360,30 @@ def test_messages_are_public_or_internal_and_never_empty(db, actors, world):
         assert [m.text for m in thread(session, order_id, include_internal=False)] == [
             "Уборка в 15:00"
         ]
+
+
+@pytest.mark.parametrize(
+    ("who", "reads_internal"),
+    [
+        ("admin", True),
+        ("rental", True),
+        ("service", True),
+        ("accounting", True),
+        ("exec", False),  # no customer contact data (SPEC §1), and staff notes carry it
+        ("events", False),
+    ],
+)
+def test_internal_messages_reach_only_the_roles_that_may_read_them(
+    db, actors, world, who, reads_internal
+):
+    number = make(db, world, lambda w: w.order("simple", "new"))
+    with db.write() as session:
+        orders.post_message(session, actors["service"], number, "Уборка", internal=False, now=NOW)
+        orders.post_message(session, actors["service"], number, "Ключ", internal=True, now=NOW)
+    with db.read() as session:
+        view = get_order(session, actors[who], number)
+    expected = ["Уборка", "Ключ"] if reads_internal else ["Уборка"]
+    assert [m.text for m in view.messages] == expected
 
 
 def test_an_unknown_order_number_is_not_found(db, actors):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from models import AuditEntry, CoworkingTicket
+from models import AuditEntry, CoworkingTicket, StaffUser
 from tests.conftest import login
 from tests.dash_http import find_callback, outputs_of, post_callback
 
@@ -103,3 +103,20 @@ def test_the_tickets_grid_answers_rows_only_to_roles_that_may_see_them(db, world
     )
     assert response.status_code in (200, 204)
     assert "Иванов" not in response.text
+
+
+def test_a_russian_desk_reads_the_seat_and_the_status_from_the_catalog(
+    db, world, client, staff_ids
+):
+    number = _confirmed_ticket(db, world)
+    with db.write() as session:
+        session.get(StaffUser, staff_ids["rental@parkdesk.local"]).locale = "ru"
+    login(client, "rental@parkdesk.local")
+    client.get("/")
+    dep = find_callback(client, "tickets-grid", "getRowsRequest")
+    response = post_callback(
+        client, dep, {"tickets-grid.getRowsRequest": {"startRow": 0, "endRow": 100}}
+    )
+    rows = response.json["response"]["tickets-grid"]["getRowsResponse"]["rowData"]
+    row = next(r for r in rows if r["number"] == number)
+    assert (row["seat"], row["status_label"]) == ("РМ №1", "Подтвержден")
