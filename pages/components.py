@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_datetime, language, translate
+from dashboard.i18n import N_, _, format_datetime, labels, language, translate
 from services.audit import AuditRow
 
 # A filter typed into asks for rows once the typing pauses, not at every key.
@@ -213,6 +213,11 @@ def search_input(component_id: str, value: str, placeholder: str, *, numeric: bo
 
 def date_input(component_id: str, value: str) -> dcc.Input:
     return dcc.Input(id=component_id, value=value, type="date", className="form-control")
+
+
+def label_options(table: dict) -> list[dict]:
+    """The options of a filter of codes (statuses, types, methods), in the user's words."""
+    return [{"label": text, "value": code} for code, text in labels(table).items()]
 
 
 def multi_select(component_id: str, options: list[dict], value: list, placeholder: str):

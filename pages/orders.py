@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, labels
+from dashboard.i18n import N_, _
 from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
 from pages.components import (
     date_input,
@@ -12,6 +12,7 @@ from pages.components import (
     filter_field,
     filter_row,
     infinite_grid,
+    label_options,
     multi_select,
     page_header,
     reset_button,
@@ -57,10 +58,6 @@ def _columns() -> list[dict]:
     ]
 
 
-def _options(table: dict) -> list[dict]:
-    return [{"label": text, "value": code} for code, text in labels(table).items()]
-
-
 def layout(
     number: str = "",
     customer: str = "",
@@ -101,7 +98,7 @@ def layout(
             filter_field(
                 _("Type"),
                 multi_select(
-                    ids.ORDERS_FILTER_TYPE, _options(SERVICE_TYPE_LABELS), types, _("Any type")
+                    ids.ORDERS_FILTER_TYPE, label_options(SERVICE_TYPE_LABELS), types, _("Any type")
                 ),
                 2,
             ),
@@ -109,7 +106,7 @@ def layout(
                 _("Status"),
                 multi_select(
                     ids.ORDERS_FILTER_STATUS,
-                    _options(ORDER_STATUS_LABELS),
+                    label_options(ORDER_STATUS_LABELS),
                     statuses,
                     _("Any status"),
                 ),

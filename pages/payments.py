@@ -16,7 +16,6 @@ from dashboard.i18n import (
     format_date,
     format_money,
     label,
-    labels,
     language,
     local_time,
     ngettext,
@@ -28,6 +27,7 @@ from pages.components import (
     filter_field,
     filter_row,
     infinite_grid,
+    label_options,
     multi_select,
     page_header,
     reset_button,
@@ -60,10 +60,6 @@ PRESETS = [
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 BLUE = "#0d6efd"  # Bootstrap's primary
 METHOD_COLOURS = ["#0d6efd", "#6610f2", "#198754", "#fd7e14", "#20c997", "#6c757d"]
-
-
-def _options(table: dict) -> list[dict]:
-    return [{"label": text, "value": code} for code, text in labels(table).items()]
 
 
 def _codes(value: str) -> list[str]:
@@ -170,7 +166,10 @@ def layout(
             filter_field(
                 _("Type"),
                 multi_select(
-                    ids.BALANCES_FILTER_TYPE, _options(SERVICE_TYPE_LABELS), types, _("Any type")
+                    ids.BALANCES_FILTER_TYPE,
+                    label_options(SERVICE_TYPE_LABELS),
+                    types,
+                    _("Any type"),
                 ),
                 3,
             ),
@@ -200,7 +199,7 @@ def layout(
                 _("Method"),
                 multi_select(
                     ids.PAYMENTS_FILTER_METHOD,
-                    _options(PAYMENT_METHOD_LABELS),
+                    label_options(PAYMENT_METHOD_LABELS),
                     methods,
                     _("Any method"),
                 ),

@@ -4,13 +4,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, labels
+from dashboard.i18n import N_, _
 from models.statuses import TICKET_STATUS_LABELS
 from pages.components import (
     date_input,
     filter_field,
     filter_row,
     infinite_grid,
+    label_options,
     page_header,
     reset_button,
     search_input,
@@ -24,7 +25,6 @@ PAGE = dict(
     nav=True,
     order=30,
 )
-
 
 
 def _columns() -> list[dict]:
@@ -53,9 +53,6 @@ def _columns() -> list[dict]:
 def _filters(
     number: str, visitor: str, statuses: list[str], date_from: str, date_to: str
 ) -> dbc.Row:
-    status_options = [
-        {"label": text, "value": code} for code, text in labels(TICKET_STATUS_LABELS).items()
-    ]
     return filter_row(
         [
             filter_field(
@@ -72,7 +69,7 @@ def _filters(
                 _("Status"),
                 dbc.Checklist(
                     id=ids.TICKETS_FILTER_STATUS,
-                    options=status_options,
+                    options=label_options(TICKET_STATUS_LABELS),
                     value=statuses,
                     inline=True,
                     className="pt-1",
