@@ -12,8 +12,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+import demo
 from dashboard import schema
+from dashboard.__main__ import main as cli
 from dashboard.db import Database
+from demo.generator import SeedSummary
+from demo.staff import DEMO_PASSWORD
 from models import (
     Base,
     CoworkingTicket,
@@ -34,8 +38,9 @@ from models.statuses import (
     TicketStatus,
     ticket_status_expression,
 )
-from services import demo, staff
+from services import staff
 from services.errors import DomainError
+from tests.conftest import demo_today
 
 ORDERS = 3000
 DAY = date(2025, 6, 18)
@@ -48,7 +53,7 @@ GOLDEN_DIGEST = "0342a84a2507838a574b44e2a7e6382be1db0420f96347d8e87789f1a818212
 @pytest.fixture
 def seeded(db: Database) -> Database:
     """The test database with a small demo year ending today."""
-    demo.seed(db.engine, orders=ORDERS, seed=3)
+    demo.seed(db.engine, orders=ORDERS, seed=3, today=demo_today())
     return db
 
 
@@ -299,14 +304,14 @@ def test_seeding_a_database_with_data_is_refused_and_writes_nothing(seeded: Data
     before = _row_counts(seeded)
 
     with pytest.raises(DomainError, match="already has"):
-        demo.seed(seeded.engine, orders=ORDERS, seed=4)
+        demo.seed(seeded.engine, orders=ORDERS, seed=4, today=DAY)
 
     assert _row_counts(seeded) == before
 
 
 def test_a_database_with_staff_only_is_refused_too(db: Database, staff_ids: dict[str, int]) -> None:
     with pytest.raises(DomainError, match="staff accounts"):
-        demo.seed(db.engine, orders=ORDERS)
+        demo.seed(db.engine, orders=ORDERS, seed=3, today=DAY)
 
     counts = _row_counts(db)
     assert counts["staff_users"] == len(staff_ids)
@@ -324,7 +329,7 @@ def test_demo_accounts_have_the_roles_of_the_spec(seeded: Database) -> None:
     }
     with seeded.read() as session:
         for email, role in expected.items():
-            member = staff.verify_credentials(session, email, demo.DEMO_PASSWORD)
+            member = staff.verify_credentials(session, email, DEMO_PASSWORD)
             assert member is not None and member.role == role.value, email
         executors = set(
             session.scalars(
@@ -346,11 +351,33 @@ def test_the_app_can_add_rows_after_seeding(seeded: Database) -> None:
 
 
 def test_seed_summary_describes_the_counts() -> None:
-    summary = demo.SeedSummary({"orders": 20_000, "coworking_tickets": 3_912})
+    summary = SeedSummary({"orders": 20_000, "coworking_tickets": 3_912})
     assert summary.describe() == "20,000 orders, 3,912 coworking tickets"
 
 
 def test_too_small_a_demo_is_refused(db: Database) -> None:
     with pytest.raises(DomainError):
-        demo.seed(db.engine, orders=10)
+        demo.seed(db.engine, orders=10, seed=3, today=DAY)
     assert _row_counts(db)["staff_users"] == 0
+
+
+def test_the_seed_command_fills_an_empty_database_once(
+    database_url: str, db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert cli(["seed", "--orders", "200", "--seed", "2", "--quiet"]) == 0
+    assert "Seeded 200 orders" in capsys.readouterr().out
+    before = _row_counts(db)
+
+    assert cli(["seed", "--orders", "200", "--quiet"]) == 1
+    assert "Not seeded: The database already has orders" in capsys.readouterr().err
+    assert _row_counts(db) == before
+
+
+def test_progress_hears_of_every_order_written(db: Database) -> None:
+    written: list[int] = []
+
+    demo.seed(db.engine, orders=200, seed=2, today=DAY, progress=written.append)
+
+    assert written and sum(written) == 200
