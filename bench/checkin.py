@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from bench.harness import StaffClient, Timing, chromium, live_app
 from dashboard import schema
 from dashboard.db import Database
+from demo.staff import create_demo_staff
 from models import (
     Building,
     Event,
@@ -34,7 +35,6 @@ from models import (
     Service,
     person_search_text,
 )
-from services.demo import create_demo_staff
 from services.events import new_qr_token
 from tests.databases import scratch_postgres
 

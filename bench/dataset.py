@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from tqdm import tqdm
 
+import demo
 from dashboard import schema
 from dashboard.db import Database
-from services import demo
+from demo.catalogue import MOSCOW
 
 SIZES = {"small": 20_000, "full": 1_000_000}
 DATA = Path(__file__).resolve().parent / "data"
@@ -55,7 +58,14 @@ def ensure(db: str, size: str) -> tuple[str, float | None]:
     if orders:
         raise SystemExit(f"{url} holds {orders} orders, not {SIZES[size]}: drop it and rerun")
     started = time.perf_counter()
-    demo.seed(database.engine, orders=SIZES[size], seed=1, progress=True)
+    with tqdm(total=SIZES[size], unit=" orders", desc="Seeding") as bar:
+        demo.seed(
+            database.engine,
+            orders=SIZES[size],
+            seed=1,
+            today=datetime.now(MOSCOW).date(),
+            progress=bar.update,
+        )
     _analyze(database, db)
     database.dispose()
     return url, time.perf_counter() - started

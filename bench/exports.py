@@ -3,9 +3,11 @@ own process (time to first byte and to the first row, rows per second, peak memo
 growth and CPU time of the worker), against the floor and the naive way.
 
 The floor is a plain streamed CSV route, served and downloaded the same way: the same
-SELECT, its raw columns, no login and no formatting, straight from the DBAPI cursor
-into csv.writer on SQLite, COPY … TO STDOUT on PostgreSQL (``plain_csv_app``). The
-naive way is pandas.read_sql of the whole journal, then to_csv.
+SELECT — the production function that builds it, called as the route calls it; the
+file shows every column of it (tests/test_exports.py) — its raw columns, no login and
+no formatting, straight from the DBAPI cursor into csv.writer on SQLite, COPY … TO
+STDOUT on PostgreSQL (``plain_csv_app``). The naive way is pandas.read_sql of the same
+SELECT, then to_csv.
 
 Targets: first byte within 100 ms, at least 250,000 rows/s, less than 50 MB growth.
 """
@@ -37,15 +39,12 @@ import sqlalchemy as sa
 from bench.harness import StaffClient, Timing
 from dashboard.config import DEFAULT_TIMEZONE
 from dashboard.db import Database
-from models.statuses import PAYMENT_METHOD_LABELS
 from services import balances, exports
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 1_000_000
 SAMPLE_SECONDS = 0.005
 MB = 1024 * 1024
-METHODS = {code.value: label.message for code, label in PAYMENT_METHOD_LABELS.items()}
-KINDS = {"payment": "Payment", "refund": "Refund"}
 
 
 def _free_port() -> int:
@@ -227,7 +226,7 @@ def million_row_period(url: str, timezone: str) -> tuple[date, date, int]:
             for offset in (0, min(ROWS, total) - 1)
         )
         first, final = local(boundary), local(last)
-        query = balances.journal_export_query(first, final, timezone, METHODS, KINDS)
+        query = balances.journal_export_query(first, final, timezone)
         count = connection.execute(
             sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
         ).scalar()
@@ -237,8 +236,9 @@ def million_row_period(url: str, timezone: str) -> tuple[date, date, int]:
 
 def plain_csv_app(environ: dict, start_response) -> Iterator[bytes]:
     """The floor as a WSGI app: ``/plain.csv?from=…&to=…`` streams the journal's SELECT
-    (its raw columns, labels included) as CSV with no login and no formatting; served
-    by gunicorn like Parkdesk (``DATABASE_URL`` from the environment)."""
+    (its raw columns, the column names as titles) as CSV with no login and no
+    formatting; served by gunicorn like Parkdesk (``DATABASE_URL`` from the
+    environment)."""
     if environ.get("PATH_INFO") == "/healthz":
         start_response("200 OK", [("Content-Type", "text/plain")])
         return iter([b"ok"])
@@ -249,9 +249,6 @@ def plain_csv_app(environ: dict, start_response) -> Iterator[bytes]:
 
 
 _PLAIN_DATABASES: dict[str, Database] = {}
-PLAIN_HEADER = (
-    "\ufeffPaid at;Order;Customer;Service;Method;Kind;Amount;External number;Recorded by\r\n"
-).encode()
 
 
 def _plain_database(url: str) -> Database:
@@ -262,11 +259,11 @@ def _plain_database(url: str) -> Database:
 
 
 def _plain_csv(database: Database, first: date, last: date) -> Iterator[bytes]:
-    query = balances.journal_export_query(first, last, DEFAULT_TIMEZONE, METHODS, KINDS)
+    query = balances.journal_export_query(first, last, DEFAULT_TIMEZONE)
     statement, parameters = exports.driver_statement(query, database.engine.dialect)
     connection = database.engine.raw_connection()
     try:
-        yield PLAIN_HEADER
+        yield ("\ufeff" + ";".join(query.selected_columns.keys()) + "\r\n").encode()
         cursor = connection.cursor()
         if database.is_sqlite:
             buffer = io.StringIO()
@@ -303,12 +300,9 @@ import pandas as pd
 import sqlalchemy as sa
 from datetime import date
 from services import balances
-from bench.exports import KINDS, METHODS
 url, first, last, timezone, target = sys.argv[1:]
 engine = sa.create_engine(url)
-query = balances.journal_export_query(
-    date.fromisoformat(first), date.fromisoformat(last), timezone, METHODS, KINDS
-)
+query = balances.journal_export_query(date.fromisoformat(first), date.fromisoformat(last), timezone)
 started = time.perf_counter()
 frame = pd.read_sql(query, engine)
 loaded = time.perf_counter() - started

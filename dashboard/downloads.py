@@ -3,8 +3,9 @@ whole file in memory and cannot write a BOM). The login guard covers them; each
 checks the role itself.
 
 Each CSV route says what its file holds (``exports.Column``: title, kind, the SQL
-expression) over a query from the services that gives the rows; the database writes
-the lines (services/exports.py). The README lists the columns of each file."""
+expression) over a query from the services that gives the rows and names their
+columns, which the route reads by name; the database writes the lines
+(services/exports.py). The README lists the columns of each file."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import ColumnCollection
 
 from dashboard.i18n import _, labels, language
-from models import Person
 from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -90,9 +91,9 @@ def _layout() -> exports.Layout:
     )
 
 
-def _customer() -> tuple:
-    person = Person.__table__.c
-    return (person.last_name, person.first_name, person.middle_name)
+def _customer(c: ColumnCollection) -> tuple:
+    """The customer's name, in the parts every export query names."""
+    return (c.customer_last_name, c.customer_first_name, c.customer_middle_name)
 
 
 def _csv_response(export: exports.Export, layout: exports.Layout, filename: str) -> Response:
@@ -132,19 +133,18 @@ def orders_csv() -> Response:
     layout = _layout()
     lang = language()
     query = order_list.export_query(order_list.OrderFilters.parse(request.args), layout.timezone)
-    (number, created, service, kind, last, first, middle, status, total, paid, balance,
-     executor) = query.selected_columns  # fmt: skip
+    c = query.selected_columns
     columns = [
-        Column(_("Number"), "int", number, nullable=False),
-        Column(_("Created"), "datetime", created),
-        Column(_("Service"), "text", service),
-        Column(_("Type"), "label", kind, labels(SERVICE_TYPE_LABELS, lang)),
-        Column(_("Customer"), "name", (last, first, middle)),
-        Column(_("Status"), "label", status, labels(ORDER_STATUS_LABELS, lang)),
-        Column(_("Total"), "money", total, nullable=False),
-        Column(_("Paid"), "money", paid, nullable=False),
-        Column(_("Balance"), "money", balance, nullable=False),
-        Column(_("Executor"), "text", executor),
+        Column(_("Number"), "int", c.number, nullable=False),
+        Column(_("Created"), "datetime", c.created_at),
+        Column(_("Service"), "text", c.service),
+        Column(_("Type"), "label", c.type, labels(SERVICE_TYPE_LABELS, lang)),
+        Column(_("Customer"), "name", _customer(c)),
+        Column(_("Status"), "label", c.status, labels(ORDER_STATUS_LABELS, lang)),
+        Column(_("Total"), "money", c.total, nullable=False),
+        Column(_("Paid"), "money", c.paid, nullable=False),
+        Column(_("Balance"), "money", c.balance, nullable=False),
+        Column(_("Executor"), "text", c.executor),
     ]
     name = _("orders") + ".csv"
     return _csv_response(exports.Export(columns, query), layout, name)
@@ -159,20 +159,19 @@ def payments_csv() -> Response:
     date_from, date_to = _period()
     layout = _layout()
     lang = language()
-    query = balances.journal_export_query(date_from, date_to, layout.timezone, {}, {})
-    (paid_at, number, _name, service, method, kind, amount, external,
-     recorder) = query.selected_columns  # fmt: skip
+    query = balances.journal_export_query(date_from, date_to, layout.timezone)
+    c = query.selected_columns
     kinds = {PaymentKind.PAYMENT.value: _("Payment"), PaymentKind.REFUND.value: _("Refund")}
     columns = [
-        Column(_("Paid at"), "datetime", paid_at),
-        Column(_("Order"), "int", number, nullable=False),
-        Column(_("Customer"), "name", _customer()),
-        Column(_("Service"), "text", service),
-        Column(_("Method"), "label", method, labels(PAYMENT_METHOD_LABELS, lang)),
-        Column(_("Kind"), "label", kind, kinds),
-        Column(_("Amount"), "money", amount, nullable=False),
-        Column(_("External number"), "text", external),
-        Column(_("Recorded by"), "text", recorder),
+        Column(_("Paid at"), "datetime", c.paid_at),
+        Column(_("Order"), "int", c.order_number, nullable=False),
+        Column(_("Customer"), "name", _customer(c)),
+        Column(_("Service"), "text", c.service),
+        Column(_("Method"), "label", c.method, labels(PAYMENT_METHOD_LABELS, lang)),
+        Column(_("Kind"), "label", c.kind, kinds),
+        Column(_("Amount"), "money", c.amount, nullable=False),
+        Column(_("External number"), "text", c.external_number),
+        Column(_("Recorded by"), "text", c.recorded_by),
     ]
     name = "_".join([_("payments"), *(d.isoformat() for d in (date_from, date_to) if d)])
     return _csv_response(exports.Export(columns, query), layout, name + ".csv")
@@ -188,19 +187,18 @@ def balances_csv() -> Response:
     layout = _layout()
     at = at or balances.local_today(datetime.now(UTC), layout.timezone)
     lang = language()
-    query = balances.balances_export_query(at, layout.timezone, {}, {})
-    (number, created, _name, service, kind, status, total, paid,
-     balance) = query.selected_columns  # fmt: skip
+    query = balances.balances_export_query(at, layout.timezone)
+    c = query.selected_columns
     columns = [
-        Column(_("Order"), "int", number, nullable=False),
-        Column(_("Created"), "datetime", created),
-        Column(_("Customer"), "name", _customer()),
-        Column(_("Service"), "text", service),
-        Column(_("Type"), "label", kind, labels(SERVICE_TYPE_LABELS, lang)),
-        Column(_("Status now"), "label", status, labels(ORDER_STATUS_LABELS, lang)),
-        Column(_("Total"), "money", total, nullable=False),
-        Column(_("Paid by the date"), "money", paid, nullable=False),
-        Column(_("Balance at the date"), "money", balance, nullable=False),
+        Column(_("Order"), "int", c.order_number, nullable=False),
+        Column(_("Created"), "datetime", c.created_at),
+        Column(_("Customer"), "name", _customer(c)),
+        Column(_("Service"), "text", c.service),
+        Column(_("Type"), "label", c.type, labels(SERVICE_TYPE_LABELS, lang)),
+        Column(_("Status now"), "label", c.status, labels(ORDER_STATUS_LABELS, lang)),
+        Column(_("Total"), "money", c.total, nullable=False),
+        Column(_("Paid by the date"), "money", c.paid, nullable=False),
+        Column(_("Balance at the date"), "money", c.balance, nullable=False),
     ]
     name = f"{_('balances')}_{at.isoformat()}.csv"
     return _csv_response(exports.Export(columns, query), layout, name)

@@ -33,12 +33,10 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Select,
-    String,
     and_,
     case,
     cast,
     func,
-    literal,
     or_,
     select,
 )
@@ -467,35 +465,21 @@ def revenue(session: Session, date_from: date, date_to: date, timezone: str) -> 
 # Exports ----------------------------------------------------------------------------
 
 
-def _customer_name(person: Any = Person) -> ColumnElement[str]:
-    """The customer's full name, built by the database: the export does no string work."""
-    return func.trim(
-        person.last_name
-        + literal(" ")
-        + person.first_name
-        + func.coalesce(literal(" ") + person.middle_name, literal(""))
+def _customer(person: Any) -> tuple[ColumnElement[str], ...]:
+    """The customer's name as the files show it: its parts, joined by the export."""
+    return (
+        person.last_name.label("customer_last_name"),
+        person.first_name.label("customer_first_name"),
+        person.middle_name.label("customer_middle_name"),
     )
 
 
-def _label(column: ColumnElement, labels: Mapping[str, str]) -> ColumnElement[str]:
-    """A code column turned into its label by the database (labels are bound values)."""
-    if not labels:
-        return column
-    return case(
-        *((column == code, literal(text, String)) for code, text in labels.items()),
-        else_=column,
-    )
-
-
-def journal_export_query(
-    date_from: date | None,
-    date_to: date | None,
-    timezone: str,
-    method_labels: Mapping[str, str],
-    kind_labels: Mapping[str, str],
-) -> Select:
-    """Every ledger row paid from–to, oldest first: paid at, order, customer, service,
-    method, kind, amount (refunds negative), external number, recorded by.
+def journal_export_query(date_from: date | None, date_to: date | None, timezone: str) -> Select:
+    """Every ledger row paid from–to, oldest first: the columns of the payments file,
+    in its order and by name — ``paid_at``, ``order_number``, the customer's
+    ``customer_last_name``, ``customer_first_name``, ``customer_middle_name``,
+    ``service``, ``method`` and ``kind`` (codes), ``amount`` (refunds negative),
+    ``external_number``, ``recorded_by``.
 
     Written with the tables' Core columns, not the mapped classes: the ORM's per-row
     processing would be about a third of the fetching cost of a million rows. The
@@ -516,15 +500,15 @@ def journal_export_query(
         conditions.append(payment.paid_at < day_start(date_to + timedelta(days=1), zone))
     return (
         select(
-            payment.paid_at,
-            order.number,
-            _customer_name(person),
-            service.name,
-            _label(payment.method, method_labels),
-            _label(payment.kind, kind_labels),
-            signed,
-            payment.external_number,
-            recorder.c.name,
+            payment.paid_at.label("paid_at"),
+            order.number.label("order_number"),
+            *_customer(person),
+            service.name.label("service"),
+            payment.method.label("method"),
+            payment.kind.label("kind"),
+            signed.label("amount"),
+            payment.external_number.label("external_number"),
+            recorder.c.name.label("recorded_by"),
         )
         .select_from(
             Payment.__table__.join(Order.__table__, order.id == payment.order_id)
@@ -537,15 +521,12 @@ def journal_export_query(
     )
 
 
-def balances_export_query(
-    at: date,
-    timezone: str,
-    type_labels: Mapping[str, str],
-    status_labels: Mapping[str, str],
-) -> Select:
+def balances_export_query(at: date, timezone: str) -> Select:
     """Orders with a balance at the end of the local day ``at`` (see the module's
-    definition): number, created, customer, service, type, status now, total, paid by
-    then, balance then. Oldest first."""
+    definition), oldest first: the columns of the balances file, in its order and by
+    name — ``order_number``, ``created_at``, the customer's ``customer_last_name``,
+    ``customer_first_name``, ``customer_middle_name``, ``service``, ``type`` and
+    ``status`` now (codes), ``total``, ``paid`` by then, ``balance`` then."""
     end = day_start(at + timedelta(days=1), ZoneInfo(timezone))
     paid_then = (
         select(func.coalesce(func.sum(SIGNED), 0))
@@ -567,15 +548,15 @@ def balances_export_query(
     )
     return (
         select(
-            inner.c.number,
+            inner.c.number.label("order_number"),
             inner.c.created_at,
-            _customer_name(),
-            Service.name,
-            _label(Service.type, type_labels),
-            _label(inner.c.status, status_labels),
+            *_customer(Person),
+            Service.name.label("service"),
+            Service.type.label("type"),
+            inner.c.status,
             inner.c.total,
             inner.c.paid,
-            inner.c.total - inner.c.paid,
+            (inner.c.total - inner.c.paid).label("balance"),
         )
         .join(Person, Person.id == inner.c.customer_id)
         .join(Service, Service.id == inner.c.service_id)

@@ -170,21 +170,22 @@ class OrderRow:
 
 
 def _rows_query(conditions: list[ColumnElement[bool]]) -> Select:
-    """The register's columns (the grid and the CSV read the same ones)."""
+    """The register's columns (the grid and the CSV read the same ones), named as the
+    CSV reads them."""
     return (
         select(
-            Order.number,
-            Order.created_at,
-            Service.name,
-            Service.type,
-            Person.last_name,
-            Person.first_name,
-            Person.middle_name,
-            Order.status,
-            Order.total_kopecks,
-            Order.paid_kopecks,
-            BALANCE,
-            Executor.name,
+            Order.number.label("number"),
+            Order.created_at.label("created_at"),
+            Service.name.label("service"),
+            Service.type.label("type"),
+            Person.last_name.label("customer_last_name"),
+            Person.first_name.label("customer_first_name"),
+            Person.middle_name.label("customer_middle_name"),
+            Order.status.label("status"),
+            Order.total_kopecks.label("total"),
+            Order.paid_kopecks.label("paid"),
+            BALANCE.label("balance"),
+            Executor.name.label("executor"),
         )
         .join(Service, Service.id == Order.service_id)
         .join(Person, Person.id == Order.customer_id)
@@ -284,5 +285,8 @@ def executor_choices(session: Session) -> list[tuple[int, str]]:
 
 
 def export_query(filters: OrderFilters, timezone: str) -> Select:
-    """Every order the filters match, newest first, for the accounting CSV."""
+    """Every order the filters match, newest first: the columns of the orders file, in
+    its order and by name — ``number``, ``created_at``, ``service``, ``type`` (a code),
+    ``customer_last_name``, ``customer_first_name``, ``customer_middle_name``,
+    ``status`` (a code), ``total``, ``paid``, ``balance``, ``executor``."""
     return _rows_query(_where(filters, ZoneInfo(timezone))).order_by(Order.number.desc())

@@ -8,7 +8,9 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -17,12 +19,18 @@ from sqlalchemy.engine import make_url
 from dashboard import create_app, schema
 from dashboard.config import Config
 from dashboard.db import Database
+from demo.staff import DEMO_PASSWORD, create_demo_staff
 from models import Base
-from services.demo import DEMO_PASSWORD, create_demo_staff
 from tests.databases import scratch_postgres
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def demo_today() -> date:
+    """The last day of a demo year that ends now, as the seed command picks it
+    (the demo business keeps Moscow days)."""
+    return datetime.now(ZoneInfo("Europe/Moscow")).date()
 
 
 def _worker() -> str:

@@ -152,7 +152,7 @@ class Site:
         from dashboard import create_app
         from dashboard.config import Config
         from dashboard.db import Database
-        from services.demo import create_demo_staff
+        from demo.staff import create_demo_staff
 
         self.db = Database(database_url)
         with self.db.write() as session:

@@ -9,9 +9,11 @@ from itertools import count
 import pytest
 import sqlalchemy as sa
 
+import demo
 from dashboard.__main__ import main as cli
 from dashboard.db import Database
-from services import demo, integrity, payments
+from services import integrity, payments
+from tests.conftest import demo_today
 from tests.factories import NOW
 
 # SQLite's online backup; PostgreSQL is backed up with pg_dump (README), so on a
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.sqlite_only
 
 def test_a_backup_taken_while_payments_are_written_is_consistent(database_url, db, tmp_path,
                                                                  monkeypatch):
-    demo.seed(db.engine, orders=1_000, seed=5)
+    demo.seed(db.engine, orders=1_000, seed=5, today=demo_today())
     with db.read() as session:
         due = session.execute(sa.text(
             "SELECT o.number FROM orders o JOIN services s ON s.id = o.service_id "
@@ -78,7 +80,7 @@ def test_a_backup_never_overwrites_a_file(database_url, tmp_path, monkeypatch, c
 
 
 def test_check_finds_paid_that_disagrees_with_the_ledger(database_url, db, monkeypatch, capsys):
-    demo.seed(db.engine, orders=300, seed=2)
+    demo.seed(db.engine, orders=300, seed=2, today=demo_today())
     with db.write() as session:
         session.execute(sa.text(
             "UPDATE orders SET paid_kopecks = paid_kopecks - 1 WHERE id = "

@@ -218,10 +218,12 @@ def test_revenue_of_a_period_without_payments_is_zero_every_day(db, book):
 
 
 def _balances_at(db, day: date) -> dict[int, tuple[int, int, int]]:
-    query = balances.balances_export_query(day, ZONE, {}, {})
+    query = balances.balances_export_query(day, ZONE)
     with db.read() as session:
         rows = session.execute(query).all()
-    return {row[0]: (row[6] // RUB, row[7] // RUB, row[8] // RUB) for row in rows}
+    return {
+        row.order_number: (row.total // RUB, row.paid // RUB, row.balance // RUB) for row in rows
+    }
 
 
 def test_balances_at_the_end_of_a_past_day(db, book):
@@ -243,9 +245,9 @@ def test_balances_at_today_equal_the_outstanding_balances(db, book):
 
 
 def test_the_export_signs_amounts_as_the_ledger_does(db, book):
-    query = balances.journal_export_query(None, None, ZONE, {}, {})
+    query = balances.journal_export_query(None, None, ZONE)
     with db.read() as session:
-        exported = [row[6] for row in session.execute(query)]
+        exported = [row.amount for row in session.execute(query)]
         ledger = session.scalars(
             select(balances.SIGNED).order_by(Payment.paid_at, Payment.id)
         ).all()

@@ -23,10 +23,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+import demo
 from dashboard import schema
 from dashboard.db import Database
 from models import CoworkingTicket, Order, Person
-from services import demo
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
 from tests.conftest import TEST_DATABASE_URL

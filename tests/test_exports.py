@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from models import Order, Payment, Person, StaffUser
 from models.statuses import CANCELLED_STATUSES
+from services import exports
 from services.exports import neutralize
 from services.payments import signed_amount
 from tests.conftest import login
@@ -208,6 +209,29 @@ def test_excel_ready_bom_crlf_cyrillic_and_a_utf8_file_name(accountant, ledger, 
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''" in disposition and ".csv" in disposition
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_file_shows_every_column_of_its_query_in_the_query_order(
+    accountant, ledger, path, monkeypatch
+):
+    """The route reads its service query's columns by name and shows them all, in
+    order: the file's raw SELECT is that query as the service builds it, which is what
+    the benchmark's floor runs (bench/exports.py)."""
+    streamed = []
+    stream = exports.stream
+
+    def spy(connection, export, layout):
+        streamed.append(export)
+        return stream(connection, export, layout)
+
+    monkeypatch.setattr(exports, "stream", spy)
+    assert accountant.get(path, query_string=MARCH).status_code == 200
+    [export] = streamed
+
+    raw = export.raw_select()
+    assert list(raw.selected_columns.keys()) == list(export.rows.selected_columns.keys())
+    assert str(raw) == str(export.rows)
 
 
 def test_the_file_name_carries_the_period(accountant, ledger):

@@ -41,9 +41,9 @@ from dashboard import create_app, schema
 from dashboard.__main__ import main as cli
 from dashboard.config import Config
 from dashboard.db import Database
+from demo.staff import DEMO_PASSWORD, create_demo_staff
 from models import AuditEntry, Message, Order, Payment
 from services import integrity
-from services.demo import DEMO_PASSWORD, create_demo_staff
 from tests.conftest import login
 from tests.dash_http import callback_body
 from tests.factories import NOW, World

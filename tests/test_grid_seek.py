@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services import demo
+import demo
 from services.order_list import SORTABLE as ORDER_SORTABLE
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import SORTABLE as TICKET_SORTABLE
 from services.ticket_list import TicketFilters, list_tickets
+from tests.conftest import demo_today
 
 ZONE = "Europe/Moscow"
 NOW = datetime.now(UTC)
@@ -21,7 +22,7 @@ BLOCK = 37
 
 @pytest.fixture
 def seeded(db):
-    demo.seed(db.engine, orders=600, seed=11)
+    demo.seed(db.engine, orders=600, seed=11, today=demo_today())
     return db
 
 

@@ -9,6 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from dashboard.i18n import TRANSLATIONS, format_date, format_money, label, labels, localize
+from demo.catalogue import STATUS_NOTES
 from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -21,7 +22,6 @@ from models.statuses import (
     ServiceType,
     TicketStatus,
 )
-from services.demo import STATUS_NOTES
 from services.messages import StatusLabel
 
 ROOT = Path(__file__).resolve().parent.parent

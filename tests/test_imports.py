@@ -12,7 +12,7 @@ from pathlib import Path
 from dashboard import schema
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("dashboard", "pages", "callbacks", "services", "models")
+PACKAGES = ("dashboard", "pages", "callbacks", "services", "models", "demo")
 # Alembic's environment and revisions run inside a migration context, not on import.
 NOT_IMPORTABLE_ALONE = ("dashboard.migrations",)
 

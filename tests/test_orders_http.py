@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+import demo
 from models import AuditEntry, Order, Payment, Service
 from models.statuses import ORDER_STATUS_COLOURS, OrderStatus, ServiceType
-from services import demo
-from tests.conftest import login
+from tests.conftest import demo_today, login
 from tests.dash_http import find_callback, post_callback
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "dashboard" / "assets" / "parkdesk.css"
@@ -83,7 +83,7 @@ def seeded_client(db, config):
     """An app over a small seeded demo year (which brings its own staff accounts)."""
     from dashboard import create_app
 
-    demo.seed(db.engine, orders=1_000, seed=7)
+    demo.seed(db.engine, orders=1_000, seed=7, today=demo_today())
     app = create_app(config)
     yield app.server.test_client()
     app.server.extensions["parkdesk_db"].dispose()

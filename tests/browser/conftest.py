@@ -49,9 +49,10 @@ def parkdesk(dash_duo, config, staff_ids):
 @pytest.fixture
 def seeded_parkdesk(dash_duo, config, db):
     """dash_duo serving Parkdesk over a small demo year (which brings the demo staff)."""
-    from services import demo
+    import demo
+    from tests.conftest import demo_today
 
-    demo.seed(db.engine, orders=1_500, seed=3)
+    demo.seed(db.engine, orders=1_500, seed=3, today=demo_today())
     app = create_app(config)
     dash_duo.driver.set_window_size(1440, 900)
     dash_duo.start_server(app, navigate=False, port=_free_port())
