@@ -15,6 +15,11 @@ def person_search_text(*parts: str | None) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip()).casefold()
 
 
+def full_name(last: str | None, first: str | None, middle: str | None = None) -> str:
+    """A person's name as every page and file writes it: last, first, middle."""
+    return " ".join(part for part in (last, first, middle) if part)
+
+
 class Person(Base):
     """A customer or visitor (not a staff account)."""
 
@@ -32,7 +37,7 @@ class Person(Base):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return full_name(self.last_name, self.first_name, self.middle_name)
 
 
 class Building(Base):

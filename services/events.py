@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Event, EventTicket, Order, Person, Room, StaffUser
+from models.places import full_name
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES
 from services import audit, grid
 from services.context import Actor
@@ -418,7 +419,7 @@ def list_tickets(
         [
             TicketRow(
                 number,
-                " ".join(p for p in (last, first, middle) if p),
+                full_name(last, first, middle),
                 order_number,
                 status,
                 checked_in_at,

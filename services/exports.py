@@ -47,6 +47,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
+from models.places import full_name
+
 BOM = "\ufeff"
 CRLF = "\r\n"
 # OWASP: a cell starting (after spaces) with one of these is run as a formula.
@@ -149,14 +151,10 @@ def money(kopecks: int, decimal: str = ",") -> str:
     return f"{sign}{rubles}{decimal}{rest:02d}"
 
 
-def full_name(parts: Iterable[str | None]) -> str:
-    return " ".join(part for part in parts if part)
-
-
 def cell(value: Any, column: Column, layout: Layout) -> str:
     """One cell as the file shows it (before CSV quoting)."""
     if column.kind == "name":
-        return neutralize(full_name(value))
+        return neutralize(full_name(*value))
     if value is None:
         return ""
     if column.kind == "money":

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Message, Person, StaffUser
+from models.places import full_name
 from models.statuses import (
     ORDER_STATUS_LABELS,
     TICKET_STATUS_LABELS,
@@ -145,7 +146,7 @@ def thread(session: Session, order_id: int, *, include_internal: bool = True) ->
         ChatMessage(
             m.id,
             m.visibility,
-            staff_name or (" ".join(p for p in (first, last) if p) or None),
+            staff_name or (full_name(last, first) or None),
             m.text,
             decode(m.params),
             m.created_at,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models import Order, Person, Service, StaffUser
 from models.orders import status_literals
+from models.places import full_name
 from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
 from services import grid
 from services.filter_values import a_date, chosen_codes, digits, search_words
@@ -247,7 +248,7 @@ def list_orders(
                 created,
                 service,
                 kind,
-                " ".join(p for p in (last, first, middle) if p),
+                full_name(last, first, middle),
                 status,
                 total,
                 paid,

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Order, Person, Room, Seat
+from models.places import full_name
 from models.statuses import TicketStatus, ticket_status_condition
 from services import grid
 from services.filter_values import a_date, chosen_codes, digits, search_words
@@ -196,7 +197,7 @@ def list_tickets(
             number,
             start,
             end,
-            " ".join(p for p in (last, first, middle) if p),
+            full_name(last, first, middle),
             st,
             seat,
             room,
