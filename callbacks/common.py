@@ -9,18 +9,10 @@ from datetime import UTC, datetime
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, ctx, no_update
 from dash.exceptions import PreventUpdate
-from flask import request
-from flask_login import current_user
 
 from dashboard import ids
 from dashboard.i18n import error_text
-from services.context import Actor
 from services.errors import DomainError
-
-
-def actor() -> Actor:
-    """The logged-in staff user, as the services receive it (role read from the database)."""
-    return Actor(current_user.id, current_user.name, current_user.role, request.remote_addr)
 
 
 def clicked(component_id: str) -> bool:

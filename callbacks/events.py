@@ -7,7 +7,6 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from callbacks.common import (
-    actor,
     now,
     open_row_on_click,
     refusal,
@@ -16,6 +15,7 @@ from callbacks.common import (
     sync_grid_with_url,
 )
 from dashboard import ids
+from dashboard.auth import actor
 from dashboard.db import Database
 from dashboard.i18n import _, error_text, format_datetime, language, local_time, ngettext
 from pages import event as desk_page

@@ -9,14 +9,15 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from callbacks import inputs
-from callbacks.common import act, actor, now, refusal, require_click
+from callbacks.common import act, now, refusal, require_click
 from dashboard import ids
+from dashboard.auth import actor
 from dashboard.db import Database
 from dashboard.i18n import _, error_text, format_money
 from pages import order as page
 from pages.components import forbidden, not_found
 from services import order_list, orders, payments
-from services.errors import DomainError, NotFound
+from services.errors import DomainError, NotFound, PermissionDenied
 from services.money import parse_amount
 from services.order_view import get_order
 from services.permissions import Action, can
@@ -43,13 +44,15 @@ def register(app: Dash, db: Database) -> None:
                 choices = order_list.executor_choices(session) if allowed.assign else None
         except NotFound:
             return not_found(_("There is no order number %(number)s.", number=number))
+        except PermissionDenied as refused:
+            return forbidden(error_text(refused))
         return page.body(
             view,
             can_pay=allowed.pay,
             can_cancel=allowed.cancel,
             work_actions=list(allowed.work),
             executor_choices=choices,
-            show_contacts=can(current_user, Action.VIEW_CONTACTS),
+            show_contacts=view.contacts_shown,
             can_write=allowed.message,
         )
 

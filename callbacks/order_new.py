@@ -11,8 +11,9 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks import inputs
-from callbacks.common import actor, now, refusal, require_click, success
+from callbacks.common import now, refusal, require_click, success
 from dashboard import ids
+from dashboard.auth import actor
 from dashboard.db import Database
 from dashboard.i18n import _, error_text, format_money
 from pages import order_new as page

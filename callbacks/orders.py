@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
+from dashboard.auth import actor
 from dashboard.db import Database
 from dashboard.i18n import _, format_datetime, format_money, label, language, ngettext
 from models.statuses import ORDER_STATUS_COLOURS, ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
@@ -111,6 +112,7 @@ def register(app: Dash, db: Database) -> None:
         with db.read() as session:
             found, count, balance = order_list.list_orders(
                 session,
+                actor(),
                 OrderFilters.parse(filters),
                 request,
                 current_app.config["PARKDESK"].timezone,

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from callbacks.common import now
 from dashboard import ids
+from dashboard.auth import actor
 from dashboard.db import Database
 from pages import overview as page
 from services.overview import overview
@@ -23,5 +24,5 @@ def register(app: Dash, db: Database) -> None:
         if not allowed:
             return page.figures(None, allowed)
         with db.read() as session:
-            data = overview(session, now(), current_app.config["PARKDESK"].timezone)
+            data = overview(session, actor(), now(), current_app.config["PARKDESK"].timezone)
         return page.figures(data, allowed)

@@ -6,8 +6,9 @@ from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 
 from callbacks import inputs
-from callbacks.common import act, actor, now, refusal, require_click
+from callbacks.common import act, now, refusal, require_click
 from dashboard import ids
+from dashboard.auth import actor
 from dashboard.db import Database
 from dashboard.i18n import _
 from pages import ticket as page

@@ -28,6 +28,7 @@ from flask_wtf.csrf import generate_csrf
 
 from dashboard.i18n import _
 from services import staff
+from services.context import Actor
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "healthz", "bootstrap.static"})
 # The one file of the app's own assets that the login page needs, matched exactly: a
@@ -76,6 +77,11 @@ def _load_user(token: str) -> LoggedInUser | None:
     with _db().read() as db_session:
         member = staff.session_user(db_session, token, _now())
     return LoggedInUser(member, token) if member else None
+
+
+def actor() -> Actor:
+    """The logged-in staff user, as the services receive it (role read from the database)."""
+    return Actor(current_user.id, current_user.name, current_user.role, client_address())
 
 
 def client_address() -> str:

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user
 from sqlalchemy import ColumnCollection
 
+from dashboard.auth import actor
 from dashboard.i18n import _, labels, language
 from models.statuses import (
     ORDER_STATUS_LABELS,
@@ -132,7 +133,9 @@ def orders_csv() -> Response:
     _period()  # a bad date is refused, not silently dropped from the filter
     layout = _layout()
     lang = language()
-    query = order_list.export_query(order_list.OrderFilters.parse(request.args), layout.timezone)
+    query = order_list.export_query(
+        actor(), order_list.OrderFilters.parse(request.args), layout.timezone
+    )
     c = query.selected_columns
     columns = [
         Column(_("Number"), "int", c.number, nullable=False),

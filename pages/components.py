@@ -52,13 +52,13 @@ def placeholder(title: str, text: str) -> html.Div:
     )
 
 
-def forbidden() -> html.Div:
+def forbidden(reason: str | None = None) -> html.Div:
     return html.Div(
         [
             page_header(_("No access")),
             dbc.Alert(
                 [
-                    html.Strong(_("Your role may not open this page.")),
+                    html.Strong(reason or _("Your role may not open this page.")),
                     " ",
                     _("Ask an administrator if you need it for your work."),
                 ],

@@ -17,7 +17,9 @@ from models.orders import status_literals
 from models.places import full_name
 from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
 from services import grid
+from services.context import Actor
 from services.filter_values import a_date, chosen_codes, digits, search_words
+from services.permissions import Action, order_scope, require
 from services.ticket_list import number_prefix
 
 BALANCE = Order.total_kopecks - Order.paid_kopecks
@@ -76,6 +78,23 @@ class OrderFilters:
             "balance": "1" if self.balance_due else "",
         }
         return {key: value for key, value in pairs.items() if value}
+
+
+def of_types(types: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    """The orders of these service types (None: of every type)."""
+    if types is None:
+        return []
+    return [
+        Order.service_id.in_(
+            select(Service.id).where(Service.type.in_(sorted(types))).scalar_subquery()
+        )
+    ]
+
+
+def _readable(reader: Actor) -> list[ColumnElement[bool]]:
+    """The orders ``reader``'s role reads (SPEC §1; services.permissions)."""
+    require(reader, Action.VIEW_ORDERS)
+    return of_types(order_scope(reader))
 
 
 def _where(filters: OrderFilters, zone: ZoneInfo) -> list[ColumnElement[bool]]:
@@ -210,11 +229,15 @@ def _keys_query(block: grid.Block, conditions: list[ColumnElement[bool]]) -> Sel
 
 
 def list_orders(
-    session: Session, filters: OrderFilters, request: Mapping[str, Any] | None, timezone: str
+    session: Session,
+    reader: Actor,
+    filters: OrderFilters,
+    request: Mapping[str, Any] | None,
+    timezone: str,
 ) -> tuple[list[OrderRow], int | None, int | None]:
-    """One block of the register, the number of orders matched and their balance due
-    (both None when the grid said it knows them already)."""
-    conditions = _where(filters, ZoneInfo(timezone))
+    """One block of the register as ``reader`` may read it, the number of orders matched
+    and their balance due (both None when the grid said it knows them already)."""
+    conditions = _readable(reader) + _where(filters, ZoneInfo(timezone))
     block = grid.parse_request(request, SORTABLE)
     order = grid.ordering(block, SORTABLE, DEFAULT_ORDER)
     rows = _rows_query(conditions)
@@ -285,9 +308,11 @@ def executor_choices(session: Session) -> list[tuple[int, str]]:
     ]
 
 
-def export_query(filters: OrderFilters, timezone: str) -> Select:
+def export_query(reader: Actor, filters: OrderFilters, timezone: str) -> Select:
     """Every order the filters match, newest first: the columns of the orders file, in
     its order and by name — ``number``, ``created_at``, ``service``, ``type`` (a code),
     ``customer_last_name``, ``customer_first_name``, ``customer_middle_name``,
     ``status`` (a code), ``total``, ``paid``, ``balance``, ``executor``."""
-    return _rows_query(_where(filters, ZoneInfo(timezone))).order_by(Order.number.desc())
+    return _rows_query(_readable(reader) + _where(filters, ZoneInfo(timezone))).order_by(
+        Order.number.desc()
+    )

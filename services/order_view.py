@@ -25,10 +25,10 @@ from models import (
 )
 from services import audit, payments
 from services.context import Actor
-from services.errors import NotFound
+from services.errors import NotFound, PermissionDenied
 from services.messages import ChatMessage, thread
 from services.orders import parse_number
-from services.permissions import Action, can
+from services.permissions import Action, can, may_read_order, require
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class OrderView:
     payer: str | None
     contact_phone: str | None
     contact_email: str | None
+    contacts_shown: bool  # phone and e-mail are None for a role that may not read them
     executor_id: int | None
     executor: str | None
     deadline: datetime | None
@@ -122,19 +123,25 @@ class OrderView:
         return self.total_kopecks - self.paid_kopecks
 
 
-def _contact(person: Person | None) -> Contact:
+def _contact(person: Person | None, with_contacts: bool) -> Contact:
     if person is None:
         return Contact("—", None, None, None)
+    if not with_contacts:
+        return Contact(person.full_name, None, None, person.company)
     return Contact(person.full_name, person.phone, person.email, person.company)
 
 
 def get_order(session: Session, actor: Actor, number: object) -> OrderView:
-    """The order as ``actor`` may read it: internal messages only for a role that may
-    read them."""
+    """The order as ``actor`` may read it: only an order of a kind its role reads;
+    contact data and internal messages only for a role that may read them."""
+    require(actor, Action.VIEW_ORDERS)
     order = session.scalar(select(Order).where(Order.number == parse_number(number)))
     if order is None:
         raise NotFound("There is no order number %(number)s.", number=str(number)[:30])
     service = session.get(Service, order.service_id)
+    if not may_read_order(actor, service.type):
+        raise PermissionDenied("Orders of this kind are handled by another department.")
+    contacts = can(actor, Action.VIEW_CONTACTS)
     executor = session.get(StaffUser, order.executor_id) if order.executor_id else None
     payer = session.get(Person, order.payer_id) if order.payer_id else None
     items = [
@@ -186,10 +193,11 @@ def get_order(session: Session, actor: Actor, number: object) -> OrderView:
         min_remaining_kopecks=service.min_remaining_kopecks,
         total_kopecks=order.total_kopecks,
         paid_kopecks=order.paid_kopecks,
-        customer=_contact(session.get(Person, order.customer_id)),
+        customer=_contact(session.get(Person, order.customer_id), contacts),
         payer=payer.full_name if payer and payer.id != order.customer_id else None,
-        contact_phone=order.contact_phone,
-        contact_email=order.contact_email,
+        contact_phone=order.contact_phone if contacts else None,
+        contact_email=order.contact_email if contacts else None,
+        contacts_shown=contacts,
         executor_id=order.executor_id,
         executor=executor.name if executor else None,
         deadline=order.deadline,

@@ -19,8 +19,10 @@ from models.statuses import (
     TicketStatus,
     ticket_status_condition,
 )
-from services.order_list import OPEN, OUTSTANDING
+from services.context import Actor
+from services.order_list import OPEN, OUTSTANDING, of_types
 from services.payments import signed_amount
+from services.permissions import order_scope
 
 WORK_TYPES = ("simple", "request", "goods")
 
@@ -48,7 +50,11 @@ def month_start(moment: datetime) -> datetime:
     return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def overview(session: Session, now: datetime, timezone: str) -> Overview:
+def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> Overview:
+    """The figures as ``reader`` may read them: orders, balances and revenue of the kinds
+    of order its role reads (a service manager's overview counts simple services,
+    requests and goods only)."""
+    scope = of_types(order_scope(reader))
     zone = ZoneInfo(timezone)
     local = now.astimezone(zone)
     day_start = datetime.combine(local.date(), time(0), zone)
@@ -96,7 +102,7 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
         session.scalar(
             select(func.count())
             .select_from(Order)
-            .where(Order.status.in_([s.value for s in NEW_STATUSES]))
+            .where(Order.status.in_([s.value for s in NEW_STATUSES]), *scope)
         )
         or 0
     )
@@ -104,7 +110,7 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
         session.scalar(
             select(func.count())
             .select_from(Order)
-            .where(Order.status == OrderStatus.DONE_AWAITING_CONFIRMATION.value)
+            .where(Order.status == OrderStatus.DONE_AWAITING_CONFIRMATION.value, *scope)
         )
         or 0
     )
@@ -117,6 +123,7 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
                 Service.type.in_(WORK_TYPES),
                 Order.executor_id.is_(None),
                 Order.status.not_in(status_literals(CLOSED_STATUSES)),  # = UNASSIGNED_SQL
+                *scope,
             )
         )
         or 0
@@ -124,7 +131,7 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
     outstanding = (
         session.scalar(
             select(func.coalesce(func.sum(Order.total_kopecks - Order.paid_kopecks), 0)).where(
-                OUTSTANDING
+                OUTSTANDING, *scope
             )
         )
         or 0
@@ -134,7 +141,12 @@ def overview(session: Session, now: datetime, timezone: str) -> Overview:
         return (
             session.scalar(
                 select(func.coalesce(func.sum(signed_amount()), 0)).where(
-                    and_(Payment.paid_at >= start, Payment.paid_at < end)
+                    and_(Payment.paid_at >= start, Payment.paid_at < end),
+                    *(
+                        [Payment.order_id.in_(select(Order.id).where(*scope).scalar_subquery())]
+                        if scope
+                        else []
+                    ),
                 )
             )
             or 0

@@ -78,12 +78,17 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 }
 
 
-# The orders each manager works on (SPEC §1); administrators work on all of them.
+# The kinds of order each role reads and works on (SPEC §1): a manager those of its
+# department; executives and accountants read every kind (what they may do to one is the
+# table above: nothing but read, and executives without contact data). Every reader of
+# orders — the register, the order page, the exports, the overview's figures — keeps to it.
 SERVICE_TYPES_BY_ROLE: dict[Role, frozenset[ServiceType]] = {
     ADMIN: frozenset(ServiceType),
     RENTAL: frozenset({ServiceType.COWORKING, ServiceType.BOOKING, ServiceType.HOTEL}),
     SERVICE: frozenset({ServiceType.SIMPLE, ServiceType.REQUEST, ServiceType.GOODS}),
     EVENTS: frozenset({ServiceType.EVENT}),
+    EXEC: frozenset(ServiceType),
+    ACCOUNTING: frozenset(ServiceType),
 }
 
 
@@ -108,6 +113,20 @@ def can_on(user: Actor | None, action: Action | str, service_type: str) -> bool:
     if not can(user, action):
         return False
     return ServiceType(service_type) in SERVICE_TYPES_BY_ROLE.get(Role(user.role), frozenset())
+
+
+def order_scope(user: Actor | None) -> frozenset[str] | None:
+    """The service types whose orders ``user`` reads, or None for every type."""
+    try:
+        types = SERVICE_TYPES_BY_ROLE.get(Role(getattr(user, "role", None)), frozenset())
+    except ValueError:
+        return frozenset()
+    return None if types == frozenset(ServiceType) else frozenset(t.value for t in types)
+
+
+def may_read_order(user: Actor | None, service_type: str) -> bool:
+    scope = order_scope(user)
+    return can(user, Action.VIEW_ORDERS) and (scope is None or service_type in scope)
 
 
 def require(user: Actor | None, action: Action | str, service_type: str | None = None) -> None:

@@ -30,6 +30,8 @@ from services.context import Actor
 from services.events import new_qr_token
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+# Reads every order (an executive), for tests of what lists hold rather than who reads them.
+READER = Actor(0, "Reader", "executive")
 
 
 def actor(session: Session, email: str, address: str = "127.0.0.1") -> Actor:

@@ -51,6 +51,10 @@ def roles(*names: str) -> frozenset[str]:
 
 
 ORDER_READERS = roles(ADMIN, RENTAL, SERVICE, EXEC, ACCOUNTING)
+# Each manager reads its own department's orders (hotel, coworking, rooms; simple
+# services, requests, goods); the others read all (services.permissions).
+RENTAL_ORDER_READERS = roles(ADMIN, RENTAL, EXEC, ACCOUNTING)
+SERVICE_ORDER_READERS = roles(ADMIN, SERVICE, EXEC, ACCOUNTING)
 TICKET_READERS = roles(ADMIN, RENTAL, EXEC)
 OCCUPANCY_READERS = roles(ADMIN, RENTAL, EXEC)
 MONEY_READERS = roles(ADMIN, EXEC, ACCOUNTING)
@@ -444,16 +448,25 @@ RULES: dict[str, Rule] = {
     ),
     # --- one order ---
     "order-body.children": read(
-        Case(lambda s: {"order-number.data": str(s.t.hotel)}, ORDER_READERS, shows=(MARK_NAME,)),
         Case(
             lambda s: {"order-number.data": str(s.t.hotel)},
-            ORDER_READERS & CONTACT_READERS,
+            RENTAL_ORDER_READERS,
+            shows=(MARK_NAME,),
+        ),
+        Case(
+            lambda s: {"order-number.data": str(s.t.hotel)},
+            RENTAL_ORDER_READERS & CONTACT_READERS,
             shows=(MARK_PHONE,),
         ),
         Case(
             lambda s: {"order-number.data": str(s.t.hotel)},
-            ORDER_READERS & INTERNAL_READERS,
+            RENTAL_ORDER_READERS & INTERNAL_READERS,
             shows=(MARK_NOTE,),
+        ),
+        Case(
+            lambda s: {"order-number.data": str(s.t.simple)},
+            SERVICE_ORDER_READERS,
+            shows=(MARK_NAME,),
         ),
     ),
     "..order-payment-modal.is_open...order-payment-key.data...payment-amount.value..": read(

@@ -31,6 +31,7 @@ from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
 from tests.conftest import TEST_DATABASE_URL
 from tests.databases import scratch_postgres
+from tests.factories import READER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -155,7 +156,7 @@ def _indexes_of(node: dict[str, Any], table: str) -> Iterator[str]:
 
 
 def _orders(filters: dict, request: dict) -> Callable[[Any], Any]:
-    return lambda session: list_orders(session, OrderFilters.parse(filters), request, ZONE)
+    return lambda session: list_orders(session, READER, OrderFilters.parse(filters), request, ZONE)
 
 
 def _tickets(filters: dict, request: dict) -> Callable[[Any], Any]:
@@ -256,6 +257,7 @@ def test_a_deep_orders_block_is_a_seek_from_the_previous_row_through_an_index(se
     with seeded.read() as session:
         before, _count, _due = list_orders(
             session,
+            READER,
             OrderFilters(),
             {"startRow": deep - 100, "endRow": deep, "sortModel": sort},
             ZONE,

@@ -14,6 +14,7 @@ from services.order_list import OrderFilters, list_orders
 from services.ticket_list import SORTABLE as TICKET_SORTABLE
 from services.ticket_list import TicketFilters, list_tickets
 from tests.conftest import demo_today
+from tests.factories import READER
 
 ZONE = "Europe/Moscow"
 NOW = datetime.now(UTC)
@@ -49,7 +50,9 @@ def _walk(fetch, sort: list[dict], seek: bool) -> tuple[list[int], list[int | No
 def _orders(db, filters: dict):
     def fetch(request):
         with db.read() as session:
-            rows, count, _due = list_orders(session, OrderFilters.parse(filters), request, ZONE)
+            rows, count, _due = list_orders(
+                session, READER, OrderFilters.parse(filters), request, ZONE
+            )
         return rows, count
 
     return fetch

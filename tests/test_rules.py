@@ -363,27 +363,33 @@ def test_messages_are_public_or_internal_and_never_empty(db, actors, world):
 
 
 @pytest.mark.parametrize(
-    ("who", "reads_internal"),
+    ("who", "kind", "reads_internal"),
     [
-        ("admin", True),
-        ("rental", True),
-        ("service", True),
-        ("accounting", True),
-        ("exec", False),  # no customer contact data (SPEC §1), and staff notes carry it
-        ("events", False),
+        ("admin", "simple", True),
+        ("rental", "coworking", True),
+        ("service", "simple", True),
+        ("accounting", "simple", True),
+        ("exec", "simple", False),  # no customer contact data (SPEC §1), and staff notes carry it
     ],
 )
 def test_internal_messages_reach_only_the_roles_that_may_read_them(
-    db, actors, world, who, reads_internal
+    db, actors, world, who, kind, reads_internal
 ):
-    number = make(db, world, lambda w: w.order("simple", "new"))
+    number = make(db, world, lambda w: w.order(kind, "new"))
+    writer = actors["rental" if kind == "coworking" else "service"]
     with db.write() as session:
-        orders.post_message(session, actors["service"], number, "Уборка", internal=False, now=NOW)
-        orders.post_message(session, actors["service"], number, "Ключ", internal=True, now=NOW)
+        orders.post_message(session, writer, number, "Уборка", internal=False, now=NOW)
+        orders.post_message(session, writer, number, "Ключ", internal=True, now=NOW)
     with db.read() as session:
         view = get_order(session, actors[who], number)
     expected = ["Уборка", "Ключ"] if reads_internal else ["Уборка"]
     assert [m.text for m in view.messages] == expected
+
+
+def test_the_event_manager_opens_no_order_page(db, actors, world):
+    number = make(db, world, lambda w: w.order("event", "new"))
+    with db.read() as session, pytest.raises(PermissionDenied):
+        get_order(session, actors["events"], number)
 
 
 def test_an_unknown_order_number_is_not_found(db, actors):
