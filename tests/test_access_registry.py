@@ -666,9 +666,7 @@ RULES: dict[str, Rule] = {
     "..payments-filter-from.value...payments-filter-to.value..": anyone(
         lambda s: {"payments-preset.n_clicks": pattern("payments-preset", {"preset": "30-days"})}
     ),
-    "payments-sync.data <- payments-filters.data": clientside(
-        "filters into the URL, grid refresh"
-    ),
+    "payments-sync.data <- payments-filters.data": clientside("filters into the URL, grid refresh"),
     "payments-sync.data <- payments-grid.id": clientside(
         "block requests carry the last row's sort key"
     ),
