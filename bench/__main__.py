@@ -294,6 +294,7 @@ CHECKS: list[Check] = [
     ("orders grid: ≥ 20× faster than naive (medians)", _faster_than_naive("orders grid")),
     ("orders row 500,000, scrolled to: bare SQL of the seek", _deep_seek("orders")),
     ("tickets' deepest block, scrolled to: bare SQL of the seek", _deep_seek("tickets")),
+    ("journal row 1,000,000, scrolled to: bare SQL of the seek", _deep_seek("journal")),
     ("occupancy, a year, over HTTP: p95 ≤ 2 s", _occupancy),
     ("payments export: ≥ 250,000 rows/s", _export_speed),
     ("payments export: worker memory growth < 50 MB", _export_memory),
@@ -381,7 +382,7 @@ def _section(name: str, timings: dict[str, dict], date: str | None = None) -> li
             ),
         ]
     if name == "deep pages":
-        for kind in ("orders", "tickets"):
+        for kind in ("orders", "tickets", "journal"):
             before, seek = timings.get(f"{kind}_before"), timings.get(f"{kind}_seek_sql")
             jump = timings.get(f"{kind}_jump_sql")
             if before and seek and jump:

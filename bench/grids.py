@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from bench.harness import StaffClient, Timing, captured_sql, live_app, measure, run_raw
 from dashboard.db import Database
+from services.balances import JournalFilters, list_journal
 from services.context import Actor
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
@@ -146,7 +147,8 @@ def orders_grid(url: str, runs: int) -> dict[str, Timing]:
 
 
 # The previous version's deep block: OFFSET over the joined rows, and the count (with the
-# balance due, for orders) sent again with every block.
+# balance due, for orders, and the signed sum, for the journal) sent again with every block.
+JOURNAL_SIGNED = "CASE WHEN p.kind = 'refund' THEN -p.amount_kopecks ELSE p.amount_kopecks END"
 BEFORE = {
     "orders": (
         NAIVE_ORDERS_SQL + " ORDER BY o.number DESC LIMIT 100 OFFSET :offset",
@@ -157,26 +159,55 @@ BEFORE = {
         NAIVE_TICKETS_SQL + " ORDER BY t.number DESC LIMIT 100 OFFSET :offset",
         "SELECT count(*) FROM coworking_tickets t JOIN orders o ON o.id = t.order_id",
     ),
+    "journal": (
+        f"""
+SELECT p.id, p.paid_at, o.number, pe.last_name, pe.first_name, pe.middle_name, p.method,
+       p.kind, {JOURNAL_SIGNED}, r.name
+FROM payments p
+JOIN orders o ON o.id = p.order_id
+JOIN persons pe ON pe.id = o.customer_id
+LEFT JOIN staff_users r ON r.id = p.recorded_by_id
+ORDER BY p.paid_at DESC, p.id DESC LIMIT 100 OFFSET :offset""",
+        f"SELECT count(*), coalesce(sum({JOURNAL_SIGNED}), 0) FROM payments p",
+    ),
 }
-DEEP_ORDERS = 500_000
+# The row each register's deep block starts at (tickets: the deepest block there is).
+DEEP = {"orders": 500_000, "journal": 1_000_000}
+TABLES = {"orders": "orders", "tickets": "coworking_tickets", "journal": "payments"}
+# The index a jump (no key) finds the block's rows on, by OFFSET.
+JUMP_INDEX = {
+    "orders": "the number index",
+    "tickets": "the number index",
+    "journal": "the (paid_at, id) index",
+}
+# The default view's sort: the newest first.
+DEFAULT_SORT = {
+    "orders": [{"colId": "number", "sort": "desc"}],
+    "tickets": [{"colId": "number", "sort": "desc"}],
+    "journal": [{"colId": "paid_at", "sort": "desc"}],
+}
+GRIDS = {"orders": "orders", "tickets": "tickets", "journal": "payments"}  # ids' page prefix
 
 
 def _list(kind: str, session, request: dict) -> list:
     if kind == "orders":
         return list_orders(session, READER, OrderFilters(), request, "Europe/Moscow")[0]
+    if kind == "journal":
+        return list_journal(session, JournalFilters(), request, "Europe/Moscow").rows
     return list_tickets(session, TicketFilters(), request, datetime.now(UTC), "Europe/Moscow")[0]
+
+
+def _ident(kind: str, row) -> int:
+    return row.id if kind == "journal" else row.number
 
 
 def _deep_block(kind: str, url: str, client: StaffClient, runs: int) -> dict[str, Timing]:
     """Row ``start`` of the default view: before, jumped to (no key), scrolled to (key)."""
     database = Database(url)
-    table = "orders" if kind == "orders" else "coworking_tickets"
     with database.read() as session:
-        total = session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-    start = (
-        min(DEEP_ORDERS, total - 100) // 100 * 100 if kind == "orders" else (total - 1) // 100 * 100
-    )
-    sort = [{"colId": "number", "sort": "desc"}]
+        total = session.execute(text(f"SELECT count(*) FROM {TABLES[kind]}")).scalar()
+    start = (min(DEEP[kind], total - 100) if kind in DEEP else total - 1) // 100 * 100
+    sort = DEFAULT_SORT[kind]
     with database.read() as session:
         previous = _list(
             kind, session, {"startRow": start - 100, "endRow": start, "sortModel": sort}
@@ -200,12 +231,12 @@ def _deep_block(kind: str, url: str, client: StaffClient, runs: int) -> dict[str
     found = {}
     for name, request in (("jump", jump), ("seek", scroll)):
         with captured_sql(database.engine) as statements, database.read() as session:
-            found[name] = [row.number for row in _list(kind, session, request)]
+            found[name] = [_ident(kind, row) for row in _list(kind, session, request)]
         found[f"{name}_sql"] = statements
     assert found["jump"] == found["seek"], "a seek and an OFFSET disagree"
-    grid = f"{kind}-grid"
+    grid = f"{GRIDS[kind]}-grid"
     dep = client.callback(grid, "getRowsRequest")
-    store = f"{kind}-filters.data"
+    store = f"{GRIDS[kind]}-filters.data"
 
     def over_http(request: dict):
         return lambda: client.post(dep, {f"{grid}.getRowsRequest": request, store: {}})
@@ -219,7 +250,7 @@ def _deep_block(kind: str, url: str, client: StaffClient, runs: int) -> dict[str
             warmup=1,
         ),
         "jump_sql": measure(
-            f"{row}, jumped to (no key): OFFSET on the number index, 100 rows joined — bare SQL",
+            f"{row}, jumped to (no key): OFFSET on {JUMP_INDEX[kind]}, 100 rows joined — bare SQL",
             lambda: run_raw(database.engine, found["jump_sql"]),
             runs,
         ),
@@ -240,11 +271,16 @@ def _deep_block(kind: str, url: str, client: StaffClient, runs: int) -> dict[str
 
 
 def deep_pages(url: str, runs: int) -> dict[str, Timing]:
-    """Deep blocks of both registers, before and after keyset paging."""
+    """Deep blocks of the registers and the payments journal, before and after keyset
+    paging."""
+    result = {}
     with live_app(url) as base:
         client = StaffClient(base, "rental@parkdesk.local")
-        result = {}
         for kind in ("orders", "tickets"):
             for key, timing in _deep_block(kind, url, client, runs).items():
                 result[f"{kind}_{key}"] = timing
+        # The journal is the accountant's (a rental manager may not read payments).
+        accountant = StaffClient(base, "accounting@parkdesk.local")
+        for key, timing in _deep_block("journal", url, accountant, runs).items():
+            result[f"journal_{key}"] = timing
     return result

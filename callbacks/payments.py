@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask import current_app
 from flask_login import current_user
@@ -189,6 +189,15 @@ def register_journal(app: Dash, db: Database) -> None:
     # Rows are "<order number>-<payment id>": a click opens the order.
     open_row_on_click(app, ids.PAYMENTS_GRID, "/orders/")
 
+    # grid.js makes each block request carry the sort key of the row before it, so
+    # that deep blocks are seeks rather than OFFSETs (services/grid.py).
+    app.clientside_callback(
+        ClientsideFunction("parkdesk", "seekFromLastRow"),
+        Output(ids.PAYMENTS_SYNC, "data", allow_duplicate=True),
+        Input(ids.PAYMENTS_GRID, "id"),
+        prevent_initial_call="initial_duplicate",
+    )
+
     @app.callback(
         Output(ids.PAYMENTS_REVENUE, "children"),
         Output(ids.PAYMENTS_REVENUE_DAILY, "figure"),
@@ -236,9 +245,12 @@ def register_journal(app: Dash, db: Database) -> None:
                 "amount": format_money(row.amount_kopecks, lang),
                 "refund": row.kind == PaymentKind.REFUND.value,
                 "recorded_by": row.recorded_by or "—",
+                "sort_key": row.sort_key,
             }
             for row in found.rows
         ]
+        if found.count is None:  # the grid knows the count and the sum: it keeps them
+            return {"rowData": data}, no_update
         summary = (
             ngettext("%(num)d entry", "%(num)d entries", found.count)
             + " · "

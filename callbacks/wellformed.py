@@ -6,6 +6,7 @@ unknown output, or with inputs of another shape than the callback's, raises a
 ``KeyError`` or ``TypeError`` inside Dash — a 500. The browser never sends
 such a body; whoever does gets a 400 before Dash sees it. The values inside
 the slots are the callbacks' business (they check them and refuse in words).
+The shape itself is Dash's, not a public API: dashboard/dash_compat.py reads it.
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ from typing import Any
 from dash import Dash
 from flask import jsonify, request
 
-WILDCARDS = ("ALL", "ALLSMALLER", "MATCH")
+from dashboard.dash_compat import (
+    is_wildcard,
+    output_parts,
+    pattern_id,
+    property_name,
+    server_callback,
+    several_outputs,
+    split_prop_id,
+)
+
 _SCALARS = (str, int, float, bool)
-
-
-def _pattern(component_id: str) -> dict[str, Any] | None:
-    """A pattern-matching id as the callback map keeps it (a JSON text), parsed."""
-    return json.loads(component_id) if component_id.startswith("{") else None
-
-
-def _wildcard(value: object) -> bool:
-    return isinstance(value, list) and len(value) == 1 and value[0] in WILDCARDS
 
 
 def _item_fits(item: object, spec: dict[str, str], pattern: dict[str, Any] | None) -> bool:
@@ -38,7 +39,7 @@ def _item_fits(item: object, spec: dict[str, str], pattern: dict[str, Any] | Non
     if not isinstance(found, dict) or set(found) != set(pattern):
         return False
     return all(
-        isinstance(found[key], _SCALARS) if _wildcard(value) else found[key] == value
+        isinstance(found[key], _SCALARS) if is_wildcard(value) else found[key] == value
         for key, value in pattern.items()
     )
 
@@ -47,9 +48,9 @@ def _changed_fits(prop_id: object, specs: list[dict[str, str]]) -> bool:
     """A "<id>.<property>" of one of the callback's inputs (a dict id as JSON text)."""
     if not isinstance(prop_id, str):
         return False
-    component, _, prop = prop_id.rpartition(".")
+    component, prop = split_prop_id(prop_id)
     for spec in specs:
-        pattern = _pattern(spec["id"])
+        pattern = pattern_id(spec["id"])
         if pattern is None:
             if component == spec["id"] and prop == spec["property"]:
                 return True
@@ -64,9 +65,9 @@ def _changed_fits(prop_id: object, specs: list[dict[str, str]]) -> bool:
 
 
 def _slot_fits(slot: object, spec: dict[str, str]) -> bool:
-    pattern = _pattern(spec["id"])
+    pattern = pattern_id(spec["id"])
     many = pattern is not None and any(
-        _wildcard(value) and value[0] != "MATCH" for value in pattern.values()
+        is_wildcard(value) and value[0] != "MATCH" for value in pattern.values()
     )
     if many:
         return isinstance(slot, list) and all(_item_fits(item, spec, pattern) for item in slot)
@@ -81,24 +82,16 @@ def _slots_fit(slots: object, specs: list[dict[str, str]]) -> bool:
     )
 
 
-def _expected_outputs(output: str) -> list[tuple[str, str]]:
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [
-        (component, prop.split("@")[0])
-        for component, _, prop in (part.rpartition(".") for part in parts)
-    ]
-
-
 def _outputs_fit(outputs: object, output: str) -> bool:
-    expected = _expected_outputs(output)
-    given = outputs if output.startswith("..") else [outputs]
+    expected = output_parts(output)
+    given = outputs if several_outputs(output) else [outputs]
     if not isinstance(given, list) or len(given) != len(expected):
         return False
     for item, (component, prop) in zip(given, expected, strict=True):
         # The renderer sends a single output's property with its allow_duplicate hash.
         if not isinstance(item, dict) or not isinstance(item.get("property"), str):
             return False
-        if item["property"].split("@")[0] != prop:
+        if property_name(item["property"]) != prop:
             return False
         if not component.startswith("{") and item.get("id") != component:
             return False
@@ -109,8 +102,8 @@ def is_call(body: object, callback_map: dict[str, dict[str, Any]]) -> bool:
     """Whether ``body`` calls one of the app's server callbacks in the renderer's shape."""
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return False
-    callback = callback_map.get(body["output"])
-    if callback is None or "callback" not in callback:  # unknown, or a clientside callback
+    callback = server_callback(callback_map, body["output"])
+    if callback is None:  # unknown, or a clientside callback
         return False
     changed = body.get("changedPropIds", [])
     return (

@@ -10,12 +10,12 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from dash._pages import _path_to_page  # the router's own matching, so the guard agrees with it
 from flask import request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import ids
+from dashboard.dash_compat import path_to_page as _path_to_page  # the router's own matching
 from dashboard.i18n import _, label, language, translate
 from models.statuses import ROLE_LABELS
 from pages import PAGE_MODULES

@@ -23,7 +23,7 @@ days are right in any time zone on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -323,6 +323,11 @@ JOURNAL_SORTABLE: dict[str, list[ColumnElement]] = {
     "amount": [SIGNED],
     "recorded_by": [Recorder.name],
 }
+# Newest first; ties (one moment, several rows) by id, so that a key names one row.
+JOURNAL_ORDER = [(Payment.paid_at, True), (Payment.id, True)]
+# A row recorded by nobody (a gateway's) has no recorder's name, and databases disagree
+# on where NULLs sort: that sort pages by OFFSET only (services/grid.py).
+JOURNAL_NULLABLE_SORTS = {"recorded_by"}
 
 
 @dataclass(frozen=True)
@@ -335,13 +340,31 @@ class JournalRow:
     kind: str
     amount_kopecks: int  # negative for a refund
     recorded_by: str | None
+    sort_key: list[Any] = field(default_factory=list)  # the grid sends it back for the next block
 
 
 @dataclass(frozen=True)
 class Journal:
     rows: list[JournalRow]
-    count: int
-    kopecks: int  # the signed sum of every row the filters match
+    # How many rows the filters match and their signed sum; None when the grid said it
+    # knows them already.
+    count: int | None
+    kopecks: int | None
+
+
+def _journal_keys(block: grid.Block, conditions: list[ColumnElement[bool]]) -> Select:
+    """Ledger row ids under the filters, joined only to what the sort reads: a deep
+    block without a key is found by OFFSET here, on an index of payments where the
+    sort allows."""
+    sorted_on = {column for column, _ in block.sort}
+    query = select(Payment.id).select_from(Payment)
+    if sorted_on & {"order", "customer"}:
+        query = query.join(Order, Order.id == Payment.order_id)
+    if "customer" in sorted_on:
+        query = query.join(Person, Person.id == Order.customer_id)
+    if "recorded_by" in sorted_on:
+        query = query.outerjoin(Recorder, Recorder.id == Payment.recorded_by_id)
+    return query.where(*conditions)
 
 
 def list_journal(
@@ -350,10 +373,13 @@ def list_journal(
     request: Mapping[str, Any] | None,
     timezone: str,
 ) -> Journal:
-    """One block of the payments journal, newest first unless sorted otherwise."""
+    """One block of the payments journal, newest first unless sorted otherwise, and the
+    number and signed sum of the rows the filters match (None when the grid knows them).
+    Deep blocks are seeks from the key of the row before (services/grid.py)."""
     conditions = _journal_conditions(filters, ZoneInfo(timezone))
     block = grid.parse_request(request, JOURNAL_SORTABLE)
-    query = (
+    order = grid.ordering(block, JOURNAL_SORTABLE, JOURNAL_ORDER)
+    rows = (
         select(
             Payment.id,
             Payment.paid_at,
@@ -372,15 +398,22 @@ def list_journal(
         .where(*conditions)
     )
     found = session.execute(
-        grid.apply_sort(
-            query, block, JOURNAL_SORTABLE, default=[Payment.paid_at.desc(), Payment.id.desc()]
+        grid.block_query(
+            rows,
+            _journal_keys(block, conditions),
+            Payment.id,
+            order,
+            block,
+            unseekable=grid.unseekable_sort(block, JOURNAL_NULLABLE_SORTS),
         )
     ).all()
-    count, kopecks = session.execute(
-        select(func.count(), func.coalesce(func.sum(SIGNED), 0))
-        .select_from(Payment)
-        .where(*conditions)
-    ).one()
+    count = kopecks = None
+    if not block.counted:
+        count, kopecks = session.execute(
+            select(func.count(), func.coalesce(func.sum(SIGNED), 0))
+            .select_from(Payment)
+            .where(*conditions)
+        ).one()
     return Journal(
         [
             JournalRow(
@@ -392,11 +425,23 @@ def list_journal(
                 kind,
                 int(amount),
                 recorder,
+                key,
             )
-            for pid, paid_at, number, last, first, middle, method, kind, amount, recorder in found
+            for (
+                pid,
+                paid_at,
+                number,
+                last,
+                first,
+                middle,
+                method,
+                kind,
+                amount,
+                recorder,
+            ), key in grid.split_keys(found, order)
         ],
-        int(count),
-        int(kopecks),
+        None if count is None else int(count),
+        None if kopecks is None else int(kopecks),
     )
 
 

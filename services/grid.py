@@ -14,6 +14,26 @@ sort them (no joins it does not need, so an index answers it), and only those ro
 are joined. A grid that knows its row count is not sent it again. A sort on a column
 of a small table the rows point to (a service's name) is read group by group on the
 (foreign key, number) index (``Grouped``) instead of sorting every row.
+
+Which engine a list uses. There are two: the seek engine (``ordering``,
+``block_query``, ``split_keys``, ``grouped_block``, with the grid sending keys back) and
+plain paging (``apply_sort``: ORDER BY … OFFSET over the joined rows, counted with every
+block). The rule is the list's bound:
+
+- A list that grows with the business's history, one row per order, ticket or ledger
+  row with no bound but time, seeks: the orders register, the coworking tickets list
+  and the payments journal. OFFSET reads and drops every row before the block, so its
+  deepest block costs what the whole list costs, and the count is sent once.
+- A list bounded by something other than time pages by OFFSET, which costs no more
+  than that bound: the balances register (orders with a balance due, under one in a
+  hundred, read on their partial index) and an event's tickets (the hall's capacity).
+- A new list seeks unless it names its bound; a list that loses its bound moves to the
+  seek engine. A seeking list has an index for each sort it reads in order: the sort's
+  columns, then its tie-breakers down to the unique one (dashboard/migrations).
+
+Inside the seek engine a sort on an expression that may be NULL (the orders' executor,
+the journal's recorder) is found by OFFSET unless it is ``Grouped``: databases disagree
+on where NULLs sort, so the key of a row cannot say which rows come after it.
 """
 
 from __future__ import annotations

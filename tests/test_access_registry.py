@@ -696,7 +696,10 @@ RULES: dict[str, Rule] = {
     "..payments-filter-from.value...payments-filter-to.value..": anyone(
         lambda s: {"payments-preset.n_clicks": pattern("payments-preset", {"preset": "30-days"})}
     ),
-    "payments-sync.data": clientside("filters into the URL, grid refresh"),
+    "payments-sync.data <- payments-filters.data": clientside("filters into the URL, grid refresh"),
+    "payments-sync.data <- payments-grid.id": clientside(
+        "block requests carry the last row's sort key"
+    ),
     f"{PAGES_LOCATION} <- payments-grid.cellClicked": clientside("opens the paid order"),
     "..payments-revenue.children...payments-revenue-daily.figure"
     "...payments-revenue-methods.figure..": read(

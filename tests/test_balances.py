@@ -284,3 +284,27 @@ def test_the_grids_answer_only_the_roles_that_may_read_payments(client, book, em
         else:
             assert response.status_code == 200
             assert response.get_json()["response"] == {}  # nothing updated, nothing sent
+
+
+def test_the_journal_grid_scrolled_on_gets_rows_after_the_key_and_keeps_its_count(client, book):
+    """The grid sends back the last row's sort key and that it knows the count: the next
+    block follows that row, and the count and sum are neither counted nor sent again."""
+    login(client, "accounting@parkdesk.local")
+    client.get("/")
+    dep = find_callback(client, "payments-grid", "getRowsRequest")
+
+    def block(request: dict) -> dict:
+        values = {"payments-grid.getRowsRequest": request, "payments-filters.data": {}}
+        return post_callback(client, dep, values).get_json()["response"]
+
+    first = block({"startRow": 0, "endRow": 4, "sortModel": []})
+    assert first["payments-grid"]["getRowsResponse"]["rowCount"] == 7
+    assert "payments-count" in first
+    rows = first["payments-grid"]["getRowsResponse"]["rowData"]
+    after = {"4": rows[-1]["sort_key"]}
+    then = block({"startRow": 4, "endRow": 8, "context": {"after": after, "counted": True}})
+    assert "payments-count" not in then  # the summary stays as it is
+    answer = then["payments-grid"]["getRowsResponse"]
+    assert "rowCount" not in answer
+    ids = [row["row_id"] for row in rows + answer["rowData"]]
+    assert len(ids) == len(set(ids)) == 7

@@ -1,6 +1,7 @@
-"""On PostgreSQL the registers read orders and tickets through indexes, never by
-reading the whole table: the default view, the common filters, each sort that an
-index can serve, and deep blocks (by seek and by OFFSET).
+"""On PostgreSQL the registers read orders and tickets, and the payments journal reads
+the ledger, through indexes, never by reading the whole table: the default view, the
+common filters, each sort that an index can serve, and deep blocks (by seek and by
+OFFSET).
 
 The plans are PostgreSQL's own choice (no planner settings changed) on a seeded demo
 database large enough for the choice to be the one made at full size, after VACUUM
@@ -9,7 +10,9 @@ and ANALYZE as autovacuum leaves a live database.
 Sorts on a column of a small joined table (the orders' service, type and executor, the
 tickets' seat and room) are read group by group, each group on its index. The tickets'
 derived status (a CASE on the order's status and the clock) sorts the whole filtered
-set: it is not asserted here.
+set: it is not asserted here. Neither is the journal's sort by who recorded a row (a
+name that may be NULL pages by OFFSET), nor its count of the whole ledger with no
+period chosen, which is sent once, with the first block.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from sqlalchemy import event
 import demo
 from dashboard import schema
 from dashboard.db import Database
-from models import CoworkingTicket, Order, Person
+from models import CoworkingTicket, Order, Payment, Person
+from services.balances import JournalFilters, list_journal
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
 from tests.conftest import TEST_DATABASE_URL
@@ -39,7 +43,7 @@ SEEDED = 10_000
 COPIES = 29
 ORDERS = SEEDED * (1 + COPIES)
 ZONE = "Europe/Moscow"
-WATCHED = {"orders", "coworking_tickets"}
+WATCHED = {"orders", "coworking_tickets", "payments"}
 NOW = datetime.now(UTC)
 TODAY = NOW.date()
 LAST_MONTH = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
@@ -58,8 +62,8 @@ def _copies(table: sa.Table, shifted: dict[str, int]) -> str:
 
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[Database]:
-    """A database of its own for the module: the demo data, its orders and tickets
-    copied until the tables have the size at which PostgreSQL plans as it does at full
+    """A database of its own for the module: the demo data, its orders, tickets and
+    payments copied until the tables have the size at which PostgreSQL plans as it does at full
     size (seeding that many takes minutes, copying seconds), vacuumed and analysed."""
     name = f"parkdesk_explain_{os.getpid()}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     with scratch_postgres(TEST_DATABASE_URL, name) as url:
@@ -73,6 +77,7 @@ def seeded() -> Iterator[Database]:
             ticket_top = connection.execute(
                 sa.select(sa.func.max(CoworkingTicket.id), sa.func.max(CoworkingTicket.number))
             ).one()
+            payment_step = connection.execute(sa.select(sa.func.max(Payment.id))).scalar()
             order_step, ticket_step = max(top), max(ticket_top)
             connection.exec_driver_sql(
                 _copies(Order.__table__, {"id": order_step, "number": order_step})
@@ -81,6 +86,12 @@ def seeded() -> Iterator[Database]:
                 _copies(
                     CoworkingTicket.__table__,
                     {"id": ticket_step, "number": ticket_step, "order_id": order_step},
+                )
+            )
+            connection.exec_driver_sql(
+                _copies(
+                    Payment.__table__,
+                    {"id": payment_step, "order_id": order_step, "refund_of_id": payment_step},
                 )
             )
         with database.engine.connect() as connection:
@@ -289,3 +300,77 @@ def test_the_demo_data_is_large_enough_for_the_plans_to_mean_something(seeded):
         tickets = session.scalar(sa.text("SELECT count(*) FROM coworking_tickets"))
     assert orders == ORDERS
     assert tickets > ORDERS // 10
+
+
+def _journal(filters: dict, request: dict) -> Callable[[Any], Any]:
+    return lambda session: list_journal(session, JournalFilters.parse(filters), request, ZONE)
+
+
+def _block_reads(database: Database, call: Callable[[Any], Any]) -> list[str]:
+    """``_whole_table_reads`` of the block's statements, the count left out."""
+    return [read for read in _whole_table_reads(database, call) if "count(" not in read]
+
+
+JOURNAL_FILTERS = {
+    "period": LAST_MONTH,
+    "method": {"method": ["cash"]},
+    "period and methods": {**LAST_MONTH, "method": ["cash", "bank_card"]},
+}
+JOURNAL_SORTS = ["paid_at", "order", "customer", "method", "amount"]
+
+
+def test_the_journal_reads_its_newest_rows_through_an_index(seeded):
+    assert _block_reads(seeded, _journal({}, _first_block())) == []
+
+
+@pytest.mark.parametrize("filters", JOURNAL_FILTERS.values(), ids=JOURNAL_FILTERS)
+def test_the_journal_filtered_reads_payments_and_counts_them_through_indexes(seeded, filters):
+    assert _whole_table_reads(seeded, _journal(filters, _first_block())) == []
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+@pytest.mark.parametrize("column", JOURNAL_SORTS)
+def test_the_journal_sorted_reads_payments_through_indexes(seeded, column, direction):
+    request = _first_block([{"colId": column, "sort": direction}])
+    assert _block_reads(seeded, _journal({}, request)) == []
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+@pytest.mark.parametrize("column", [None, *JOURNAL_SORTS])
+def test_a_deep_journal_block_is_a_seek_from_the_previous_row_through_an_index(
+    seeded, column, direction
+):
+    sort = [{"colId": column, "sort": direction}] if column else []
+    with seeded.read() as session:
+        deep = session.scalar(sa.select(sa.func.count()).select_from(Payment)) // 2
+        before = list_journal(
+            session,
+            JournalFilters(),
+            {"startRow": deep - 100, "endRow": deep, "sortModel": sort},
+            ZONE,
+        ).rows
+    request = {
+        "startRow": deep,
+        "endRow": deep + 100,
+        "sortModel": sort,
+        "context": {"after": {str(deep): before[-1].sort_key}, "counted": True},
+    }
+    statements = [sql.upper() for sql, _ in _statements(seeded, _journal({}, request))]
+    assert not any("COUNT(" in sql for sql in statements), "the grid knows the count"
+    assert not any("OFFSET" in sql for sql in statements)
+    assert _whole_table_reads(seeded, _journal({}, request)) == []
+
+
+def test_a_deep_journal_block_without_a_key_is_found_on_an_index_and_only_its_rows_joined(
+    seeded,
+):
+    with seeded.read() as session:
+        deep = session.scalar(sa.select(sa.func.count()).select_from(Payment)) // 2
+    request = {"startRow": deep, "endRow": deep + 100, "context": {"counted": True}}
+    assert _whole_table_reads(seeded, _journal({}, request)) == []
+
+
+def test_the_ledger_is_large_enough_for_the_journals_plans_to_mean_something(seeded):
+    with seeded.read() as session:
+        payments = session.scalar(sa.text("SELECT count(*) FROM payments"))
+    assert payments > ORDERS
