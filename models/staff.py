@@ -53,6 +53,7 @@ class LoginAttempt(Base):
     __tablename__ = "login_attempts"
     __table_args__ = (
         Index("ix_login_attempts_email_address_at", "email", "address", "attempted_at"),
+        Index("ix_login_attempts_address_at", "address", "attempted_at"),
     )
 
     id: Mapped[intpk]
