@@ -57,7 +57,7 @@ def main() -> int:
         for path in args.paths:
             driver.get(base + path)
             time.sleep(args.wait)
-            name = (path.strip("/").replace("/", "_").replace("?", "_") or "overview")
+            name = path.strip("/").replace("/", "_").replace("?", "_") or "overview"
             target = out / f"{name}.{args.lang}.png"
             driver.save_screenshot(str(target))
             severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]

@@ -55,9 +55,7 @@ def quote(
     if start < now - GRACE:
         raise DomainError("The period cannot start in the past.")
     if start > now + horizon:
-        raise DomainError(
-            "Periods can be booked at most %(days)d days ahead.", days=horizon.days
-        )
+        raise DomainError("Periods can be booked at most %(days)d days ahead.", days=horizon.days)
     tariff = session.get(Tariff, tariff_id) if is_row_id(tariff_id) else None
     service = session.get(Service, service_id) if is_row_id(service_id) else None
     if service is None or service.type != ServiceType.COWORKING.value or not service.is_active:

@@ -132,8 +132,7 @@ def _repeat(
             N_("This form was already used for a refund of %(amount)s; open it again for another.")
             if kind == PaymentKind.REFUND
             else N_(
-                "This form was already used for a payment of %(amount)s; "
-                "open it again for another."
+                "This form was already used for a payment of %(amount)s; open it again for another."
             )
         )
         raise DomainError(used_for, amount=Money(earlier.amount_kopecks))

@@ -76,79 +76,150 @@ class World:
             ServiceType.HOTEL: dict(allows_partial_payment=True, prepayment_percent=30),
         }
         for kind in ServiceType:
-            service = Service(name=f"Услуга {kind.value}", type=kind.value,
-                              **settings.get(kind, {}))
+            service = Service(
+                name=f"Услуга {kind.value}", type=kind.value, **settings.get(kind, {})
+            )
             session.add(service)
             session.flush()
             world.services[kind.value] = service.id
-        for name, unit, price in (("Час", "hour", 30_000), ("День", "day", 150_000),
-                                  ("Месяц", "month", 1_500_000)):
-            tariff = Tariff(service_id=world.services["coworking"], name=name, unit=unit,
-                            price_kopecks=price)
+        for name, unit, price in (
+            ("Час", "hour", 30_000),
+            ("День", "day", 150_000),
+            ("Месяц", "month", 1_500_000),
+        ):
+            tariff = Tariff(
+                service_id=world.services["coworking"], name=name, unit=unit, price_kopecks=price
+            )
             session.add(tariff)
             session.flush()
             world.tariffs[unit] = tariff.id
-        for last, first, phone in (("Иванов", "Пётр", "+7 916 111-22-33"),
-                                   ("Смирнова", "Ольга", "+7 916 444-55-66"),
-                                   ("Кузнецов", "Алексей", None)):
+        for last, first, phone in (
+            ("Иванов", "Пётр", "+7 916 111-22-33"),
+            ("Смирнова", "Ольга", "+7 916 444-55-66"),
+            ("Кузнецов", "Алексей", None),
+        ):
             world.people.append(world.person(last, first, phone))
         session.flush()
         return world
 
-    def person(self, last: str, first: str, phone: str | None = None,
-               email: str | None = None) -> int:
-        person = Person(last_name=last, first_name=first, phone=phone, email=email,
-                        search_text=person_search_text(last, first))
+    def person(
+        self, last: str, first: str, phone: str | None = None, email: str | None = None
+    ) -> int:
+        person = Person(
+            last_name=last,
+            first_name=first,
+            phone=phone,
+            email=email,
+            search_text=person_search_text(last, first),
+        )
         self.session.add(person)
         self.session.flush()
         return person.id
 
-    def order(self, service_type: str = "simple", status: str = "new", total: int = 200_000,
-              paid: int = 0, created_at: datetime = NOW, **fields: object) -> Order:
-        order = Order(number=next(self._numbers), service_id=self.services[service_type],
-                      customer_id=self.people[0], status=status, total_kopecks=total,
-                      paid_kopecks=paid, created_at=created_at, status_changed_at=created_at,
-                      **fields)
+    def order(
+        self,
+        service_type: str = "simple",
+        status: str = "new",
+        total: int = 200_000,
+        paid: int = 0,
+        created_at: datetime = NOW,
+        **fields: object,
+    ) -> Order:
+        order = Order(
+            number=next(self._numbers),
+            service_id=self.services[service_type],
+            customer_id=self.people[0],
+            status=status,
+            total_kopecks=total,
+            paid_kopecks=paid,
+            created_at=created_at,
+            status_changed_at=created_at,
+            **fields,
+        )
         self.session.add(order)
         self.session.flush()
-        self.session.add(OrderItem(order_id=order.id, name="Позиция", quantity=1,
-                                   unit_price_kopecks=total, amount_kopecks=total))
+        self.session.add(
+            OrderItem(
+                order_id=order.id,
+                name="Позиция",
+                quantity=1,
+                unit_price_kopecks=total,
+                amount_kopecks=total,
+            )
+        )
         if paid:
-            self.session.add(Payment(order_id=order.id, amount_kopecks=paid, method="bank_card",
-                                     paid_at=created_at))
+            self.session.add(
+                Payment(
+                    order_id=order.id, amount_kopecks=paid, method="bank_card", paid_at=created_at
+                )
+            )
         self.session.flush()
         return order
 
-    def ticket(self, order: Order, start: datetime, end: datetime, seat: int | None = None,
-               number: int | None = None) -> CoworkingTicket:
-        ticket = CoworkingTicket(number=number or order.number + 400_000, order_id=order.id,
-                                 visitor_id=order.customer_id, seat_id=seat or self.seats[0],
-                                 tariff_id=self.tariffs["day"], period_start=start,
-                                 period_end=end, modifiers=[])
+    def ticket(
+        self,
+        order: Order,
+        start: datetime,
+        end: datetime,
+        seat: int | None = None,
+        number: int | None = None,
+    ) -> CoworkingTicket:
+        ticket = CoworkingTicket(
+            number=number or order.number + 400_000,
+            order_id=order.id,
+            visitor_id=order.customer_id,
+            seat_id=seat or self.seats[0],
+            tariff_id=self.tariffs["day"],
+            period_start=start,
+            period_end=end,
+            modifiers=[],
+        )
         self.session.add(ticket)
         self.session.flush()
         return ticket
 
-    def coworking(self, status: str = "confirmed", start: datetime = NOW + timedelta(days=1),
-                  hours: int = 12, seat: int | None = None, paid: int | None = None) -> int:
+    def coworking(
+        self,
+        status: str = "confirmed",
+        start: datetime = NOW + timedelta(days=1),
+        hours: int = 12,
+        seat: int | None = None,
+        paid: int | None = None,
+    ) -> int:
         """A coworking order with its ticket; returns the ticket number."""
         total = 150_000
-        order = self.order("coworking", status, total=total,
-                           paid=total if paid is None and status == "confirmed" else (paid or 0))
+        order = self.order(
+            "coworking",
+            status,
+            total=total,
+            paid=total if paid is None and status == "confirmed" else (paid or 0),
+        )
         return self.ticket(order, start, start + timedelta(hours=hours), seat).number
 
     def event(self, starts_at: datetime = NOW, title: str = "Конференция") -> int:
-        event = Event(title=title, service_id=self.services["event"], room_id=self.hall_id,
-                      starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), capacity=100)
+        event = Event(
+            title=title,
+            service_id=self.services["event"],
+            room_id=self.hall_id,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+            capacity=100,
+        )
         self.session.add(event)
         self.session.flush()
         return event.id
 
     def event_ticket(self, event_id: int, status: str = "confirmed") -> EventTicket:
-        order = self.order("event", status, total=100_000,
-                           paid=100_000 if status == "confirmed" else 0)
-        ticket = EventTicket(number=order.number + 800_000, order_id=order.id, event_id=event_id,
-                             attendee_id=order.customer_id, qr_token=new_qr_token())
+        order = self.order(
+            "event", status, total=100_000, paid=100_000 if status == "confirmed" else 0
+        )
+        ticket = EventTicket(
+            number=order.number + 800_000,
+            order_id=order.id,
+            event_id=event_id,
+            attendee_id=order.customer_id,
+            qr_token=new_qr_token(),
+        )
         self.session.add(ticket)
         self.session.flush()
         return ticket

@@ -21,16 +21,25 @@ from tests.factories import NOW
 pytestmark = pytest.mark.sqlite_only
 
 
-def test_a_backup_taken_while_payments_are_written_is_consistent(database_url, db, tmp_path,
-                                                                 monkeypatch):
+def test_a_backup_taken_while_payments_are_written_is_consistent(
+    database_url, db, tmp_path, monkeypatch
+):
     demo.seed(db.engine, orders=1_000, seed=5, today=demo_today())
     with db.read() as session:
-        due = session.execute(sa.text(
-            "SELECT o.number FROM orders o JOIN services s ON s.id = o.service_id "
-            "WHERE o.status = 'confirmed_balance_due' AND s.type IN ('hotel','coworking') "
-            "ORDER BY o.number")).scalars().all()
-        admin = session.execute(sa.text(
-            "SELECT id, name, role FROM staff_users WHERE email = 'admin@parkdesk.local'")).one()
+        due = (
+            session.execute(
+                sa.text(
+                    "SELECT o.number FROM orders o JOIN services s ON s.id = o.service_id "
+                    "WHERE o.status = 'confirmed_balance_due' AND s.type IN ('hotel','coworking') "
+                    "ORDER BY o.number"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        admin = session.execute(
+            sa.text("SELECT id, name, role FROM staff_users WHERE email = 'admin@parkdesk.local'")
+        ).one()
     from services.context import Actor
 
     actor = Actor(admin.id, admin.name, admin.role)
@@ -43,8 +52,9 @@ def test_a_backup_taken_while_payments_are_written_is_consistent(database_url, d
             for number in due:
                 try:
                     with writer.write() as session:
-                        payments.record_payment(session, actor, number, "1", "cash",
-                                                f"k{next(keys)}", NOW)
+                        payments.record_payment(
+                            session, actor, number, "1", "cash", f"k{next(keys)}", NOW
+                        )
                 except Exception:  # refusals (balance reached) are fine here
                     pass
                 if stop.is_set():
@@ -82,9 +92,12 @@ def test_a_backup_never_overwrites_a_file(database_url, tmp_path, monkeypatch, c
 def test_check_finds_paid_that_disagrees_with_the_ledger(database_url, db, monkeypatch, capsys):
     demo.seed(db.engine, orders=300, seed=2, today=demo_today())
     with db.write() as session:
-        session.execute(sa.text(
-            "UPDATE orders SET paid_kopecks = paid_kopecks - 1 WHERE id = "
-            "(SELECT min(order_id) FROM payments)"))
+        session.execute(
+            sa.text(
+                "UPDATE orders SET paid_kopecks = paid_kopecks - 1 WHERE id = "
+                "(SELECT min(order_id) FROM payments)"
+            )
+        )
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert cli(["check"]) == 1
     assert "paid equals the ledger" in capsys.readouterr().err

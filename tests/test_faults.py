@@ -92,8 +92,18 @@ class Server:
             "PARKDESK_ENV": "production",
             "PARKDESK_SECURE_COOKIES": "0",
         }
-        command = [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{self.port}",
-                   "--log-level", "warning", "dashboard.wsgi:server"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            "dashboard.wsgi:server",
+        ]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         self.worker = self.wait_for_worker()
 
@@ -112,6 +122,7 @@ class Server:
 
     def wait_for_worker(self, replacing: int | None = None) -> int:
         """The pid of the (new) worker, once it answers."""
+
         def ready() -> int | None:
             assert self.process.poll() is None, "the gunicorn master died"
             workers = [pid for pid in self._children() if pid != replacing]
@@ -172,7 +183,8 @@ class Desk:
 
     def callback(self, input_id: str, prop: str, values: dict[str, Any]) -> requests.Response:
         [dep] = [
-            dep for dep in self.deps
+            dep
+            for dep in self.deps
             if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"])
         ]
         return self.http.post(
@@ -269,7 +281,7 @@ def reference_payment(db: Database, desk: Desk, number: int) -> dict[str, Any]:
     assert after["paid"] == TOTAL and after["status"] != before["status"]
     return {
         "status": after["status"],
-        "new_messages": after["messages"][len(before["messages"]):],
+        "new_messages": after["messages"][len(before["messages"]) :],
     }
 
 
@@ -278,12 +290,22 @@ def assert_books_sound(database_url: str, db: Database, monkeypatch) -> None:
     and every audit row its ledger row, and ``python -m dashboard check`` agrees."""
     with db.read() as session:
         assert integrity.check(session) == []
-        keys = session.execute(
-            sa.select(Payment.idempotency_key).where(Payment.idempotency_key.is_not(None))
-        ).scalars().all()
-        audited = session.execute(
-            sa.select(AuditEntry.operation_key).where(AuditEntry.action == "order.record_payment")
-        ).scalars().all()
+        keys = (
+            session.execute(
+                sa.select(Payment.idempotency_key).where(Payment.idempotency_key.is_not(None))
+            )
+            .scalars()
+            .all()
+        )
+        audited = (
+            session.execute(
+                sa.select(AuditEntry.operation_key).where(
+                    AuditEntry.action == "order.record_payment"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(keys) == sorted(audited)
     assert len(set(keys)) == len(keys)
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -320,10 +342,12 @@ class WriteProbe:
         return bool(self.writers())
 
     def writers(self) -> list[int]:
-        return list(self.connection.exec_driver_sql(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
-        ).scalars())
+        return list(
+            self.connection.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+            ).scalars()
+        )
 
     def close(self) -> None:
         self.connection.close()
@@ -388,8 +412,10 @@ def test_workers_killed_at_random_moments_of_payments_leave_each_order_before_or
         assert order_state(db, number)["payments"].count(("payment", BALANCE, key)) == 1
         assert order_state(db, number)["paid"] == TOTAL
     assert_books_sound(database_url, db, monkeypatch)
-    print(f"{len(outcomes)} kills: {outcomes.count('before')} left the order as before, "
-          f"{outcomes.count('after')} as after; {killed_mid_transaction} mid-transaction")
+    print(
+        f"{len(outcomes)} kills: {outcomes.count('before')} left the order as before, "
+        f"{outcomes.count('after')} as after; {killed_mid_transaction} mid-transaction"
+    )
 
 
 @pytest.mark.postgres
@@ -410,23 +436,39 @@ def test_a_server_killed_while_its_payment_waits_mid_transaction_leaves_the_orde
     probe = WriteProbe(database_url)
     blocker = db.engine.connect()
     blocking = blocker.begin()
-    blocker.execute(sa.insert(Payment).values(
-        order_id=other_id, kind="payment", amount_kopecks=100, method="cash", paid_at=NOW,
-        idempotency_key=key,
-    ))
+    blocker.execute(
+        sa.insert(Payment).values(
+            order_id=other_id,
+            kind="payment",
+            amount_kopecks=100,
+            method="cash",
+            paid_at=NOW,
+            idempotency_key=key,
+        )
+    )
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         submitted = pool.submit(desk.pay, number, key)
-        waiting = _wait_for(lambda: probe.connection.execute(sa.text(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO payments %' "
-            "AND backend_xid IS NOT NULL"
-        )).scalar(), "the payment to wait for the ledger row")
+        waiting = _wait_for(
+            lambda: probe.connection.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO payments %' "
+                    "AND backend_xid IS NOT NULL"
+                )
+            ).scalar(),
+            "the payment to wait for the ledger row",
+        )
         # What the waiting transaction has done so far: it has written to these tables.
-        written = set(probe.connection.execute(sa.text(
-            "SELECT relation::regclass::text FROM pg_locks "
-            "WHERE pid = :pid AND mode = 'RowExclusiveLock' AND granted"
-        ), {"pid": waiting}).scalars())
+        written = set(
+            probe.connection.execute(
+                sa.text(
+                    "SELECT relation::regclass::text FROM pg_locks "
+                    "WHERE pid = :pid AND mode = 'RowExclusiveLock' AND granted"
+                ),
+                {"pid": waiting},
+            ).scalars()
+        )
         assert {"orders", "messages"} <= written
         server.kill()
         with pytest.raises(requests.ConnectionError):
@@ -474,9 +516,7 @@ def unreachable_app(app):
     """The same app (same secret key, so the same session cookies) over a PostgreSQL
     address where nothing listens."""
     url = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/gone"
-    down = create_app(
-        Config(database_url=url, secret_key="test-secret-key", check_schema=False)
-    )
+    down = create_app(Config(database_url=url, secret_key="test-secret-key", check_schema=False))
     yield down
     down.server.extensions["parkdesk_db"].dispose()
 
@@ -521,18 +561,46 @@ class PrivateCluster:
             self.as_owner = ["runuser", "-u", "postgres", "--"]
         self.data = self.folder / "data"
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
-                  "-E", "UTF8", "--no-locale", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
 
     def _run(self, program: str, *args: str) -> None:
-        subprocess.run([*self.as_owner, str(self.bin_dir / program), *args], check=True,
-                       stdout=subprocess.DEVNULL, cwd=self.folder)
+        subprocess.run(
+            [*self.as_owner, str(self.bin_dir / program), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=self.folder,
+        )
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c full_page_writes=off -c max_connections=30")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"),
-                  "-o", options, "-w", "-t", "60", "start")
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c full_page_writes=off -c max_connections=30"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         """``fast``: every session is ended (the app's pooled connections die)."""

@@ -36,9 +36,7 @@ def _element_ids(app) -> set[str]:
     """The id of every element a callback names; of a pattern-matching id, its type."""
     names = set()
     for dependency in _dependencies(app):
-        element = (
-            dependency["id"] if isinstance(dependency, dict) else dependency.component_id
-        )
+        element = dependency["id"] if isinstance(dependency, dict) else dependency.component_id
         if isinstance(element, str) and element.startswith("{"):
             element = json.loads(element)
         names.add(element["type"] if isinstance(element, dict) else element)

@@ -330,8 +330,7 @@ def test_a_payment_form_sent_again_with_another_amount_says_what_it_was_used_for
         k
         for k in rental.callbacks
         if "payment-save.n_clicks" in k
-        or (k.startswith("..order-feedback.children")
-        and "payment" in k)
+        or (k.startswith("..order-feedback.children") and "payment" in k)
     )
     form = {
         f"{ids.PAYMENT_SAVE}.n_clicks": 1,

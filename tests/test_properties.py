@@ -1478,15 +1478,19 @@ def test_a_coworking_order_is_created_exactly_when_the_rules_allow(db, world, ac
             person = session.get(Person, customer_id) if customer_id in world.people else None
             phone_of, email_of = (person.phone, person.email) if person else (None, None)
             # (2**40 is no seat: PostgreSQL would not even compare it with an INTEGER id)
-            taken = end is not None and seat_id in seats and session.scalar(
-                sa.select(sa.func.count())
-                .select_from(CoworkingTicket)
-                .join(Order, Order.id == CoworkingTicket.order_id)
-                .where(
-                    CoworkingTicket.seat_id == seat_id,
-                    CoworkingTicket.period_start < end,
-                    CoworkingTicket.period_end > start,
-                    Order.status.not_in(CANCELLED),
+            taken = (
+                end is not None
+                and seat_id in seats
+                and session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(CoworkingTicket)
+                    .join(Order, Order.id == CoworkingTicket.order_id)
+                    .where(
+                        CoworkingTicket.seat_id == seat_id,
+                        CoworkingTicket.period_start < end,
+                        CoworkingTicket.period_end > start,
+                        Order.status.not_in(CANCELLED),
+                    )
                 )
             )
         if form.typed is not None:
