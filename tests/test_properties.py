@@ -54,7 +54,7 @@ from models.statuses import (
     PaymentMethod,
 )
 from services import integrity, numbering
-from services.coworking import CoworkingOrderRequest, create_coworking_order
+from services.coworking import BOOKING_HORIZON, CoworkingOrderRequest, create_coworking_order
 from services.errors import DomainError
 from services.events import check_in, revert_check_in
 from services.money import MAX_KOPECKS, parse_amount
@@ -1504,7 +1504,7 @@ def test_a_coworking_order_is_created_exactly_when_the_rules_allow(db, world, ac
         allowed = (
             actor in RENTAL_DESK
             and form.method in {m.value for m in PaymentMethod}
-            and form.start_hours >= -12
+            and -12 <= form.start_hours <= BOOKING_HORIZON.total_seconds() / 3600
             and form.service == "coworking"
             and end is not None
             and (customer_id is None) != (form.typed is None)
