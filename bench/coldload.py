@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,7 +31,6 @@ import pandas as pd
 import requests
 import sqlalchemy as sa
 from dash import Dash, html
-from werkzeug.serving import make_server
 
 from bench.grids import NAIVE_ORDERS_SQL, NAIVE_TICKETS_SQL
 from bench.harness import (
@@ -48,6 +46,7 @@ from dashboard.db import Database
 from services.context import Actor
 from services.order_list import OrderFilters, list_orders
 from services.ticket_list import TicketFilters, list_tickets
+from tests.servers import serving
 
 # The register as an executive reads it: every kind of order.
 READER = Actor(0, "Bench", "executive")
@@ -193,13 +192,10 @@ def naive_server(url: str, page: str) -> Iterator[str]:
         )
 
     app.layout = layout
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        with serving(app.server) as base:
+            yield base + "/"
     finally:
-        server.shutdown()
         engine.dispose()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,11 +13,11 @@ from typing import Any
 
 import requests
 from sqlalchemy import event
-from werkzeug.serving import make_server
 
 from dashboard import create_app
 from dashboard.config import Config
 from tests.dash_http import callback_body
+from tests.servers import serving
 
 
 @dataclass
@@ -54,13 +53,10 @@ def live_app(database_url: str) -> Iterator[str]:
     """Parkdesk served on a free loopback port for the length of the block."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     app = create_app(Config(database_url=database_url, secret_key="bench"))
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serving(app.server) as base:
+            yield base
     finally:
-        server.shutdown()
         app.server.extensions["parkdesk_db"].dispose()
 
 

@@ -211,6 +211,18 @@ def search_input(component_id: str, value: str, placeholder: str, *, numeric: bo
     )
 
 
+def number_filter(component_id: str, value: str, example: str, width: int) -> dbc.Col:
+    """A filter by (the first digits of) a number; ``example`` shows what one looks like."""
+    return filter_field(
+        _("Number"), search_input(component_id, value, example, numeric=True), width
+    )
+
+
+def name_filter(title: str, component_id: str, value: str, width: int) -> dbc.Col:
+    """A filter by part of a person's name."""
+    return filter_field(title, search_input(component_id, value, _("Part of the name")), width)
+
+
 def date_input(component_id: str, value: str) -> dcc.Input:
     return dcc.Input(id=component_id, value=value, type="date", className="form-control")
 

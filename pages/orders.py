@@ -14,9 +14,10 @@ from pages.components import (
     infinite_grid,
     label_options,
     multi_select,
+    name_filter,
+    number_filter,
     page_header,
     reset_button,
-    search_input,
 )
 from services.permissions import Action
 
@@ -85,16 +86,8 @@ def layout(
     }
     filters = filter_row(
         [
-            filter_field(
-                _("Number"),
-                search_input(ids.ORDERS_FILTER_NUMBER, number, "100123", numeric=True),
-                1,
-            ),
-            filter_field(
-                _("Customer"),
-                search_input(ids.ORDERS_FILTER_CUSTOMER, customer, _("Part of the name")),
-                2,
-            ),
+            number_filter(ids.ORDERS_FILTER_NUMBER, number, "100123", 1),
+            name_filter(_("Customer"), ids.ORDERS_FILTER_CUSTOMER, customer, 2),
             filter_field(
                 _("Type"),
                 multi_select(

@@ -29,9 +29,9 @@ from pages.components import (
     infinite_grid,
     label_options,
     multi_select,
+    name_filter,
     page_header,
     reset_button,
-    search_input,
 )
 from services.balances import BUCKET_CODES, BucketTotal, Revenue
 from services.permissions import Action
@@ -158,11 +158,7 @@ def layout(
                 ),
                 3,
             ),
-            filter_field(
-                _("Customer"),
-                search_input(ids.BALANCES_FILTER_CUSTOMER, customer, _("Part of the name")),
-                3,
-            ),
+            name_filter(_("Customer"), ids.BALANCES_FILTER_CUSTOMER, customer, 3),
             filter_field(
                 _("Type"),
                 multi_select(

@@ -12,9 +12,10 @@ from pages.components import (
     filter_row,
     infinite_grid,
     label_options,
+    name_filter,
+    number_filter,
     page_header,
     reset_button,
-    search_input,
 )
 from services.permissions import Action
 
@@ -55,16 +56,8 @@ def _filters(
 ) -> dbc.Row:
     return filter_row(
         [
-            filter_field(
-                _("Number"),
-                search_input(ids.TICKETS_FILTER_NUMBER, number, "500123", numeric=True),
-                2,
-            ),
-            filter_field(
-                _("Visitor"),
-                search_input(ids.TICKETS_FILTER_VISITOR, visitor, _("Part of the name")),
-                2,
-            ),
+            number_filter(ids.TICKETS_FILTER_NUMBER, number, "500123", 2),
+            name_filter(_("Visitor"), ids.TICKETS_FILTER_VISITOR, visitor, 2),
             filter_field(
                 _("Status"),
                 dbc.Checklist(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import http.client
 import re
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -14,12 +13,12 @@ from urllib.parse import quote
 import pytest
 import requests
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from dashboard import create_app, ids
 from models import Order, Payment
 from services import staff
 from tests.dash_http import callback_body, callback_keys
+from tests.servers import serving
 
 DEMO = "demo"
 
@@ -27,14 +26,10 @@ DEMO = "demo"
 @pytest.fixture
 def server(config, staff_ids) -> Iterator[str]:
     app = create_app(config)
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
+        with serving(app.server) as base:
+            yield base
     finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
         app.server.extensions["parkdesk_db"].dispose()
 
 
