@@ -12,6 +12,7 @@ The shape itself is Dash's, not a public API: dashboard/dash_compat.py reads it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from dash import Dash
@@ -28,13 +29,26 @@ from dashboard.dash_compat import (
 )
 
 _SCALARS = (str, int, float, bool)
+# What a browser's location holds: Dash's own page router reads it unchecked (a
+# ``pathname`` of null, a number or without its leading slash is a 500 inside Dash).
+LOCATION = "_pages_location"
+LOCATION_VALUES: dict[str, Callable[[object], bool]] = {
+    "pathname": lambda value: isinstance(value, str) and value.startswith("/"),
+    "href": lambda value: isinstance(value, str),
+    "search": lambda value: value is None or isinstance(value, str),
+    "hash": lambda value: value is None or isinstance(value, str),
+}
 
 
 def _item_fits(item: object, spec: dict[str, str], pattern: dict[str, Any] | None) -> bool:
     if not isinstance(item, dict) or item.get("property") != spec["property"]:
         return False
     if pattern is None:
-        return item.get("id") == spec["id"]
+        if item.get("id") != spec["id"]:
+            return False
+        if spec["id"] == LOCATION and spec["property"] in LOCATION_VALUES:
+            return LOCATION_VALUES[spec["property"]](item.get("value"))
+        return True
     found = item.get("id")
     if not isinstance(found, dict) or set(found) != set(pattern):
         return False
@@ -124,7 +138,11 @@ def refuse_malformed_calls(app: Dash) -> None:
     def check():
         if request.path != endpoint or request.method != "POST":
             return None
-        if not is_call(request.get_json(silent=True), app.callback_map):
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # nested deeper than the JSON parser goes: no call of ours
+            body = None
+        if not is_call(body, app.callback_map):
             return jsonify(error="not a call of a callback of this app"), 400
         return None
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -84,7 +84,8 @@ def parse_request(request: Mapping[str, Any] | None, sortable: Mapping[str, obje
         start, end = 0, 100
     size = min(max(end - start, 1), MAX_BLOCK)
     sort = []
-    for item in request.get("sortModel") or []:
+    models = request.get("sortModel")
+    for item in models if isinstance(models, list) else []:
         if not isinstance(item, Mapping):
             continue
         column = item.get("colId")
@@ -164,8 +165,14 @@ def _from_json(expression: ColumnElement, value: Any) -> Any:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
             raise ValueError("a time without its zone")
+        try:  # stored in UTC: a moment near year 1 or 9999 may not be one there
+            moment.astimezone(UTC)
+        except OverflowError as error:
+            raise ValueError("a time beyond the years a database holds") from error
         return moment
     if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        if not -(2**63) <= value < 2**63:
+            raise ValueError("beyond a 64-bit integer")
         return value
     if kind is str and isinstance(value, str):
         return value

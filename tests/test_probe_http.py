@@ -361,3 +361,116 @@ def test_occupancy_chart_csv_neutralises_formula_starts(server, world):
     content = response.json()["response"]["occupancy-download"]["data"]["content"]
     text = base64.b64decode(content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM" in text and "50,0" in text
+
+
+# Points 2 and 3 --------------------------------------------------------------------
+
+GRIDS = {
+    # grid: (the role that reads it, its callback, the filters' store)
+    "orders-grid": (
+        "admin@parkdesk.local",
+        "..orders-grid.getRowsResponse...orders-count.children..",
+    ),
+    "tickets-grid": (
+        "admin@parkdesk.local",
+        "..tickets-grid.getRowsResponse...tickets-count.children..",
+    ),
+    "payments-grid": (
+        "admin@parkdesk.local",
+        "..payments-grid.getRowsResponse...payments-count.children..",
+    ),
+    "balances-grid": (
+        "admin@parkdesk.local",
+        "..balances-grid.getRowsResponse...balances-count.children..",
+    ),
+    "event-tickets-grid": (
+        "admin@parkdesk.local",
+        "..event-tickets-grid.getRowsResponse...event-tickets-count.children..",
+    ),
+}
+BAD_BLOCKS = [
+    {"startRow": 0, "endRow": 100, "sortModel": 5},
+    {"startRow": 0, "endRow": 100, "sortModel": True},
+    {"startRow": 0, "endRow": 100, "sortModel": "number"},
+    {
+        "startRow": 100,
+        "endRow": 200,
+        "sortModel": [],
+        "context": {"after": {"100": [9223372036854775808]}},
+    },
+    {
+        "startRow": 100,
+        "endRow": 200,
+        "sortModel": [],
+        "context": {"after": {"100": [-(2**63) - 1]}},
+    },
+    {
+        "startRow": 100,
+        "endRow": 200,
+        "sortModel": [],
+        "context": {"after": {"100": [2**200, 2**200]}},
+    },
+    {
+        "startRow": 100,
+        "endRow": 200,
+        "sortModel": [{"colId": "created", "sort": "desc"}],
+        "context": {"after": {"100": ["0001-01-01T00:00:00+05:00", 1]}},
+    },
+    {
+        "startRow": 100,
+        "endRow": 200,
+        "sortModel": [{"colId": "paid_at", "sort": "asc"}],
+        "context": {"after": {"100": ["9999-12-31T23:59:59-05:00", 1]}},
+    },
+    {
+        "startRow": 100,
+        "endRow": 200,
+        "sortModel": [{"colId": "service", "sort": "asc"}],
+        "context": {"after": {"100": ["x", 1e30]}},
+    },
+    {
+        "startRow": 100,
+        "endRow": 200,
+        "sortModel": [{"colId": "type", "sort": "desc"}],
+        "context": {"after": {"100": [["x"], {"a": 1}]}},
+    },
+]
+
+
+@pytest.mark.parametrize("block", BAD_BLOCKS, ids=range(len(BAD_BLOCKS)))
+def test_grid_requests_of_any_shape_get_rows_not_a_500(server, world, db, block):
+    with db.write() as session:
+        world.session = session
+        event_id = world.event()
+    for grid, (email, key) in GRIDS.items():
+        desk = Desk(server, email)
+        response = desk.post(key, {f"{grid}.getRowsRequest": block, "event-id.data": str(event_id)})
+        assert response.status_code == 200, (grid, response.status_code, response.text[:300])
+
+
+def test_deeply_nested_json_is_a_bad_request_not_a_500(server, world):
+    desk = Desk(server, "admin@parkdesk.local")
+    for body in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
+        response = desk.http.post(
+            f"{server}/_dash-update-component",
+            data=body,
+            headers={
+                "X-CSRFToken": desk.http.cookies["_csrf_token"],
+                "Content-Type": "application/json",
+            },
+            timeout=30,
+        )
+        assert response.status_code == 400
+
+
+# Point 4 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pathname", [None, 5, 1.5, True, [], {}, "x" * 10_000])
+def test_the_page_router_answers_any_pathname_without_a_500(server, pathname):
+    desk = Desk(server, "admin@parkdesk.local")
+    response = desk.post(
+        ".._pages_content.children..._pages_store.data..",
+        {"_pages_location.pathname": pathname, "_pages_location.search": None},
+    )
+    assert response.status_code in (200, 204, 400), response.text[:300]
