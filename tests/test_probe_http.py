@@ -4,6 +4,7 @@ socket: what a client that keeps dots in paths or puts CR/LF into ``next`` gets 
 from __future__ import annotations
 
 import base64
+import json
 import http.client
 import re
 from collections.abc import Iterator
@@ -474,3 +475,40 @@ def test_the_page_router_answers_any_pathname_without_a_500(server, pathname):
         {"_pages_location.pathname": pathname, "_pages_location.search": None},
     )
     assert response.status_code in (200, 204, 400), response.text[:300]
+
+
+# Point 9 ---------------------------------------------------------------------------
+
+
+def test_a_service_manager_reads_no_rental_order_nor_its_contacts(server, world, db):
+    with db.write() as session:
+        world.session = session
+        hotel = world.order("hotel", "new").number
+        cleaning = world.order("simple", "new").number
+    desk = Desk(server, "service@parkdesk.local")
+    block = {"startRow": 0, "endRow": 100, "sortModel": []}
+    listed = desk.post(
+        "..orders-grid.getRowsResponse...orders-count.children..",
+        {
+            f"{ids.ORDERS_GRID}.getRowsRequest": block,
+            f"{ids.ORDERS_FILTERS}.data": {"type": ["hotel", "coworking", "event"]},
+        },
+    ).json()["response"]
+    assert listed["orders-grid"]["getRowsResponse"]["rowData"] == []
+    page = desk.post("order-body.children", {f"{ids.ORDER_NUMBER}.data": str(hotel)})
+    assert "handled by another department" in page.text
+    assert "+7 916 111-22-33" not in page.text
+    own = desk.post("order-body.children", {f"{ids.ORDER_NUMBER}.data": str(cleaning)})
+    assert "+7 916 111-22-33" in own.text
+
+
+def test_an_executive_reads_every_order_without_contacts(server, world, db):
+    with db.write() as session:
+        world.session = session
+        hotel = world.order("hotel", "new").number
+    page = Desk(server, "exec@parkdesk.local").post(
+        "order-body.children", {f"{ids.ORDER_NUMBER}.data": str(hotel)}
+    )
+    text = json.dumps(page.json(), ensure_ascii=False)
+    assert "Иванов Пётр" in text
+    assert "+7 916 111-22-33" not in text
