@@ -4,8 +4,8 @@ socket: what a client that keeps dots in paths or puts CR/LF into ``next`` gets 
 from __future__ import annotations
 
 import base64
-import json
 import http.client
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
