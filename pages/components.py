@@ -57,8 +57,10 @@ def forbidden(reason: str | None = None) -> html.Div:
         [
             page_header(_("No access")),
             dbc.Alert(
-                [
-                    html.Strong(reason or _("Your role may not open this page.")),
+                [html.Strong(reason)]
+                if reason
+                else [
+                    html.Strong(_("Your role may not open this page.")),
                     " ",
                     _("Ask an administrator if you need it for your work."),
                 ],

@@ -28,6 +28,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--user", default="rental@parkdesk.local")
+    parser.add_argument("--password", default="demo")
     parser.add_argument("--lang", default="en", choices=["en", "ru"])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--wait", type=float, default=2.5)
@@ -47,7 +48,7 @@ def main() -> int:
     try:
         driver.get(base + "/login")
         driver.find_element(By.ID, "login-email").send_keys(args.user)
-        driver.find_element(By.ID, "login-password").send_keys("demo")
+        driver.find_element(By.ID, "login-password").send_keys(args.password)
         driver.find_element(By.ID, "login-submit").click()
         time.sleep(args.wait)
         lang_button = driver.find_element(By.ID, f"nav-lang-{args.lang}")
