@@ -193,7 +193,9 @@ def change_visitor(
     person_id: int | None = None,
     new_person: people.NewPerson | None = None,
 ) -> TicketView:
-    """Give the ticket to a registered person, or to a new one registered here."""
+    """Give the ticket to a registered person, or to a new one registered here. The
+    identity that was checked was the previous person's: the validation is cleared
+    (the audit entry keeps who had validated whom and when)."""
     require(actor, Action.CHANGE_TICKET_VISITOR)
     ticket, status = _lock(session, number, now)
     if status not in VISITOR_CHANGEABLE:
@@ -212,6 +214,7 @@ def change_visitor(
         raise DomainError("This person is the visitor already.")
     before = _snapshot(ticket)
     ticket.visitor_id = person_id
+    ticket.validated_at, ticket.validated_by_id = None, None
     _changed(session, actor, "ticket.change_visitor", ticket, before, now)
     return get_ticket(session, ticket.number, now)
 

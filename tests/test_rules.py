@@ -466,6 +466,35 @@ def test_the_visitor_changes_to_a_registered_or_a_new_person(db, actors, world):
     )
 
 
+def test_a_new_visitor_clears_the_validation_and_the_audit_keeps_the_previous_one(
+    db, actors, world
+):
+    number = make(db, world, lambda w: w.coworking("confirmed"))
+    with db.write() as session:
+        checked = tickets.validate(session, actors["rental"], number, NOW)
+        first_visitor = session.scalar(
+            select(CoworkingTicket.visitor_id).where(CoworkingTicket.number == number)
+        )
+    assert checked.validated_at is not None
+    with db.write() as session:
+        tickets.change_visitor(
+            session, actors["rental"], number, NOW + timedelta(minutes=5), person_id=world.people[1]
+        )
+    with db.read() as session:
+        ticket = session.scalar(select(CoworkingTicket).where(CoworkingTicket.number == number))
+        assert (ticket.visitor_id, ticket.validated_at, ticket.validated_by_id) == (
+            world.people[1],
+            None,
+            None,
+        )
+        entry = audit_rows(session, "coworking_ticket", number)[0]
+    assert entry.action == "ticket.change_visitor"
+    assert entry.before["visitor_id"] == first_visitor
+    assert entry.before["validated_by_id"] == actors["rental"].id
+    assert entry.before["validated_at"] is not None
+    assert (entry.after["validated_at"], entry.after["validated_by_id"]) == (None, None)
+
+
 def test_the_visitor_of_an_active_ticket_stays(db, actors, world):
     number = make(db, world, lambda w: w.coworking("confirmed", start=NOW - timedelta(hours=1)))
     refused(
