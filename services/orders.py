@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from services import audit, workflow
 from services.context import Actor
 from services.errors import DomainError, NotFound
 from services.ids import is_row_id
-from services.messages import MAX_MESSAGE_LENGTH
+from services.messages import MAX_MESSAGE_LENGTH, StatusLabel
 from services.permissions import Action, can_on, require
 from services.text import clean
 from services.workflow import OrderAction, Party
@@ -168,6 +169,59 @@ def cancel_order(session: Session, actor: Actor, number: object, now: datetime) 
     return state_of(order)
 
 
+class CloseAs(StrEnum):
+    """The two answers of seed 001's "Close the order?"."""
+
+    DONE = "done"  # «Выполнен»
+    NOT_NEEDED = "not_needed"  # «Неактуален»
+
+
+# Seed 001: closing is for simple services and requests; bookings, goods, coworking
+# and hotel orders are cancelled instead.
+CLOSABLE_SERVICE_TYPES = frozenset({ServiceType.SIMPLE, ServiceType.REQUEST})
+CLOSABLE_STATUSES = frozenset({OrderStatus.NEW, OrderStatus.IN_PROGRESS})
+
+
+def close_refusal(order: Order, service: Service) -> DomainError | None:
+    """Why this order may not be closed now, or None if it may."""
+    if service.type not in CLOSABLE_SERVICE_TYPES:
+        return DomainError("Only simple service and request orders are closed; cancel this one.")
+    if order.status not in CLOSABLE_STATUSES:
+        return DomainError(
+            "An order is closed from “New” or “In progress”; this one is “%(status)s”.",
+            status=StatusLabel(order.status),
+        )
+    return None
+
+
+def close_order(
+    session: Session, actor: Actor, number: object, close_as: str, now: datetime
+) -> OrderState:
+    """Close a simple service or request order (seed 001): as done, or as not needed any
+    more — then it is cancelled, and waits for its refund if anything was paid."""
+    try:
+        close_as = CloseAs(close_as)
+    except ValueError:
+        raise DomainError("Choose whether the order is done or not needed.") from None
+    order, service = lock_order(session, number)
+    require(
+        actor,
+        Action.CHANGE_WORK_STATUS if close_as == CloseAs.DONE else Action.CANCEL_ORDER,
+        service.type,
+    )
+    refusal = close_refusal(order, service)
+    if refusal is not None:
+        raise refusal
+    before = state_of(order)
+    if close_as == CloseAs.DONE:
+        action = OrderAction.CLOSE
+    else:
+        action = OrderAction.CANCEL_PAID if order.paid_kopecks > 0 else OrderAction.CANCEL
+    workflow.apply(session, order, action, Party.MANAGER, now, author_staff_id=actor.id)
+    _audit(session, actor, "order.close", order, before, now, closed_as=close_as.value)
+    return state_of(order)
+
+
 def assign_executor(
     session: Session, actor: Actor, number: object, executor_id: int | None, now: datetime
 ) -> OrderState:
@@ -295,6 +349,8 @@ class AvailableActions:
     work: tuple[OrderAction, ...]
     assign: bool
     message: bool
+    close: bool = False
+    refund: bool = False
 
 
 def available_actions(session: Session, actor: Actor, number: object) -> AvailableActions:
@@ -328,4 +384,10 @@ def available_actions(session: Session, actor: Actor, number: object) -> Availab
         work=work,
         assign=not closed and can_on(actor, Action.ASSIGN_EXECUTOR, service.type),
         message=can_on(actor, Action.WRITE_MESSAGE, service.type),
+        close=close_refusal(order, service) is None
+        and can_on(actor, Action.CHANGE_WORK_STATUS, service.type)
+        and can_on(actor, Action.CANCEL_ORDER, service.type),
+        refund=order.status == OrderStatus.CANCELLED_REFUND_PENDING
+        and order.paid_kopecks > 0
+        and can_on(actor, Action.REFUND_PAYMENT, service.type),
     )

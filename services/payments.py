@@ -3,6 +3,7 @@ them, the minimum-remaining rule, refunds as reversing rows, idempotent submits.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Order, Payment, Service, StaffUser
-from models.statuses import PaymentKind, PaymentMethod
+from models.statuses import OrderStatus, PaymentKind, PaymentMethod
 from services import audit, workflow
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
 from services.ids import is_row_id
-from services.messages import add_system_message
+from services.messages import StatusLabel, add_system_message
 from services.money import Money, parse_amount
 from services.orders import lock_order, parse_number, state_of
 from services.permissions import Action, require
@@ -304,6 +305,179 @@ def refund_payment(
     )
     return PaymentResult(
         refund.id,
+        order.number,
+        kopecks,
+        order.paid_kopecks,
+        order.balance_kopecks,
+        order.status,
+        repeated=False,
+    )
+
+
+MAX_EXTERNAL_NUMBER_LENGTH = 64
+
+
+def _part_key(key: str, part: int) -> str:
+    """The form key of the ``part``-th further row of one refund (the first row carries
+    the form's own key): derived, so that a repeated submit finds every row it wrote."""
+    return key if part == 0 else hashlib.sha256(f"{key}#{part}".encode()).hexdigest()
+
+
+def _external_number(value: str | None) -> str | None:
+    text = clean(value or "").strip()
+    if len(text) > MAX_EXTERNAL_NUMBER_LENGTH:
+        raise DomainError(
+            "An external number is at most %(limit)d characters.",
+            limit=MAX_EXTERNAL_NUMBER_LENGTH,
+        )
+    return text or None
+
+
+def _refundable_payments(session: Session, order_id: int) -> list[tuple[Payment, int]]:
+    """The order's payments newest first, each with what is left of it to refund."""
+    refunded = dict(
+        session.execute(
+            select(Payment.refund_of_id, func.sum(Payment.amount_kopecks))
+            .where(Payment.order_id == order_id, Payment.refund_of_id.is_not(None))
+            .group_by(Payment.refund_of_id)
+        ).all()
+    )
+    paid = session.scalars(
+        select(Payment)
+        .where(Payment.order_id == order_id, Payment.kind == PaymentKind.PAYMENT.value)
+        .order_by(Payment.paid_at.desc(), Payment.id.desc())
+    ).all()
+    left = [(p, p.amount_kopecks - int(refunded.get(p.id) or 0)) for p in paid]
+    return [(p, kopecks) for p, kopecks in left if kopecks > 0]
+
+
+def _repeat_refund(session: Session, key: str, order: Order, kopecks: int) -> PaymentResult | None:
+    """The first result of a refund already recorded under this form key, if any. A
+    refund wrote at most one row per payment of the order."""
+    parts = session.scalar(
+        select(func.count())
+        .select_from(Payment)
+        .where(Payment.order_id == order.id, Payment.kind == PaymentKind.PAYMENT.value)
+    )
+    keys = [_part_key(key, i) for i in range(max(parts or 0, 1))]
+    rows = session.scalars(select(Payment).where(Payment.idempotency_key.in_(keys))).all()
+    first = next((r for r in rows if r.idempotency_key == key), None)
+    if first is None:
+        return None
+    if first.order_id != order.id or first.kind != PaymentKind.REFUND.value:
+        raise DomainError("The form has expired; open it again.")
+    recorded = sum(r.amount_kopecks for r in rows if r.order_id == order.id)
+    if recorded != kopecks:
+        raise DomainError(
+            "This form was already used for a refund of %(amount)s; open it again for another.",
+            amount=Money(recorded),
+        )
+    return PaymentResult(
+        first.id,
+        order.number,
+        recorded,
+        order.paid_kopecks,
+        order.balance_kopecks,
+        order.status,
+        repeated=True,
+    )
+
+
+def record_refund(
+    session: Session,
+    actor: Actor,
+    number: object,
+    amount: object,
+    method: str,
+    idempotency_key: str,
+    now: datetime,
+    external_number: str | None = None,
+) -> PaymentResult:
+    """Record money paid back on a cancelled order waiting for its refund (SPEC §9.1):
+    at most what is paid and not yet refunded, at once or in parts. Each payment is
+    reversed by its own row, newest payment first; when nothing paid is left the order
+    becomes “Cancelled. Refunded”. The same ``idempotency_key`` again writes nothing."""
+    key = _check_key(idempotency_key)
+    order, service = lock_order(session, number)  # one writer per order from here on
+    require(actor, Action.REFUND_PAYMENT, service.type)
+    kopecks = parse_amount(amount)
+    repeated = _repeat_refund(session, key, order, kopecks)
+    if repeated is not None:
+        return repeated
+    if order.status != OrderStatus.CANCELLED_REFUND_PENDING.value:
+        raise DomainError(
+            "A refund is recorded on a cancelled order waiting for it; this order is “%(status)s”.",
+            status=StatusLabel(order.status),
+        )
+    try:
+        method = PaymentMethod(method).value
+    except ValueError:
+        raise DomainError("Choose how the money was paid back.") from None
+    external = _external_number(external_number)
+    refundable = _refundable_payments(session, order.id)
+    left = min(order.paid_kopecks, sum(k for _p, k in refundable))
+    if kopecks > left:
+        raise DomainError(
+            "%(amount)s is more than the %(left)s left to refund.",
+            amount=Money(kopecks),
+            left=Money(left),
+        )
+    before = state_of(order)
+    order.paid_kopecks -= kopecks
+    action = OrderAction.REFUND_ALL if order.paid_kopecks == 0 else OrderAction.REFUND_PART
+    workflow.apply(session, order, action, Party.SYSTEM, now, author_staff_id=actor.id)
+    rows: list[Payment] = []
+    rest = kopecks
+    for payment, open_kopecks in refundable:
+        if rest == 0:
+            break
+        part = min(rest, open_kopecks)
+        rest -= part
+        rows.append(
+            Payment(
+                order_id=order.id,
+                kind=PaymentKind.REFUND.value,
+                amount_kopecks=part,
+                method=method,
+                paid_at=now,
+                recorded_by_id=actor.id,
+                refund_of_id=payment.id,
+                idempotency_key=_part_key(key, len(rows)),
+                external_number=external,
+            )
+        )
+    session.add_all(rows)
+    add_system_message(
+        session,
+        order.id,
+        N_("Refund of %(amount)s recorded by %(manager)s."),
+        now,
+        author_staff_id=actor.id,
+        amount=Money(kopecks),
+        manager=actor.name,
+    )
+    _flush_ledger(session)
+    audit.record(
+        session,
+        actor=actor,
+        action="order.record_refund",
+        entity="order",
+        entity_id=order.number,
+        before={"status": before.status, "paid_kopecks": before.paid_kopecks},
+        after={
+            "status": order.status,
+            "paid_kopecks": order.paid_kopecks,
+            "payment_ids": [r.id for r in rows],
+            "refund_of_ids": [r.refund_of_id for r in rows],
+            "amount_kopecks": kopecks,
+            "method": method,
+            "external_number": external,
+        },
+        now=now,
+        operation_key=key,
+    )
+    return PaymentResult(
+        rows[0].id,
         order.number,
         kopecks,
         order.paid_kopecks,

@@ -42,6 +42,7 @@ class OrderAction(StrEnum):
     RETURN_TO_WORK = "return_to_work"
     CANCEL = "cancel"
     CANCEL_PAID = "cancel_paid"
+    CLOSE = "close"  # seed 001 "Закрыть заказ → Выполнен": done straight from new or in work
 
 
 A = OrderAction
@@ -119,6 +120,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.DONE_AWAITING_CONFIRMATION, A.CUSTOMER_CONFIRM, S.DONE, C),
     _t(S.DONE_AWAITING_CONFIRMATION, A.AUTO_COMPLETE, S.DONE, Y),
     _t(S.DONE_AWAITING_CONFIRMATION, A.RETURN_TO_WORK, S.IN_PROGRESS, M, C),
+    _t(S.NEW, A.CLOSE, S.DONE, M),
+    _t(S.IN_PROGRESS, A.CLOSE, S.DONE, M),
     # Cancelling: with money paid, a refund is due; without, it is simply cancelled.
     *(_t(s, A.CANCEL, S.CANCELLED, M, C) for s in _OPEN_BEFORE_WORK),
     *(_t(s, A.CANCEL_PAID, S.CANCELLED_REFUND_PENDING, M, C) for s in _OPEN_BEFORE_WORK),
@@ -147,6 +150,7 @@ ACTION_VERBS: dict[OrderAction, str] = {
     A.RETURN_TO_WORK: N_("returned to work"),
     A.CANCEL: N_("cancelled"),
     A.CANCEL_PAID: N_("cancelled"),
+    A.CLOSE: N_("closed"),
 }
 
 

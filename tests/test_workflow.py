@@ -35,6 +35,9 @@ EXPECTED = {
     (S.CONFIRMED_BALANCE_DUE, A.REFUND_ALL): (S.NEW, {Party.SYSTEM}),
     (S.CANCELLED_REFUND_PENDING, A.REFUND_PART): (S.CANCELLED_REFUND_PENDING, {Party.SYSTEM}),
     (S.CANCELLED_REFUND_PENDING, A.REFUND_ALL): (S.CANCELLED_REFUNDED, {Party.SYSTEM}),
+    # Seed 001 "Закрыть заказ → Выполнен": done straight from new or in work.
+    (S.NEW, A.CLOSE): (S.DONE, {Party.MANAGER}),
+    (S.IN_PROGRESS, A.CLOSE): (S.DONE, {Party.MANAGER}),
 }
 for _s in (
     S.NEW,
