@@ -54,6 +54,8 @@ def register(app: Dash, db: Database) -> None:
             executor_choices=choices,
             show_contacts=view.contacts_shown,
             can_write=allowed.message,
+            can_close=allowed.close,
+            can_refund=allowed.refund,
         )
 
     # --- payments --------------------------------------------------------------------
@@ -170,6 +172,96 @@ def register(app: Dash, db: Database) -> None:
             db,
             lambda s: orders.cancel_order(s, actor(), number, now()),
             _("The order is cancelled."),
+            inputs.counter(version),
+        )
+        return feedback, new_version, False
+
+    # --- refund --------------------------------------------------------------------
+
+    @app.callback(
+        Output(ids.ORDER_REFUND_MODAL, "is_open"),
+        Output(ids.ORDER_REFUND_KEY, "data"),
+        Output(ids.REFUND_AMOUNT, "value"),
+        Input(ids.ORDER_RECORD_REFUND, "n_clicks"),
+        State(ids.ORDER_NUMBER, "data"),
+        prevent_initial_call=True,
+    )
+    def open_refund(_clicks, number):
+        require_click(ids.ORDER_RECORD_REFUND)
+        # Only a role that may refund this order, while it waits for its refund.
+        try:
+            with db.read() as session:
+                left = payments.refund_left(session, actor(), number)
+        except DomainError:
+            raise PreventUpdate from None
+        rubles, kopecks = divmod(left, 100)
+        # A fresh key per opened form: however often this form is submitted, one refund.
+        return True, uuid.uuid4().hex, f"{rubles}.{kopecks:02d}" if kopecks else str(rubles)
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.ORDER_REFUND_MODAL, "is_open", allow_duplicate=True),
+        Input(ids.REFUND_SAVE, "n_clicks"),
+        State(ids.REFUND_AMOUNT, "value"),
+        State(ids.REFUND_METHOD, "value"),
+        State(ids.REFUND_NUMBER, "value"),
+        State(ids.ORDER_REFUND_KEY, "data"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.REFUND_SAVE, "disabled"), True, False)],
+    )
+    def save_refund(_clicks, amount, method, external, key, number, version):
+        require_click(ids.REFUND_SAVE)
+        feedback, new_version = act(
+            db,
+            lambda s: payments.record_refund(
+                s,
+                actor(),
+                number,
+                amount,
+                inputs.text(method),
+                inputs.text(key),
+                now(),
+                external_number=inputs.text(external),
+            ),
+            _("The refund is recorded."),
+            inputs.counter(version),
+        )
+        return feedback, new_version, new_version is no_update
+
+    # --- close (seed 001) -------------------------------------------------------------
+
+    @app.callback(
+        Output(ids.ORDER_CLOSE_MODAL, "is_open"),
+        Input(ids.ORDER_CLOSE, "n_clicks"),
+        Input(ids.ORDER_CLOSE_KEEP, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def ask_to_close(_close, _keep):
+        if ctx.triggered_id == ids.ORDER_CLOSE_KEEP:
+            return False
+        require_click(ids.ORDER_CLOSE)
+        return True
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.ORDER_CLOSE_MODAL, "is_open", allow_duplicate=True),
+        Input(ids.ORDER_CLOSE_CONFIRM, "n_clicks"),
+        State(ids.ORDER_CLOSE_AS, "value"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ORDER_CLOSE_CONFIRM, "disabled"), True, False)],
+    )
+    def close(_clicks, close_as, number, version):
+        require_click(ids.ORDER_CLOSE_CONFIRM)
+        feedback, new_version = act(
+            db,
+            lambda s: orders.close_order(s, actor(), number, inputs.text(close_as), now()),
+            _("The order is closed."),
             inputs.counter(version),
         )
         return feedback, new_version, False

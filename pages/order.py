@@ -60,10 +60,13 @@ def layout(number: str | None = None, **_query: str) -> html.Div:
             dcc.Store(id=ids.ORDER_NUMBER, data=number),
             dcc.Store(id=ids.ORDER_VERSION, data=0),
             dcc.Store(id=ids.ORDER_PAYMENT_KEY),
+            dcc.Store(id=ids.ORDER_REFUND_KEY),
             html.Div(id=ids.ORDER_FEEDBACK, className="mb-2", role="status"),
             html.Div(dbc.Spinner(color="secondary"), id=ids.ORDER_BODY),
             _payment_modal(),
             _cancel_modal(),
+            _refund_modal(),
+            _close_modal(),
         ]
     )
 
@@ -98,6 +101,87 @@ def _payment_modal() -> dbc.Modal:
             ),
         ],
         id=ids.ORDER_PAYMENT_MODAL,
+        is_open=False,
+    )
+
+
+def _refund_modal() -> dbc.Modal:
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(_("Record a refund"))),
+            dbc.ModalBody(
+                [
+                    dbc.Label(_("Amount, ₽"), html_for=ids.REFUND_AMOUNT),
+                    dbc.Input(
+                        id=ids.REFUND_AMOUNT,
+                        inputmode="decimal",
+                        autocomplete="off",
+                        debounce=False,
+                    ),
+                    html.Div(
+                        _("The whole amount left, or a part of it."), className="form-text mb-3"
+                    ),
+                    dbc.Label(_("Paid back by"), html_for=ids.REFUND_METHOD),
+                    dbc.Select(
+                        id=ids.REFUND_METHOD,
+                        value="bank_card",
+                        options=[
+                            {"label": text, "value": code}
+                            for code, text in labels(PAYMENT_METHOD_LABELS).items()
+                        ],
+                        className="mb-3",
+                    ),
+                    dbc.Label(_("External number (optional)"), html_for=ids.REFUND_NUMBER),
+                    dbc.Input(id=ids.REFUND_NUMBER, autocomplete="off", maxLength=64),
+                ]
+            ),
+            dbc.ModalFooter(
+                dbc.Button(_("Record the refund"), id=ids.REFUND_SAVE, color="primary")
+            ),
+        ],
+        id=ids.ORDER_REFUND_MODAL,
+        is_open=False,
+    )
+
+
+def _close_modal() -> dbc.Modal:
+    """Seed 001: "Close the order?" — done, or not needed; No / Yes."""
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(_("Close the order?"))),
+            dbc.ModalBody(
+                [
+                    dbc.RadioItems(
+                        id=ids.ORDER_CLOSE_AS,
+                        value="done",
+                        options=[
+                            {"label": _("The order is done"), "value": "done"},
+                            {"label": _("The order is not needed"), "value": "not_needed"},
+                        ],
+                        className="mb-2",
+                    ),
+                    html.Div(
+                        _(
+                            "An order not needed is cancelled; a paid one waits for its refund. "
+                            "This cannot be undone."
+                        ),
+                        className="form-text",
+                    ),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dbc.Button(
+                        _("Keep the order"),
+                        id=ids.ORDER_CLOSE_KEEP,
+                        color="secondary",
+                        outline=True,
+                    ),
+                    dbc.Button(_("Yes, close it"), id=ids.ORDER_CLOSE_CONFIRM, color="primary"),
+                ]
+            ),
+        ],
+        id=ids.ORDER_CLOSE_MODAL,
         is_open=False,
     )
 
@@ -298,7 +382,7 @@ def _people(
     )
 
 
-def _payments(view: OrderView, can_pay: bool, lang: str) -> dbc.Card:
+def _payments(view: OrderView, can_pay: bool, can_refund: bool, lang: str) -> dbc.Card:
     rows = [
         html.Tr(
             [
@@ -365,6 +449,15 @@ def _payments(view: OrderView, can_pay: bool, lang: str) -> dbc.Card:
                                     color="primary",
                                 )
                                 if can_pay
+                                else dbc.Button(
+                                    [
+                                        html.I(className="bi bi-arrow-counterclockwise me-1"),
+                                        _("Record a refund"),
+                                    ],
+                                    id=ids.ORDER_RECORD_REFUND,
+                                    color="warning",
+                                )
+                                if can_refund
                                 else None,
                                 className="text-end",
                             ),
@@ -457,6 +550,8 @@ def body(
     can_pay: bool,
     can_cancel: bool,
     work_actions: list[OrderAction],
+    can_close: bool = False,
+    can_refund: bool = False,
     executor_choices: list[tuple[int, str]] | None,
     show_contacts: bool,
     can_write: bool,
@@ -471,6 +566,16 @@ def body(
         )
         for a in work_actions
     ]
+    if can_close:
+        actions.append(
+            dbc.Button(
+                _("Close the order"),
+                id=ids.ORDER_CLOSE,
+                color="secondary",
+                outline=True,
+                size="sm",
+            )
+        )
     if can_cancel:
         actions.append(
             dbc.Button(
@@ -508,7 +613,7 @@ def body(
                         [
                             _items(view, lang),
                             html.Div(className="mb-3"),
-                            _payments(view, can_pay, lang),
+                            _payments(view, can_pay, can_refund, lang),
                         ],
                         lg=7,
                     ),

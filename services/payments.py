@@ -383,6 +383,25 @@ def _repeat_refund(session: Session, key: str, order: Order, kopecks: int) -> Pa
     )
 
 
+def refund_left(session: Session, actor: Actor, number: object) -> int:
+    """What is left to refund on an order waiting for its refund, for the refund form:
+    only to a role that may refund this order, and only while it waits."""
+    row = session.execute(
+        select(Order, Service)
+        .join(Service, Service.id == Order.service_id)
+        .where(Order.number == parse_number(number))
+    ).first()
+    if row is None:
+        raise NotFound("There is no order number %(number)s.", number=str(number)[:30])
+    require(actor, Action.REFUND_PAYMENT, row.Service.type)
+    if row.Order.status != OrderStatus.CANCELLED_REFUND_PENDING.value:
+        raise DomainError(
+            "A refund is recorded on a cancelled order waiting for it; this order is “%(status)s”.",
+            status=StatusLabel(row.Order.status),
+        )
+    return row.Order.paid_kopecks
+
+
 def record_refund(
     session: Session,
     actor: Actor,

@@ -115,6 +115,7 @@ class Targets:
     checked_in: int  # paid, checked in
     day: date  # a day on which seat 3 is free: a new order may take it
     start: datetime
+    refund_pending: int  # order: hotel, cancelled, 6,000 ₽ paid, waiting for its refund
 
 
 def build_targets(db, world: World, staff_id: int, window: int) -> Targets:
@@ -133,6 +134,9 @@ def build_targets(db, world: World, staff_id: int, window: int) -> Targets:
             )
         )
         simple = world.order("simple", "new", total=200_000)
+        refund_pending = world.order(
+            "hotel", "cancelled_refund_pending", total=2_000_000, paid=600_000
+        )
 
         def ticket(seat: int) -> CoworkingTicket:
             order = world.order("coworking", "confirmed", total=150_000, paid=150_000)
@@ -157,6 +161,7 @@ def build_targets(db, world: World, staff_id: int, window: int) -> Targets:
             checked_in.number,
             start.date() + timedelta(days=1),
             start,
+            refund_pending.number,
         )
     world.session = None
     return targets
@@ -500,6 +505,41 @@ RULES: dict[str, Rule] = {
     "..order-feedback.children...order-version.data...order-cancel-modal.is_open..": write(
         Case(_order("order-cancel-confirm", "hotel"), RENTAL_DESK, audit="order.cancel"),
         Case(_order("order-cancel-confirm", "simple"), SERVICE_DESK, audit="order.cancel"),
+    ),
+    "..order-refund-modal.is_open...order-refund-key.data...refund-amount.value..": read(
+        Case(
+            lambda s: {
+                "order-record-refund.n_clicks": 1,
+                "order-number.data": str(s.t.refund_pending),
+            },
+            RENTAL_DESK,
+            shows=('"is_open": true', "6000"),
+        ),
+    ),
+    "..order-feedback.children...order-version.data...order-refund-modal.is_open..": write(
+        Case(
+            lambda s: {
+                "refund-save.n_clicks": 1,
+                "refund-amount.value": "1000",
+                "refund-method.value": "cash",
+                "refund-number.value": "ВЗ-7",
+                "order-refund-key.data": uuid.uuid4().hex,
+                "order-number.data": str(s.t.refund_pending),
+                "order-version.data": 0,
+            },
+            RENTAL_DESK,
+            audit="order.record_refund",
+        ),
+    ),
+    "order-close-modal.is_open": anyone(lambda s: {"order-close.n_clicks": 1}),
+    "..order-feedback.children...order-version.data...order-close-modal.is_open..": write(
+        Case(
+            _order(
+                "order-close-confirm", "simple", lambda s: {"order-close-as.value": "not_needed"}
+            ),
+            SERVICE_DESK,
+            audit="order.close",
+        ),
     ),
     f"{ORDER_FEEDBACK} <- order-executor-save.n_clicks": write(
         Case(

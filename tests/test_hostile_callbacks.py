@@ -301,7 +301,7 @@ COUNTED = (Order, Payment, CoworkingTicket, EventTicket, Message, AuditEntry, Pe
 def snapshot(session: Session, scenes: list[Targets]) -> tuple:
     """The rows of the scenes' records, each table's row count, and the staff's
     languages: a write anywhere else shows as a new row."""
-    orders = [n for t in scenes for n in (t.hotel, t.simple)]
+    orders = [n for t in scenes for n in (t.hotel, t.simple, t.refund_pending)]
     tickets = [n for t in scenes for n in (t.ticket, t.validated)]
     event_tickets = [n for t in scenes for n in (t.event_ticket, t.checked_in)]
     ticket_orders = sa.select(CoworkingTicket.order_id).where(CoworkingTicket.number.in_(tickets))
@@ -416,6 +416,20 @@ def verify_cancel(session, scene, values, audit):
     assert _order_row(session, audit).status.startswith("cancelled")
 
 
+def verify_refund(session, scene, values, audit):
+    rows = [session.get(Payment, i) for i in audit.after["payment_ids"]]
+    assert sum(r.amount_kopecks for r in rows) == parse_amount(values["refund-amount.value"])
+    assert {r.kind for r in rows} == {"refund"}
+    assert {r.method for r in rows} == {values["refund-method.value"]}
+    assert rows[0].idempotency_key == values["order-refund-key.data"].strip()
+    assert _order_row(session, audit).status.startswith("cancelled_refund")
+
+
+def verify_close(session, scene, values, audit):
+    status = _order_row(session, audit).status
+    assert status == ("done" if values["order-close-as.value"] == "done" else "cancelled")
+
+
 def verify_executor(session, scene, values, audit):
     order = _order_row(session, audit)
     assert str(order.executor_id or "") == str(values["order-executor.value"] or "").strip()
@@ -468,7 +482,15 @@ class Plan:
 
 
 def _order_numbers(s: Scene, other: Targets) -> list[Any]:
-    return [s.t.hotel, s.t.simple, other.hotel, str(s.t.ticket), f"№{s.t.simple}", 0]
+    return [
+        s.t.hotel,
+        s.t.simple,
+        s.t.refund_pending,
+        other.hotel,
+        str(s.t.ticket),
+        f"№{s.t.simple}",
+        0,
+    ]
 
 
 def _ticket_numbers(s: Scene, other: Targets) -> list[Any]:
@@ -545,6 +567,28 @@ PLANS: dict[str, Plan] = {
     ),
     "..order-feedback.children...order-version.data...order-cancel-modal.is_open..": Plan(
         "cancel", RENTAL, ("order.cancel",), verify_cancel, {"order-number.data": _order_numbers}
+    ),
+    "..order-feedback.children...order-version.data...order-refund-modal.is_open..": Plan(
+        "refund",
+        RENTAL,
+        ("order.record_refund",),
+        verify_refund,
+        {
+            "order-number.data": _order_numbers,
+            "refund-amount.value": lambda s, o: ["6000", "6000.01", "1", "0.01", "-5"],
+            "refund-method.value": lambda s, o: ["cash", "bank_transfer", "online_gateway"],
+            "refund-number.value": lambda s, o: ["ВЗ-7", "", "9" * 65],
+        },
+    ),
+    "..order-feedback.children...order-version.data...order-close-modal.is_open..": Plan(
+        "close",
+        SERVICE,
+        ("order.close",),
+        verify_close,
+        {
+            "order-number.data": _order_numbers,
+            "order-close-as.value": lambda s, o: ["done", "not_needed", "cancelled"],
+        },
     ),
     "..order-feedback.children...order-version.data.. <- order-executor-save.n_clicks": Plan(
         "executor",
