@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from dashboard.i18n import error_text, localize
 from models import AuditEntry, Message, Order, Payment
 from models.statuses import OrderStatus, PaymentKind
-from services import audit, orders, payments
+from services import audit, balances, orders, payments
 from services.errors import DomainError, PermissionDenied
 from services.messages import decode
 from tests.factories import NOW
@@ -98,6 +98,11 @@ def test_a_refund_in_two_parts_ends_the_order_as_refunded(db, world, actors):
         )
         assert payments.ledger_sum(session, order_id) == 0
         journal = [r.amount_kopecks for r in payments.ledger(session, order_id)]
+        exported = [
+            (row.amount, row.external_number)
+            for row in session.execute(balances.journal_export_query(None, None, "Europe/Moscow"))
+            if row.order_number == number
+        ]
         thread = session.scalars(
             select(Message).where(Message.order_id == order_id).order_by(Message.id)
         ).all()
@@ -108,6 +113,7 @@ def test_a_refund_in_two_parts_ends_the_order_as_refunded(db, world, actors):
         ("refund", 350_000, "bank_transfer", None, payment_id),
     ]
     assert journal == [600_000, -250_000, -350_000]
+    assert exported == [(600_000, None), (-250_000, "ВЗ-1"), (-350_000, None)]
     assert texts == [
         "Возврат 2\u202f500\u202f₽ проведён менеджером Анна Смирнова.",
         "Статус изменён на «Отменен. Выполнен возврат».",
