@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "ticket.change_seat": N_("Seat changed"),
     "order.record_payment": N_("Payment recorded"),
     "order.refund_payment": N_("Refund recorded"),
+    "order.record_refund": N_("Refund recorded"),
+    "order.close": N_("Order closed"),
     "order.cancel": N_("Order cancelled"),
     "order.assign_executor": N_("Executor assigned"),
     "order.message": N_("Message written"),

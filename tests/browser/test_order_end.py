@@ -57,6 +57,7 @@ def test_a_refund_in_two_parts_ends_as_cancelled_refunded_in_both_languages(park
     _refund(parkdesk, "3500", "cash")
     parkdesk.wait_for_text_to_equal("#order-status", "Cancelled. Refunded")
     parkdesk.wait_for_text_to_equal("#order-paid", "0\u202f₽")
+    parkdesk.wait_for_contains_text("#order-audit", "Refund recorded")
     assert not parkdesk.driver.find_elements(By.ID, "order-record-refund")
 
     parkdesk.find_element("#nav-lang-ru").click()
@@ -90,6 +91,7 @@ def test_a_request_is_closed_as_done_and_a_service_as_not_needed(parkdesk, order
 
     _close(parkdesk, "The order is done")
     parkdesk.wait_for_text_to_equal("#order-status", "Done")
+    parkdesk.wait_for_contains_text("#order-audit", "Order closed")
     assert not parkdesk.driver.find_elements(By.ID, "order-close")
 
     _open(parkdesk, orders["simple"])
