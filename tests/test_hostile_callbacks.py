@@ -416,6 +416,12 @@ def verify_cancel(session, scene, values, audit):
     assert _order_row(session, audit).status.startswith("cancelled")
 
 
+def verify_invoice(session, scene, values, audit):
+    order = _order_row(session, audit)
+    assert order.status == "invoice_issued"
+    assert order.invoice_number == audit.after["invoice"]
+
+
 def verify_executor(session, scene, values, audit):
     order = _order_row(session, audit)
     assert str(order.executor_id or "") == str(values["order-executor.value"] or "").strip()
@@ -469,6 +475,17 @@ class Plan:
 
 def _order_numbers(s: Scene, other: Targets) -> list[Any]:
     return [s.t.hotel, s.t.simple, other.hotel, str(s.t.ticket), f"№{s.t.simple}", 0]
+
+
+def _invoice_orders(s: Scene, other: Targets) -> list[Any]:
+    return [
+        s.t.awaiting_invoice,
+        s.t.awaiting_invoice_simple,
+        s.t.invoiced,
+        other.awaiting_invoice,
+        f"№{s.t.awaiting_invoice}",
+        s.t.hotel,
+    ]
 
 
 def _ticket_numbers(s: Scene, other: Targets) -> list[Any]:
@@ -545,6 +562,13 @@ PLANS: dict[str, Plan] = {
     ),
     "..order-feedback.children...order-version.data...order-cancel-modal.is_open..": Plan(
         "cancel", RENTAL, ("order.cancel",), verify_cancel, {"order-number.data": _order_numbers}
+    ),
+    "..order-feedback.children...order-version.data.. <- order-issue-invoice.n_clicks": Plan(
+        "issue-invoice",
+        RENTAL,
+        ("order.issue_invoice",),
+        verify_invoice,
+        {"order-number.data": _invoice_orders},
     ),
     "..order-feedback.children...order-version.data.. <- order-executor-save.n_clicks": Plan(
         "executor",
