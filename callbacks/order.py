@@ -1,4 +1,5 @@
-"""The order page: show it; record payments, cancel, assign, move work, chat."""
+"""The order page: show it; record payments, issue the invoice, cancel, assign, move
+work, chat."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def register(app: Dash, db: Database) -> None:
             can_write=allowed.message,
             can_close=allowed.close,
             can_refund=allowed.refund,
+            can_invoice=allowed.invoice,
         )
 
     # --- payments --------------------------------------------------------------------
@@ -265,6 +267,26 @@ def register(app: Dash, db: Database) -> None:
             inputs.counter(version),
         )
         return feedback, new_version, False
+
+    # --- invoice ---------------------------------------------------------------------
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Input(ids.ORDER_ISSUE_INVOICE, "n_clicks"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ORDER_ISSUE_INVOICE, "disabled"), True, False)],
+    )
+    def issue_invoice(_clicks, number, version):
+        require_click(ids.ORDER_ISSUE_INVOICE)
+        return act(
+            db,
+            lambda s: orders.issue_invoice(s, actor(), number, now()),
+            _("The invoice is issued."),
+            inputs.counter(version),
+        )
 
     # --- executor and work statuses --------------------------------------------------
 

@@ -32,7 +32,7 @@ def create_app(config: Config | None = None) -> Dash:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from callbacks import register_all
-    from dashboard import auth, downloads, errors, i18n, schema, shell
+    from dashboard import auth, documents, downloads, errors, i18n, schema, shell
     from dashboard.config import Config
     from dashboard.db import Database
 
@@ -77,6 +77,7 @@ def create_app(config: Config | None = None) -> Dash:
     CSRFProtect(server)
     errors.init_app(server)
     server.register_blueprint(downloads.blueprint)
+    server.register_blueprint(documents.blueprint)
 
     @server.get("/healthz")
     def healthz():

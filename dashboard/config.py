@@ -63,6 +63,29 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
+@dataclass(frozen=True)
+class Operator:
+    """The operator's requisites printed on invoices and acts (SPEC §9.1)."""
+
+    name: str = ""
+    inn: str = ""
+    kpp: str = ""
+    address: str = ""
+    bank: str = ""
+    bik: str = ""
+    account: str = ""
+    corr_account: str = ""
+
+    @classmethod
+    def from_env(cls) -> Operator:
+        return cls(
+            **{
+                name: os.environ.get(f"PARKDESK_OPERATOR_{name.upper()}", "").strip()
+                for name in cls.__dataclass_fields__
+            }
+        )
+
+
 @dataclass
 class Config:
     """Settings of one Parkdesk app. ``Config.from_env()`` is what production uses."""
@@ -83,6 +106,8 @@ class Config:
     # The coworking's opening hours (local time, whole hours): occupancy is measured
     # against seats × these hours.
     opening_hours: tuple[int, int] = (9, 21)
+    # Who issues the invoices and acts.
+    operator: Operator = field(default_factory=Operator)
     # Connections per worker process (plus as many again in overflow).
     db_pool_size: int = 5
     check_schema: bool = True
@@ -115,4 +140,5 @@ class Config:
             db_pool_size=int(os.environ.get("PARKDESK_DB_POOL_SIZE", "5")),
             opening_hours=_hours(os.environ.get("PARKDESK_OPENING_HOURS", "9-21")),
             booking_horizon=_days("PARKDESK_BOOKING_HORIZON_DAYS", BOOKING_HORIZON),
+            operator=Operator.from_env(),
         )

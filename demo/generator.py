@@ -280,6 +280,7 @@ class _Generator:
             ("order", "item", "payment", "message", "ticket", "hotel", "room", "event_ticket"), 1
         )
         self.qr_tokens: set[str] = set()
+        self.invoices_of_year: dict[int, int] = {}
         self.pick_method = _Pick(METHODS)
         self.planned_order: dict[ServiceType, Callable[[shapes.Plan], None]] = {
             ServiceType.COWORKING: self._coworking_order,
@@ -1387,7 +1388,12 @@ class _Generator:
             "total_kopecks": total,
             "paid_kopecks": paid,
             "status_changed_at": _utc(changed),
+            "invoice_number": None,
+            "invoice_issued_at": None,
         }
+        if status == St.INVOICE_ISSUED:
+            row["invoice_number"] = self._invoice_number(_utc(changed).year)
+            row["invoice_issued_at"] = _utc(changed)
         if form_fields is None:
             self.rows.orders.append(row)
         else:
@@ -1396,6 +1402,12 @@ class _Generator:
         if rng.random() < MESSAGE_SHARE:
             self._conversation(order_id, customer, created, status, changed, ledger, desk)
         return order_id, status
+
+    def _invoice_number(self, year: int) -> str:
+        """The next invoice number of the year, as services.numbering writes them (the
+        app's counter continues after the largest when it first issues one)."""
+        self.invoices_of_year[year] = self.invoices_of_year.get(year, 0) + 1
+        return f"{year}-{self.invoices_of_year[year]:06d}"
 
     def _order_method(self, status: St) -> PaymentMethod:
         if status in (St.NEW_AWAITING_INVOICE, St.INVOICE_ISSUED):

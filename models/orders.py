@@ -103,6 +103,8 @@ class Order(Base):
             postgresql_where=text(UNASSIGNED_SQL),
             sqlite_where=text(UNASSIGNED_SQL),
         ),
+        # An invoice number is the operator's own (a yearly sequence): never twice.
+        Index("ix_orders_invoice_number", "invoice_number", unique=True),
         Index(
             "ix_orders_unsold",
             "id",
@@ -131,6 +133,9 @@ class Order(Base):
     total_kopecks: Mapped[Kopecks]
     paid_kopecks: Mapped[Kopecks] = mapped_column(default=0)
     status_changed_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    # Set once, when the invoice for a bank transfer is issued (services.orders).
+    invoice_number: Mapped[str | None] = mapped_column(String(20))
+    invoice_issued_at: Mapped[Timestamp | None]
 
     service: Mapped[Service] = relationship()
     customer: Mapped[Person] = relationship(foreign_keys=[customer_id])

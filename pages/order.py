@@ -24,6 +24,7 @@ from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
     SERVICE_TYPE_LABELS,
+    OrderStatus,
 )
 from pages.components import audit_table, field, page_header
 from services.order_view import OrderView
@@ -544,6 +545,32 @@ def _chat(view: OrderView, can_write: bool, lang: str) -> dbc.Card:
     )
 
 
+def _documents(view: OrderView) -> list[html.A]:
+    """Links to the order's printable documents, each in a tab of its own."""
+    links = []
+    if view.invoice_number:
+        links.append(
+            html.A(
+                _("Invoice №%(number)s", number=view.invoice_number),
+                id=ids.ORDER_INVOICE_LINK,
+                href=f"/orders/{view.number}/invoice",
+                target="_blank",
+                className="btn btn-outline-secondary btn-sm",
+            )
+        )
+    if view.status == OrderStatus.DONE:
+        links.append(
+            html.A(
+                _("Act of services"),
+                id=ids.ORDER_ACT_LINK,
+                href=f"/orders/{view.number}/act",
+                target="_blank",
+                className="btn btn-outline-secondary btn-sm",
+            )
+        )
+    return links
+
+
 def body(
     view: OrderView,
     *,
@@ -555,6 +582,7 @@ def body(
     executor_choices: list[tuple[int, str]] | None,
     show_contacts: bool,
     can_write: bool,
+    can_invoice: bool = False,
 ) -> html.Div:
     lang = language()
     actions = [
@@ -576,6 +604,13 @@ def body(
                 size="sm",
             )
         )
+    if can_invoice:
+        actions.append(
+            dbc.Button(
+                _("Issue the invoice"), id=ids.ORDER_ISSUE_INVOICE, color="primary", size="sm"
+            )
+        )
+    actions += _documents(view)
     if can_cancel:
         actions.append(
             dbc.Button(

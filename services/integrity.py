@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from models import CoworkingTicket, Order, Payment
-from models.statuses import CANCELLED_STATUSES
+from models.statuses import CANCELLED_STATUSES, OrderStatus
 from services.payments import signed_amount
 
 
@@ -59,5 +59,17 @@ def check(session: Session, limit: int = 20) -> list[Finding]:
     findings += [
         Finding("no two live tickets on one seat at once", f"tickets {first} and {second}")
         for first, second in overlaps
+    ]
+    uninvoiced = session.scalars(
+        select(Order.number)
+        .where(
+            Order.status == OrderStatus.INVOICE_ISSUED.value,
+            Order.invoice_number.is_(None),
+        )
+        .order_by(Order.number)
+        .limit(limit)
+    ).all()
+    findings += [
+        Finding("every issued invoice has a number", f"order {number}") for number in uninvoiced
     ]
     return findings

@@ -117,6 +117,7 @@ class OrderView:
     hotel: HotelStay | None = None
     room: RoomUse | None = None
     event_tickets: list[EventTicketLine] = field(default_factory=list)
+    invoice_number: str | None = None
 
     @property
     def balance_kopecks(self) -> int:
@@ -198,6 +199,7 @@ def get_order(session: Session, actor: Actor, number: object) -> OrderView:
         contact_phone=order.contact_phone if contacts else None,
         contact_email=order.contact_email if contacts else None,
         contacts_shown=contacts,
+        invoice_number=order.invoice_number,
         executor_id=order.executor_id,
         executor=executor.name if executor else None,
         deadline=order.deadline,

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from models import EventTicket, Message, Order, Service, StaffUser
 from models.statuses import CLOSED_STATUSES, MessageVisibility, OrderStatus, ServiceType
-from services import audit, workflow
+from services import audit, numbering, workflow
 from services.context import Actor
-from services.errors import DomainError, NotFound
+from services.errors import N_, DomainError, NotFound
 from services.ids import is_row_id
-from services.messages import MAX_MESSAGE_LENGTH, StatusLabel
+from services.messages import MAX_MESSAGE_LENGTH, StatusLabel, add_system_message
 from services.permissions import Action, can_on, require
 from services.text import clean
 from services.workflow import OrderAction, Party
@@ -121,13 +121,26 @@ def change_work_status(
 
 
 def issue_invoice(session: Session, actor: Actor, number: object, now: datetime) -> OrderState:
+    """Issue the invoice for a bank transfer (SPEC §9.1): the order gets an invoice number
+    of its own (the year's next) and becomes “invoice issued”."""
     order, service = lock_order(session, number)
     require(actor, Action.ISSUE_INVOICE, service.type)
     before = state_of(order)
     workflow.apply(
         session, order, OrderAction.ISSUE_INVOICE, Party.MANAGER, now, author_staff_id=actor.id
     )
-    _audit(session, actor, "order.issue_invoice", order, before, now)
+    # After the transition: a refused order takes no number from the sequence.
+    order.invoice_number = numbering.next_invoice_number(session, now.year)
+    order.invoice_issued_at = now
+    add_system_message(
+        session,
+        order.id,
+        N_("Invoice №%(invoice)s is issued."),
+        now,
+        author_staff_id=actor.id,
+        invoice=order.invoice_number,
+    )
+    _audit(session, actor, "order.issue_invoice", order, before, now, invoice=order.invoice_number)
     return state_of(order)
 
 
@@ -351,6 +364,7 @@ class AvailableActions:
     message: bool
     close: bool = False
     refund: bool = False
+    invoice: bool = False
 
 
 def available_actions(session: Session, actor: Actor, number: object) -> AvailableActions:
@@ -390,4 +404,6 @@ def available_actions(session: Session, actor: Actor, number: object) -> Availab
         refund=order.status == OrderStatus.CANCELLED_REFUND_PENDING
         and order.paid_kopecks > 0
         and can_on(actor, Action.REFUND_PAYMENT, service.type),
+        invoice=workflow.allowed(order.status, OrderAction.ISSUE_INVOICE, Party.MANAGER)
+        and can_on(actor, Action.ISSUE_INVOICE, service.type),
     )

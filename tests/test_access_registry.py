@@ -116,6 +116,10 @@ class Targets:
     day: date  # a day on which seat 3 is free: a new order may take it
     start: datetime
     refund_pending: int  # order: hotel, cancelled, 6,000 ₽ paid, waiting for its refund
+    awaiting_invoice: int  # order: hotel stay, new, the customer asked for an invoice
+    awaiting_invoice_simple: int  # order: simple service, the same
+    invoiced: int  # order: hotel stay, invoice issued (it has its number)
+    done: int  # order: hotel stay, paid and done (its act may be printed)
 
 
 def build_targets(db, world: World, staff_id: int, window: int) -> Targets:
@@ -150,6 +154,12 @@ def build_targets(db, world: World, staff_id: int, window: int) -> Targets:
         expected: EventTicket = world.event_ticket(event)
         checked_in: EventTicket = world.event_ticket(event)
         checked_in.checked_in_at, checked_in.checked_in_by_id = start, staff_id
+        awaiting = world.order("hotel", "new_awaiting_invoice", total=1_200_050)
+        awaiting_simple = world.order("simple", "new_awaiting_invoice", total=300_000)
+        invoiced = world.order("hotel", "invoice_issued", total=1_200_050)
+        invoiced.invoice_number = numbering.next_invoice_number(session, start.year)
+        invoiced.invoice_issued_at = start
+        done = world.order("hotel", "done", total=350_000, paid=350_000)
         session.flush()
         targets = Targets(
             hotel.number,
@@ -162,6 +172,10 @@ def build_targets(db, world: World, staff_id: int, window: int) -> Targets:
             start.date() + timedelta(days=1),
             start,
             refund_pending.number,
+            awaiting.number,
+            awaiting_simple.number,
+            invoiced.number,
+            done.number,
         )
     world.session = None
     return targets
@@ -541,6 +555,18 @@ RULES: dict[str, Rule] = {
             audit="order.close",
         ),
     ),
+    f"{ORDER_FEEDBACK} <- order-issue-invoice.n_clicks": write(
+        Case(
+            _order("order-issue-invoice", "awaiting_invoice"),
+            RENTAL_DESK,
+            audit="order.issue_invoice",
+        ),
+        Case(
+            _order("order-issue-invoice", "awaiting_invoice_simple"),
+            SERVICE_DESK,
+            audit="order.issue_invoice",
+        ),
+    ),
     f"{ORDER_FEEDBACK} <- order-executor-save.n_clicks": write(
         Case(
             _order(
@@ -848,6 +874,12 @@ ROUTE_RULES: dict[str, RouteRule] = {
     "/exports/balances.csv": RouteRule(GUARDED, EXPORTERS, lambda t: "/exports/balances.csv"),
     "/event-tickets/<number>/qr.png": RouteRule(
         GUARDED, EVENT_DESK, lambda t: f"/event-tickets/{t.event_ticket}/qr.png"
+    ),
+    "/orders/<number>/invoice": RouteRule(
+        GUARDED, RENTAL_ORDER_READERS, lambda t: f"/orders/{t.invoiced}/invoice"
+    ),
+    "/orders/<number>/act": RouteRule(
+        GUARDED, RENTAL_ORDER_READERS, lambda t: f"/orders/{t.done}/act"
     ),
     "/assets/<path:filename>": RouteRule(STATIC, path=lambda t: "/assets/grid.js"),
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": RouteRule(

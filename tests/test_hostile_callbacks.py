@@ -430,6 +430,12 @@ def verify_close(session, scene, values, audit):
     assert status == ("done" if values["order-close-as.value"] == "done" else "cancelled")
 
 
+def verify_invoice(session, scene, values, audit):
+    order = _order_row(session, audit)
+    assert order.status == "invoice_issued"
+    assert order.invoice_number == audit.after["invoice"]
+
+
 def verify_executor(session, scene, values, audit):
     order = _order_row(session, audit)
     assert str(order.executor_id or "") == str(values["order-executor.value"] or "").strip()
@@ -490,6 +496,17 @@ def _order_numbers(s: Scene, other: Targets) -> list[Any]:
         str(s.t.ticket),
         f"№{s.t.simple}",
         0,
+    ]
+
+
+def _invoice_orders(s: Scene, other: Targets) -> list[Any]:
+    return [
+        s.t.awaiting_invoice,
+        s.t.awaiting_invoice_simple,
+        s.t.invoiced,
+        other.awaiting_invoice,
+        f"№{s.t.awaiting_invoice}",
+        s.t.hotel,
     ]
 
 
@@ -589,6 +606,13 @@ PLANS: dict[str, Plan] = {
             "order-number.data": _order_numbers,
             "order-close-as.value": lambda s, o: ["done", "not_needed", "cancelled"],
         },
+    ),
+    "..order-feedback.children...order-version.data.. <- order-issue-invoice.n_clicks": Plan(
+        "issue-invoice",
+        RENTAL,
+        ("order.issue_invoice",),
+        verify_invoice,
+        {"order-number.data": _invoice_orders},
     ),
     "..order-feedback.children...order-version.data.. <- order-executor-save.n_clicks": Plan(
         "executor",
