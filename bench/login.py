@@ -44,15 +44,7 @@ def _log_in(base: str) -> None:
 def _services_alone(database: Database) -> None:
     now = datetime.now(UTC)
     with Session(database.engine) as session:
-        blocked = staff.login_blocked_until(
-            session,
-            EMAIL,
-            "127.0.0.1",
-            now,
-            max_failures=5,
-            window=timedelta(minutes=10),
-            lockout=timedelta(minutes=10),
-        )
+        blocked = staff.login_blocked_until(session, EMAIL, "127.0.0.1", now, staff.LoginThrottle())
         assert blocked is None
         member = staff.verify_credentials(session, EMAIL, PASSWORD)
         assert member is not None
