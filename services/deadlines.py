@@ -16,7 +16,16 @@ from services.errors import DomainError
 from services.filter_values import EARLIEST_DATE, LATEST_DATE
 from services.orders import lock_order
 from services.overdue import DEADLINE_TYPES
-from services.permissions import Action, require
+from services.permissions import Action, can_on, require
+
+
+def may_set_deadline(actor: Actor, service_type: str, status: str) -> bool:
+    """Whether the order page offers ``actor`` the deadline's input."""
+    return (
+        service_type in DEADLINE_TYPES
+        and status not in CLOSED_STATUSES
+        and can_on(actor, Action.SET_DEADLINE, service_type)
+    )
 
 
 def parse_deadline(value: object, timezone: str) -> datetime | None:
@@ -48,9 +57,9 @@ def set_deadline(
     """Set, change or clear (empty ``value``) the order's deadline; returns it. Audited
     with the deadline before and after."""
     order, service = lock_order(session, number)
+    require(actor, Action.SET_DEADLINE, service.type)
     if service.type not in DEADLINE_TYPES:
         raise DomainError("A deadline is for simple services, requests and goods orders.")
-    require(actor, Action.SET_DEADLINE, service.type)
     if order.status in CLOSED_STATUSES:
         raise DomainError("A done or cancelled order keeps its deadline.")
     deadline = parse_deadline(value, timezone)

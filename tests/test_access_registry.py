@@ -520,6 +520,17 @@ RULES: dict[str, Rule] = {
             audit="order.assign_executor",
         ),
     ),
+    f"{ORDER_FEEDBACK} <- order-deadline-save.n_clicks": write(
+        Case(
+            _order(
+                "order-deadline-save",
+                "simple",
+                lambda s: {"order-deadline-input.value": "2026-03-20T15:00"},
+            ),
+            SERVICE_DESK,
+            audit="order.deadline",
+        )
+    ),
     f'{ORDER_FEEDBACK} <- {{"action":["ALL"],"type":"order-work"}}.n_clicks': write(
         Case(
             lambda s: {
