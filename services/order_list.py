@@ -331,7 +331,7 @@ def export_query(reader: Actor, filters: OrderFilters, timezone: str) -> Select:
     """Every order the filters match, newest first: the columns of the orders file, in
     its order and by name — ``number``, ``created_at``, ``service``, ``type`` (a code),
     ``customer_last_name``, ``customer_first_name``, ``customer_middle_name``,
-    ``status`` (a code), ``total``, ``paid``, ``balance``, ``executor``."""
+    ``status`` (a code), ``total``, ``paid``, ``balance``, ``executor``, ``deadline``."""
     return _rows_query(_readable(reader) + _where(filters, ZoneInfo(timezone))).order_by(
         Order.number.desc()
     )
