@@ -7,6 +7,7 @@ import uuid
 
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
+from flask import current_app
 from flask_login import current_user
 
 from callbacks import inputs
@@ -17,7 +18,7 @@ from dashboard.db import Database
 from dashboard.i18n import _, error_text, format_money
 from pages import order as page
 from pages.components import forbidden, not_found
-from services import order_list, orders, payments
+from services import deadlines, order_list, orders, payments
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.money import parse_amount
 from services.order_view import get_order
@@ -58,6 +59,7 @@ def register(app: Dash, db: Database) -> None:
             can_close=allowed.close,
             can_refund=allowed.refund,
             can_invoice=allowed.invoice,
+            can_set_deadline=deadlines.may_set_deadline(who, view.service_type, view.status),
         )
 
     # --- payments --------------------------------------------------------------------
@@ -312,6 +314,26 @@ def register(app: Dash, db: Database) -> None:
             db,
             lambda s: orders.assign_executor(s, actor(), number, executor_id, now()),
             _("The executor is saved."),
+            inputs.counter(version),
+        )
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Input(ids.ORDER_DEADLINE_SAVE, "n_clicks"),
+        State(ids.ORDER_DEADLINE_INPUT, "value"),
+        State(ids.ORDER_NUMBER, "data"),
+        State(ids.ORDER_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ORDER_DEADLINE_SAVE, "disabled"), True, False)],
+    )
+    def save_deadline(_clicks, value, number, version):
+        require_click(ids.ORDER_DEADLINE_SAVE)
+        timezone = current_app.config["PARKDESK"].timezone
+        return act(
+            db,
+            lambda s: deadlines.set_deadline(s, actor(), number, value, timezone, now()),
+            _("The deadline is saved."),
             inputs.counter(version),
         )
 

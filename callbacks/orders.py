@@ -32,10 +32,11 @@ def register(app: Dash, db: Database) -> None:
         Input(ids.ORDERS_FILTER_FROM, "value"),
         Input(ids.ORDERS_FILTER_TO, "value"),
         Input(ids.ORDERS_FILTER_BALANCE, "value"),
+        Input(ids.ORDERS_FILTER_OVERDUE, "value"),
         prevent_initial_call=True,
     )
     def collect_filters(
-        number, customer, types, statuses, executor, date_from, date_to, balance
+        number, customer, types, statuses, executor, date_from, date_to, balance, overdue
     ) -> dict[str, Any]:
         return {
             "number": number or "",
@@ -46,6 +47,7 @@ def register(app: Dash, db: Database) -> None:
             "from": date_from or "",
             "to": date_to or "",
             "balance": "1" if balance else "",
+            "overdue": "1" if overdue else "",
         }
 
     @app.callback(
@@ -57,11 +59,12 @@ def register(app: Dash, db: Database) -> None:
         Output(ids.ORDERS_FILTER_FROM, "value"),
         Output(ids.ORDERS_FILTER_TO, "value"),
         Output(ids.ORDERS_FILTER_BALANCE, "value"),
+        Output(ids.ORDERS_FILTER_OVERDUE, "value"),
         Input(ids.ORDERS_FILTER_RESET, "n_clicks"),
         prevent_initial_call=True,
     )
     def reset_filters(_clicks: int | None) -> tuple:
-        return "", "", [], [], None, "", "", []
+        return "", "", [], [], None, "", "", [], []
 
     sync_grid_with_url(app, ids.ORDERS_FILTERS, ids.ORDERS_SYNC, ids.ORDERS_GRID)
     open_row_on_click(app, ids.ORDERS_GRID, "/orders/")
@@ -130,6 +133,7 @@ def register(app: Dash, db: Database) -> None:
                 "paid": format_money(row.paid_kopecks, lang),
                 "balance": format_money(row.balance_kopecks, lang),
                 "executor": row.executor or "—",
+                "deadline": format_datetime(row.deadline, lang, short=True) if row.deadline else "",
                 "sort_key": row.sort_key,
             }
             for row in found

@@ -135,9 +135,11 @@ def _sweep(config: Config, args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     with db.write() as session:
         completed = orders.sweep(session, now, timedelta(days=args.confirmation_days))
+        ended = orders.complete_booked(session, now, config.timezone)
         forgotten = staff.purge_expired(session, now, keep_attempts=timedelta(days=30))
     print(
-        f"Completed {len(completed)} orders nobody confirmed; "
+        f"Completed {len(completed)} orders nobody confirmed "
+        f"and {len(ended)} booked orders whose period is over; "
         f"forgot {forgotten} expired sessions and old login attempts."
     )
     return 0

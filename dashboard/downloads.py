@@ -148,6 +148,7 @@ def orders_csv() -> Response:
         Column(_("Paid"), "money", c.paid, nullable=False),
         Column(_("Balance"), "money", c.balance, nullable=False),
         Column(_("Executor"), "text", c.executor),
+        Column(_("Deadline"), "datetime", c.deadline),
     ]
     name = _("orders") + ".csv"
     return _csv_response(exports.Export(columns, query), layout, name)

@@ -17,6 +17,7 @@ from dashboard.i18n import (
     label,
     labels,
     language,
+    local_time,
     localize,
 )
 from models.statuses import (
@@ -332,8 +333,37 @@ def _type_block(view: OrderView, lang: str) -> dbc.Card | None:
     return dbc.Card([dbc.CardHeader(title), dbc.CardBody(parts)])
 
 
+def _deadline(view: OrderView, can_set: bool, lang: str) -> list:
+    """The deadline as text (``#order-deadline``), and its input where it may be set: a
+    datetime-local value in the operator's time zone."""
+    shown = [
+        html.Div(
+            format_datetime(view.deadline, lang) if view.deadline else "—", id=ids.ORDER_DEADLINE
+        )
+    ]
+    if can_set:
+        value = local_time(view.deadline).strftime("%Y-%m-%dT%H:%M") if view.deadline else ""
+        shown.append(
+            dbc.InputGroup(
+                [
+                    dbc.Input(id=ids.ORDER_DEADLINE_INPUT, type="datetime-local", value=value),
+                    dbc.Button(
+                        _("Save"), id=ids.ORDER_DEADLINE_SAVE, color="secondary", outline=True
+                    ),
+                ],
+                size="sm",
+                className="mt-1",
+            )
+        )
+    return shown
+
+
 def _people(
-    view: OrderView, show_contacts: bool, executor_choices: list[tuple[int, str]] | None, lang: str
+    view: OrderView,
+    show_contacts: bool,
+    executor_choices: list[tuple[int, str]] | None,
+    lang: str,
+    can_set_deadline: bool = False,
 ) -> dbc.Card:
     customer = view.customer
     contact = []
@@ -372,10 +402,7 @@ def _people(
                     field(_("Applicant"), [html.Div(customer.name), *contact]),
                     field(_("Payer"), view.payer) if view.payer else None,
                     field(_("Executor"), executor),
-                    field(
-                        _("Deadline"),
-                        format_datetime(view.deadline, lang) if view.deadline else "—",
-                    ),
+                    field(_("Deadline"), _deadline(view, can_set_deadline, lang)),
                     field(_("Comment"), view.comment) if view.comment else None,
                 ]
             ),
@@ -583,6 +610,7 @@ def body(
     show_contacts: bool,
     can_write: bool,
     can_invoice: bool = False,
+    can_set_deadline: bool = False,
 ) -> html.Div:
     lang = language()
     actions = [
@@ -656,7 +684,7 @@ def body(
                         [
                             type_block,
                             html.Div(className="mb-3") if type_block else None,
-                            _people(view, show_contacts, executor_choices, lang),
+                            _people(view, show_contacts, executor_choices, lang, can_set_deadline),
                         ],
                         lg=5,
                     ),

@@ -56,6 +56,7 @@ def _columns() -> list[dict]:
         {"field": "paid", "headerName": _("Paid"), "colId": "paid", **MONEY},
         {"field": "balance", "headerName": _("Balance"), "colId": "balance", **MONEY},
         {"field": "executor", "headerName": _("Executor"), "colId": "executor", "flex": 1},
+        {"field": "deadline", "headerName": _("Deadline"), "colId": "deadline", "maxWidth": 170},
     ]
 
 
@@ -66,6 +67,7 @@ def layout(
     type: str = "",
     executor: str = "",
     balance: str = "",
+    overdue: str = "",
     **query: str,
 ) -> html.Div:
     """Filters come back from the URL query; options that need data (executors) come
@@ -74,6 +76,7 @@ def layout(
     types = [t for t in type.split(",") if t]
     date_from, date_to = query.get("from", ""), query.get("to", "")
     balance_due = balance in ("1", "true", "on")
+    late = overdue in ("1", "true", "on")
     initial = {
         "number": number,
         "customer": customer,
@@ -83,6 +86,7 @@ def layout(
         "from": date_from,
         "to": date_to,
         "balance": "1" if balance_due else "",
+        "overdue": "1" if late else "",
     }
     filters = filter_row(
         [
@@ -124,6 +128,16 @@ def layout(
                     id=ids.ORDERS_FILTER_BALANCE,
                     options=[{"label": _("Balance due only"), "value": "1"}],
                     value=["1"] if balance_due else [],
+                    switch=True,
+                ),
+                "auto",
+            ),
+            filter_field(
+                None,
+                dbc.Checklist(
+                    id=ids.ORDERS_FILTER_OVERDUE,
+                    options=[{"label": _("Overdue only"), "value": "1"}],
+                    value=["1"] if late else [],
                     switch=True,
                 ),
                 "auto",

@@ -107,6 +107,13 @@ def figures(data: Overview | None, allowed: set[str]) -> html.Div:
                 _("open service orders and requests"),
                 _orders_link(executor="none", type=",".join(WORK_TYPES), status=OPEN_STATUSES),
             ),
+            _card(
+                "overview-overdue",
+                _("Overdue orders"),
+                str(data.overdue),
+                _("owing after their period, or past their deadline"),
+                _orders_link(overdue="1"),
+            ),
         ]
     if Action.VIEW_PAYMENTS in allowed:
         change = data.revenue_this_month_kopecks - data.revenue_last_month_kopecks

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from models import CoworkingTicket, Order, Payment
-from models.statuses import CANCELLED_STATUSES, OrderStatus
+from models import CoworkingTicket, Order, Payment, Service
+from models.statuses import CANCELLED_STATUSES, OrderStatus, PaymentKind
+from services.overdue import BOOKED_TYPES
 from services.payments import signed_amount
 
 
@@ -71,5 +72,70 @@ def check(session: Session, limit: int = 20) -> list[Finding]:
     ).all()
     findings += [
         Finding("every issued invoice has a number", f"order {number}") for number in uninvoiced
+    ]
+    findings += _money_findings(session, limit)
+    return findings
+
+
+def _money_findings(session: Session, limit: int) -> list[Finding]:
+    """Issue 16: balances never negative, refunds never more than was paid, a booked
+    order done only when it owes nothing."""
+    live = Order.status.not_in([s.value for s in CANCELLED_STATUSES])
+    overpaid = session.execute(
+        select(Order.number, Order.total_kopecks, Order.paid_kopecks)
+        .where(live, Order.paid_kopecks > Order.total_kopecks)
+        .limit(limit)
+    ).all()
+    findings = [
+        Finding("no order owes a negative balance", f"order {number}: total {total}, paid {paid}")
+        for number, total, paid in overpaid
+    ]
+    refund = aliased(Payment)
+    refunded = func.coalesce(func.sum(refund.amount_kopecks), 0)
+    per_payment = session.execute(
+        select(Payment.id, Payment.amount_kopecks, refunded)
+        .outerjoin(
+            refund,
+            and_(refund.refund_of_id == Payment.id, refund.kind == PaymentKind.REFUND.value),
+        )
+        .where(Payment.kind == PaymentKind.PAYMENT.value)
+        .group_by(Payment.id, Payment.amount_kopecks)
+        .having(refunded > Payment.amount_kopecks)
+        .limit(limit)
+    ).all()
+    findings += [
+        Finding("refunded ≤ paid per payment", f"payment {pid}: paid {paid}, refunded {back}")
+        for pid, paid, back in per_payment
+    ]
+    paid_in = func.coalesce(
+        func.sum(case((Payment.kind == PaymentKind.PAYMENT.value, Payment.amount_kopecks))), 0
+    )
+    paid_back = func.coalesce(
+        func.sum(case((Payment.kind == PaymentKind.REFUND.value, Payment.amount_kopecks))), 0
+    )
+    per_order = session.execute(
+        select(Order.number, paid_in, paid_back)
+        .join(Payment, Payment.order_id == Order.id)
+        .group_by(Order.number)
+        .having(paid_back > paid_in)
+        .limit(limit)
+    ).all()
+    findings += [
+        Finding("refunded ≤ paid per order", f"order {number}: paid {paid}, refunded {back}")
+        for number, paid, back in per_order
+    ]
+    owing = session.execute(
+        select(Order.number, Order.total_kopecks - Order.paid_kopecks)
+        .join(Service, Service.id == Order.service_id)
+        .where(
+            Order.status == OrderStatus.DONE.value,
+            Service.type.in_(sorted(t.value for t in BOOKED_TYPES)),
+            Order.total_kopecks > Order.paid_kopecks,
+        )
+        .limit(limit)
+    ).all()
+    findings += [
+        Finding("every done booked order owes nothing", f"order {number}: owes {due}")
+        for number, due in owing
     ]
     return findings

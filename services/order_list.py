@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
 from services import grid
 from services.context import Actor
 from services.filter_values import a_date, chosen_codes, digits, search_words
+from services.overdue import overdue
 from services.permissions import Action, order_scope, require
 from services.ticket_list import number_prefix
 
@@ -41,6 +42,9 @@ class OrderFilters:
     customer: str = ""
     executor: str = ""  # a staff id, "none" for unassigned, "" for anyone
     balance_due: bool = False
+    # Booked orders owing after their period, service orders past their deadline
+    # (services.overdue).
+    overdue: bool = False
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any] | None) -> OrderFilters:
@@ -55,6 +59,7 @@ class OrderFilters:
         ):
             executor = ""
         balance = raw.get("balance")
+        late = raw.get("overdue")
         return cls(
             number=digits(raw.get("number"))[:12],
             date_from=a_date(raw.get("from")),
@@ -64,6 +69,7 @@ class OrderFilters:
             customer=search_words(raw.get("customer")),
             executor=executor,
             balance_due=balance in (True, "1", "true", "on", ["1"], ["on"]),
+            overdue=late in (True, "1", "true", "on", ["1"], ["on"]),
         )
 
     def query(self) -> dict[str, str]:
@@ -76,6 +82,7 @@ class OrderFilters:
             "to": self.date_to.isoformat() if self.date_to else "",
             "executor": self.executor,
             "balance": "1" if self.balance_due else "",
+            "overdue": "1" if self.overdue else "",
         }
         return {key: value for key, value in pairs.items() if value}
 
@@ -97,7 +104,10 @@ def _readable(reader: Actor) -> list[ColumnElement[bool]]:
     return of_types(order_scope(reader))
 
 
-def _where(filters: OrderFilters, zone: ZoneInfo) -> list[ColumnElement[bool]]:
+def _where(
+    filters: OrderFilters, zone: ZoneInfo, now: datetime | None = None
+) -> list[ColumnElement[bool]]:
+    """The filters as SQL; ``now`` (default: the clock) for the overdue filter."""
     conditions: list[ColumnElement[bool]] = []
     if filters.number:
         conditions.append(number_prefix(Order.number, filters.number))
@@ -135,6 +145,9 @@ def _where(filters: OrderFilters, zone: ZoneInfo) -> list[ColumnElement[bool]]:
         conditions.append(Order.executor_id == int(filters.executor))
     if filters.balance_due:
         conditions.append(OUTSTANDING)
+    if filters.overdue:
+        at = now or datetime.now(UTC)
+        conditions.append(overdue(at, at.astimezone(zone).date()))
     return conditions
 
 
@@ -149,6 +162,7 @@ SORTABLE: dict[str, list[ColumnElement]] = {
     "total": [Order.total_kopecks],
     "paid": [Order.paid_kopecks],
     "balance": [BALANCE],
+    "deadline": [Order.deadline],
     # The unassigned last (ascending), as on every database.
     "executor": [Executor.name.is_(None), Executor.name],
 }
@@ -167,7 +181,7 @@ GROUPED = {
 
 # The executor may be unassigned (NULL), and databases disagree on where NULLs sort:
 # that sort pages by OFFSET only.
-NULLABLE_SORTS = {"executor"}
+NULLABLE_SORTS = {"executor", "deadline"}
 DEFAULT_ORDER = [(Order.number, True)]
 
 
@@ -182,6 +196,7 @@ class OrderRow:
     total_kopecks: int
     paid_kopecks: int
     executor: str | None
+    deadline: datetime | None = None
     sort_key: list[Any] = field(default_factory=list)  # the grid sends it back for the next block
 
     @property
@@ -206,6 +221,7 @@ def _rows_query(conditions: list[ColumnElement[bool]]) -> Select:
             Order.paid_kopecks.label("paid"),
             BALANCE.label("balance"),
             Executor.name.label("executor"),
+            Order.deadline.label("deadline"),
         )
         .join(Service, Service.id == Order.service_id)
         .join(Person, Person.id == Order.customer_id)
@@ -234,10 +250,11 @@ def list_orders(
     filters: OrderFilters,
     request: Mapping[str, Any] | None,
     timezone: str,
+    now: datetime | None = None,
 ) -> tuple[list[OrderRow], int | None, int | None]:
     """One block of the register as ``reader`` may read it, the number of orders matched
     and their balance due (both None when the grid said it knows them already)."""
-    conditions = _readable(reader) + _where(filters, ZoneInfo(timezone))
+    conditions = _readable(reader) + _where(filters, ZoneInfo(timezone), now)
     block = grid.parse_request(request, SORTABLE)
     order = grid.ordering(block, SORTABLE, DEFAULT_ORDER)
     rows = _rows_query(conditions)
@@ -276,6 +293,7 @@ def list_orders(
                 total,
                 paid,
                 executor,
+                deadline,
                 key,
             )
             for (
@@ -291,6 +309,7 @@ def list_orders(
                 paid,
                 _balance,
                 executor,
+                deadline,
             ), key in grid.split_keys(found, order)
         ],
         None if count is None else int(count),
@@ -312,7 +331,7 @@ def export_query(reader: Actor, filters: OrderFilters, timezone: str) -> Select:
     """Every order the filters match, newest first: the columns of the orders file, in
     its order and by name — ``number``, ``created_at``, ``service``, ``type`` (a code),
     ``customer_last_name``, ``customer_first_name``, ``customer_middle_name``,
-    ``status`` (a code), ``total``, ``paid``, ``balance``, ``executor``."""
+    ``status`` (a code), ``total``, ``paid``, ``balance``, ``executor``, ``deadline``."""
     return _rows_query(_readable(reader) + _where(filters, ZoneInfo(timezone))).order_by(
         Order.number.desc()
     )

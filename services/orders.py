@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import EventTicket, Message, Order, Service, StaffUser
 from models.statuses import CLOSED_STATUSES, MessageVisibility, OrderStatus, ServiceType
-from services import audit, numbering, workflow
+from services import audit, numbering, overdue, workflow
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
 from services.ids import is_row_id
@@ -349,6 +350,44 @@ def sweep(
         before = state_of(order)
         workflow.apply(session, order, OrderAction.AUTO_COMPLETE, Party.SYSTEM, now)
         _audit(session, None, "order.auto_complete", order, before, now)
+    return [order.number for order in due]
+
+
+def complete_booked(session: Session, now: datetime, timezone: str) -> list[int]:
+    """Complete the booked orders (coworking, room, hotel, event) whose period is over
+    and that owe nothing (SPEC §9.1); the ones still owing stay, counted as overdue
+    (``services.overdue``). Returns the numbers completed.
+
+    Idempotent and safe while managers work: the conditions are in the WHERE of a
+    locking read (rows a manager holds are skipped and taken by the next run), and
+    each completion goes through the workflow table, audited per order.
+    """
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    sources = sorted(
+        source.value
+        for (source, action), transition in workflow.TABLE.items()
+        if action == OrderAction.PERIOD_ENDED and Party.SYSTEM in transition.parties
+    )
+    due = session.scalars(
+        select(Order)
+        .where(
+            Order.status.in_(sources),
+            Order.paid_kopecks >= Order.total_kopecks,
+            Order.service_id.in_(
+                select(Service.id)
+                .where(Service.type.in_(sorted(t.value for t in overdue.BOOKED_TYPES)))
+                .scalar_subquery()
+            ),
+            overdue.period_over(now, today),
+        )
+        .order_by(Order.id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).all()
+    for order in due:
+        before = state_of(order)
+        workflow.apply(session, order, OrderAction.PERIOD_ENDED, Party.SYSTEM, now)
+        _audit(session, None, "order.period_complete", order, before, now)
     return [order.number for order in due]
 
 

@@ -21,6 +21,7 @@ from models.statuses import (
 )
 from services.context import Actor
 from services.order_list import OPEN, OUTSTANDING, of_types
+from services.overdue import overdue
 from services.payments import signed_amount
 from services.permissions import order_scope
 
@@ -40,6 +41,8 @@ class Overview:
     revenue_last_month_kopecks: int
     events_next_7_days: int
     today: str  # ISO date in the operator's time zone
+    # Booked orders owing after their period, service orders past their deadline.
+    overdue: int = 0
 
     @property
     def occupancy_percent(self) -> float:
@@ -160,6 +163,12 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         )
         or 0
     )
+    late = (
+        session.scalar(
+            select(func.count()).select_from(Order).where(overdue(now, local.date()), *scope)
+        )
+        or 0
+    )
     return Overview(
         seats,
         taken,
@@ -172,4 +181,5 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         int(revenue(last_month, this_month)),
         events,
         local.date().isoformat(),
+        late,
     )

@@ -41,6 +41,7 @@ class Action(StrEnum):
     ISSUE_INVOICE = "issue_invoice"
     ASSIGN_EXECUTOR = "assign_executor"
     CHANGE_WORK_STATUS = "change_work_status"
+    SET_DEADLINE = "set_deadline"
     WRITE_MESSAGE = "write_message"
     READ_INTERNAL_MESSAGES = "read_internal_messages"
     CHECK_IN = "check_in"
@@ -68,6 +69,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ISSUE_INVOICE: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.ASSIGN_EXECUTOR: frozenset({ADMIN, RENTAL, SERVICE}),
     Action.CHANGE_WORK_STATUS: frozenset({ADMIN, SERVICE}),
+    Action.SET_DEADLINE: frozenset({ADMIN, SERVICE}),
     Action.WRITE_MESSAGE: frozenset({ADMIN, RENTAL, SERVICE}),
     # Staff notes on an order ("call after 3 pm", a phone number) are customer contact
     # data, which the executive does not see (SPEC §1).

@@ -39,6 +39,7 @@ class OrderAction(StrEnum):
     COMPLETE = "complete"
     CUSTOMER_CONFIRM = "customer_confirm"
     AUTO_COMPLETE = "auto_complete"
+    PERIOD_ENDED = "period_ended"
     RETURN_TO_WORK = "return_to_work"
     CANCEL = "cancel"
     CANCEL_PAID = "cancel_paid"
@@ -122,6 +123,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.DONE_AWAITING_CONFIRMATION, A.RETURN_TO_WORK, S.IN_PROGRESS, M, C),
     _t(S.NEW, A.CLOSE, S.DONE, M),
     _t(S.IN_PROGRESS, A.CLOSE, S.DONE, M),
+    # A booked order (coworking, room, hotel, event) paid in full ends with its period.
+    _t(S.CONFIRMED, A.PERIOD_ENDED, S.DONE, Y),
     # Cancelling: with money paid, a refund is due; without, it is simply cancelled.
     *(_t(s, A.CANCEL, S.CANCELLED, M, C) for s in _OPEN_BEFORE_WORK),
     *(_t(s, A.CANCEL_PAID, S.CANCELLED_REFUND_PENDING, M, C) for s in _OPEN_BEFORE_WORK),
@@ -147,6 +150,7 @@ ACTION_VERBS: dict[OrderAction, str] = {
     A.COMPLETE: N_("completed"),
     A.CUSTOMER_CONFIRM: N_("confirmed by the customer"),
     A.AUTO_COMPLETE: N_("completed automatically"),
+    A.PERIOD_ENDED: N_("completed at the end of its period"),
     A.RETURN_TO_WORK: N_("returned to work"),
     A.CANCEL: N_("cancelled"),
     A.CANCEL_PAID: N_("cancelled"),

@@ -439,9 +439,8 @@ RULES: dict[str, Rule] = {
     "orders-filters.data": anyone(lambda s: {"orders-filter-customer.value": "Зел"}),
     "..orders-filter-number.value...orders-filter-customer.value...orders-filter-type.value"
     "...orders-filter-status.value...orders-filter-executor.value...orders-filter-from.value"
-    "...orders-filter-to.value...orders-filter-balance.value..": anyone(
-        lambda s: {"orders-filter-reset.n_clicks": 1}
-    ),
+    "...orders-filter-to.value...orders-filter-balance.value"
+    "...orders-filter-overdue.value..": anyone(lambda s: {"orders-filter-reset.n_clicks": 1}),
     "orders-sync.data <- orders-filters.data": clientside("filters into the URL, grid refresh"),
     "orders-sync.data <- orders-grid.id": clientside(
         "block requests carry the last row's sort key"
@@ -586,6 +585,17 @@ RULES: dict[str, Rule] = {
             SERVICE_DESK,
             audit="order.assign_executor",
         ),
+    ),
+    f"{ORDER_FEEDBACK} <- order-deadline-save.n_clicks": write(
+        Case(
+            _order(
+                "order-deadline-save",
+                "simple",
+                lambda s: {"order-deadline-input.value": "2026-03-20T15:00"},
+            ),
+            SERVICE_DESK,
+            audit="order.deadline",
+        )
     ),
     f'{ORDER_FEEDBACK} <- {{"action":["ALL"],"type":"order-work"}}.n_clicks': write(
         Case(

@@ -441,6 +441,12 @@ def verify_executor(session, scene, values, audit):
     assert str(order.executor_id or "") == str(values["order-executor.value"] or "").strip()
 
 
+def verify_deadline(session, scene, values, audit):
+    order = _order_row(session, audit)
+    saved = order.deadline.isoformat() if order.deadline else None
+    assert saved == audit.after["deadline"]
+
+
 def verify_work(session, scene, values, audit):
     assert audit.before["status"] != audit.after["status"] == _order_row(session, audit).status
 
@@ -620,6 +626,23 @@ PLANS: dict[str, Plan] = {
         ("order.assign_executor",),
         verify_executor,
         {"order-number.data": _order_numbers, "order-executor.value": _staff},
+    ),
+    "..order-feedback.children...order-version.data.. <- order-deadline-save.n_clicks": Plan(
+        "deadline",
+        SERVICE,
+        ("order.deadline",),
+        verify_deadline,
+        {
+            "order-number.data": _order_numbers,
+            "order-deadline-input.value": lambda s, o: [
+                "2026-03-20T15:00",
+                "2026-03-20",
+                "2026-03-20T15:00:59+05:00",
+                "",
+                "2999-12-31T23:59",
+                "1900-01-01T00:00",
+            ],
+        },
     ),
     '..order-feedback.children...order-version.data.. <- {"action":["ALL"],"type":"order-work"}'
     ".n_clicks": Plan(

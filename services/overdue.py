@@ -1,0 +1,85 @@
+"""When an order is over its time, in SQL (issue 16, SPEC §9.1).
+
+An order is *overdue* when either
+- it is a booked order (coworking, room booking, hotel, event ticket) whose period
+  (its event) is over while it still owes money — the sweep completes the paid ones,
+  these stay for a manager; or
+- it is a service order (simple service, request, goods) past its deadline and not
+  finished: neither done, done awaiting the customer's confirmation, nor cancelled.
+
+One predicate for the overview's figure, the register's filter and the sweep, so that
+they never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+
+from models import CoworkingTicket, Event, EventTicket, HotelBooking, Order, RoomBooking, Service
+from models.orders import status_literals
+from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
+
+BOOKED_TYPES = frozenset(
+    {ServiceType.COWORKING, ServiceType.BOOKING, ServiceType.HOTEL, ServiceType.EVENT}
+)
+DEADLINE_TYPES = frozenset({ServiceType.SIMPLE, ServiceType.REQUEST, ServiceType.GOODS})
+# Work that is finished (or will never be) is not late, whatever its deadline.
+FINISHED_STATUSES = CANCELLED_STATUSES | {OrderStatus.DONE, OrderStatus.DONE_AWAITING_CONFIRMATION}
+
+
+def _of_types(types: frozenset[ServiceType]) -> ColumnElement[bool]:
+    return Order.service_id.in_(
+        select(Service.id).where(Service.type.in_(sorted(t.value for t in types))).scalar_subquery()
+    )
+
+
+def period_over(now: datetime, today: date) -> ColumnElement[bool]:
+    """The booked period of the order is over at ``now``: the last coworking ticket,
+    the room booking and the last event have ended; a hotel stay once its check-out
+    day (``today`` is the operator's local date) has passed. False for orders with
+    no period (service orders)."""
+    at = literal(now, type_=CoworkingTicket.period_end.type)
+    ticket_end = (
+        select(func.max(CoworkingTicket.period_end))
+        .where(CoworkingTicket.order_id == Order.id)
+        .scalar_subquery()
+    )
+    event_end = (
+        select(func.max(Event.ends_at))
+        .join(EventTicket, EventTicket.event_id == Event.id)
+        .where(EventTicket.order_id == Order.id)
+        .scalar_subquery()
+    )
+    return or_(
+        ticket_end <= at,
+        exists().where(RoomBooking.order_id == Order.id, RoomBooking.ends_at <= at),
+        exists().where(HotelBooking.order_id == Order.id, HotelBooking.check_out < today),
+        event_end <= at,
+    )
+
+
+def booked_overdue(now: datetime, today: date) -> ColumnElement[bool]:
+    """A live booked order whose period is over and that still owes money."""
+    return and_(
+        _of_types(BOOKED_TYPES),
+        Order.total_kopecks > Order.paid_kopecks,
+        Order.status.not_in(status_literals(CANCELLED_STATUSES)),
+        period_over(now, today),
+    )
+
+
+def past_deadline(now: datetime) -> ColumnElement[bool]:
+    """A service order whose deadline has passed and whose work is not finished."""
+    return and_(
+        _of_types(DEADLINE_TYPES),
+        Order.deadline.is_not(None),
+        Order.deadline < literal(now, type_=Order.deadline.type),
+        Order.status.not_in(status_literals(FINISHED_STATUSES)),
+    )
+
+
+def overdue(now: datetime, today: date) -> ColumnElement[bool]:
+    """The overdue orders: see the module's docstring."""
+    return or_(booked_overdue(now, today), past_deadline(now))

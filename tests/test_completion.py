@@ -1,0 +1,136 @@
+"""Booked orders reach their end (issue 16, point 3): the sweep completes the paid ones
+whose period is over, the owing ones stay and are counted as overdue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from models import AuditEntry, HotelBooking, Message, Order, RoomBooking
+from services import orders, tickets
+from services.order_list import OrderFilters, list_orders
+from services.overview import overview
+from tests.factories import NOW, READER
+
+ZONE = "Europe/Moscow"
+
+
+def _statuses(db) -> dict[int, str]:
+    with db.read() as session:
+        return dict(session.execute(select(Order.number, Order.status)).all())
+
+
+def _sweep(db) -> list[int]:
+    with db.write() as session:
+        return orders.complete_booked(session, NOW, ZONE)
+
+
+def test_a_paid_coworking_order_whose_period_ended_becomes_done_and_its_ticket_reads_done(
+    db, world
+):
+    with db.write() as session:
+        world.session = session
+        past = world.coworking("confirmed", start=NOW - timedelta(days=2))
+        running = world.coworking("confirmed", start=NOW - timedelta(hours=2))
+    completed = _sweep(db)
+    with db.read() as session:
+        ticket = tickets.get_ticket(session, past, NOW)
+        other = tickets.get_ticket(session, running, NOW)
+        entry = session.execute(
+            select(AuditEntry.entity_id, AuditEntry.before, AuditEntry.after).where(
+                AuditEntry.action == "order.period_complete"
+            )
+        ).one()
+        messages = session.scalar(select(func.count()).select_from(Message))
+    assert completed == [ticket.order_number]
+    assert (ticket.status, ticket.order_status) == ("done", "done")
+    assert (other.status, other.order_status) == ("active", "confirmed")
+    assert entry.entity_id == str(ticket.order_number)
+    assert (entry.before["status"], entry.after["status"]) == ("confirmed", "done")
+    assert messages == 1  # "Status changed to Done" in the order's chat
+
+
+def test_an_owing_booked_order_stays_and_is_counted_overdue(db, world):
+    with db.write() as session:
+        world.session = session
+        owing = world.coworking("confirmed_balance_due", start=NOW - timedelta(days=2), paid=50_000)
+        world.coworking("confirmed_balance_due", start=NOW + timedelta(days=2), paid=50_000)
+    assert _sweep(db) == []
+    with db.read() as session:
+        ticket = tickets.get_ticket(session, owing, NOW)
+        figures = overview(session, READER, NOW, ZONE)
+        rows, count, _ = list_orders(
+            session, READER, OrderFilters.parse({"overdue": "1"}), {}, ZONE, now=NOW
+        )
+    assert ticket.order_status == "confirmed_balance_due"
+    assert figures.overdue == 1
+    assert count == 1 and [r.number for r in rows] == [ticket.order_number]
+
+
+def test_running_the_sweep_twice_changes_nothing_the_second_time(db, world):
+    with db.write() as session:
+        world.session = session
+        world.coworking("confirmed", start=NOW - timedelta(days=3))
+        world.coworking("confirmed", start=NOW - timedelta(days=2))
+    assert len(_sweep(db)) == 2
+    with db.read() as session:
+        entries = session.scalar(select(func.count()).select_from(AuditEntry))
+    assert _sweep(db) == []
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == entries
+
+
+def test_event_orders_become_done_after_the_event_only(db, world):
+    with db.write() as session:
+        world.session = session
+        over = world.event_ticket(world.event(NOW - timedelta(days=1))).order_id
+        today = world.event_ticket(world.event(NOW - timedelta(hours=1))).order_id
+        numbers = {
+            session.get(Order, over).number: "done",
+            session.get(Order, today).number: "confirmed",
+        }
+    _sweep(db)
+    statuses = _statuses(db)
+    assert {n: statuses[n] for n in numbers} == numbers
+
+
+def test_room_and_hotel_bookings_end_with_their_period(db, world):
+    with db.write() as session:
+        world.session = session
+
+        def booked(kind: str, status: str = "confirmed", paid: int = 200_000) -> Order:
+            return world.order(kind, status, paid=paid)
+
+        room = booked("booking")
+        session.add(
+            RoomBooking(
+                order_id=room.id,
+                room_id=world.hall_id,
+                starts_at=NOW - timedelta(hours=3),
+                ends_at=NOW - timedelta(hours=1),
+                visitors=[],
+            )
+        )
+        stay, leaving_today = booked("hotel"), booked("hotel")
+        for order, check_out in ((stay, date(2026, 3, 9)), (leaving_today, date(2026, 3, 10))):
+            session.add(
+                HotelBooking(
+                    order_id=order.id,
+                    room_id=world.hall_id,
+                    check_in=check_out - timedelta(days=2),
+                    check_out=check_out,
+                    nights=2,
+                    adults=1,
+                )
+            )
+        unpaid = booked("simple")  # a service order has no period: never swept
+        expected = {
+            room.number: "done",
+            stay.number: "done",
+            leaving_today.number: "confirmed",
+            unpaid.number: "confirmed",
+        }
+    _sweep(db)
+    statuses = _statuses(db)
+    assert {n: statuses[n] for n in expected} == expected
