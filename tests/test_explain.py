@@ -49,11 +49,19 @@ TODAY = NOW.date()
 LAST_MONTH = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
 
 
-def _copies(table: sa.Table, shifted: dict[str, int]) -> str:
+def _copies(table: sa.Table, shifted: dict[str, int], suffixed: tuple[str, ...] = ()) -> str:
     """INSERT … SELECT that adds COPIES copies of the table's rows, with ``shifted``
-    columns (ids, numbers, references) moved past the originals."""
+    columns (ids, numbers, references) moved past the originals and unique texts
+    (``suffixed``, such as invoice numbers) given the copy's number (NULL stays NULL)."""
     columns = [column.name for column in table.columns]
-    values = [f"{name} + k * {shifted[name]}" if name in shifted else name for name in columns]
+    values = [
+        f"{name} + k * {shifted[name]}"
+        if name in shifted
+        else f"{name} || '/' || k"
+        if name in suffixed
+        else name
+        for name in columns
+    ]
     return (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"SELECT {', '.join(values)} FROM {table.name}, generate_series(1, {COPIES}) AS k"
@@ -80,7 +88,11 @@ def seeded() -> Iterator[Database]:
             payment_step = connection.execute(sa.select(sa.func.max(Payment.id))).scalar()
             order_step, ticket_step = max(top), max(ticket_top)
             connection.exec_driver_sql(
-                _copies(Order.__table__, {"id": order_step, "number": order_step})
+                _copies(
+                    Order.__table__,
+                    {"id": order_step, "number": order_step},
+                    suffixed=("invoice_number",),
+                )
             )
             connection.exec_driver_sql(
                 _copies(
