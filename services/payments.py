@@ -276,16 +276,7 @@ def refund_payment(
         idempotency_key=key,
     )
     session.add(refund)
-    add_system_message(
-        session,
-        order.id,
-        N_("Refund of %(amount)s recorded by %(manager)s."),
-        now,
-        author_staff_id=actor.id,
-        amount=Money(kopecks),
-        manager=actor.name,
-    )
-    _flush_ledger(session)
+    _announce_refund(session, actor, order, kopecks, now)
     audit.record(
         session,
         actor=actor,
@@ -315,6 +306,22 @@ def refund_payment(
 
 
 MAX_EXTERNAL_NUMBER_LENGTH = 64
+
+
+def _announce_refund(
+    session: Session, actor: Actor, order: Order, kopecks: int, now: datetime
+) -> None:
+    """The refund's line in the order's chat, then its ledger rows written."""
+    add_system_message(
+        session,
+        order.id,
+        N_("Refund of %(amount)s recorded by %(manager)s."),
+        now,
+        author_staff_id=actor.id,
+        amount=Money(kopecks),
+        manager=actor.name,
+    )
+    _flush_ledger(session)
 
 
 def _part_key(key: str, part: int) -> str:
@@ -466,16 +473,7 @@ def record_refund(
             )
         )
     session.add_all(rows)
-    add_system_message(
-        session,
-        order.id,
-        N_("Refund of %(amount)s recorded by %(manager)s."),
-        now,
-        author_staff_id=actor.id,
-        amount=Money(kopecks),
-        manager=actor.name,
-    )
-    _flush_ledger(session)
+    _announce_refund(session, actor, order, kopecks, now)
     audit.record(
         session,
         actor=actor,

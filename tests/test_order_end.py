@@ -10,34 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.i18n import error_text, localize
-from models import AuditEntry, Message, Order, Payment
+from models import Message, Order, Payment
 from models.statuses import OrderStatus, PaymentKind
 from services import audit, balances, orders, payments
-from services.errors import DomainError, PermissionDenied
+from services.errors import PermissionDenied
 from services.messages import decode
 from tests.factories import NOW
 from tests.test_concurrency import all_at_once, assert_books_balance, refusals, winners
-
-
-def _count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
-
-
-def refused(
-    db, call, *, en: str | None = None, ru: str | None = None, kind: type[DomainError] = DomainError
-) -> DomainError:
-    """Run a service call that must be refused: it raises, and writes nothing."""
-    with db.read() as session:
-        before = [_count(session, m) for m in (AuditEntry, Message, Payment, Order)]
-    with pytest.raises(kind) as caught, db.write() as session:
-        call(session)
-    with db.read() as session:
-        assert [_count(session, m) for m in (AuditEntry, Message, Payment, Order)] == before
-    if en is not None:
-        assert error_text(caught.value, "en") == en
-    if ru is not None:
-        assert error_text(caught.value, "ru") == ru
-    return caught.value
+from tests.test_rules import refused
 
 
 def refund_pending(db, world, *parts: int, total: int = 1_000_000, kind: str = "hotel") -> int:
