@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
@@ -29,16 +30,73 @@ MAX_KEY_LENGTH = 64
 
 @dataclass(frozen=True)
 class PaymentLimits:
-    """Which amounts a manager may record now: exactly the balance, or any amount
-    that leaves at least the service's minimum."""
+    """Which amounts a manager may record now (SPEC §9.1): the whole balance always; a
+    part only where the service allows partial payment, the parts paid so far reaching
+    at least the service's prepayment share, and never leaving less than the service's
+    minimum (the 50 ₽ rule)."""
 
     balance: int
     min_remaining: int
+    partial_allowed: bool = True
+    # What a part must be at least so that the prepayment share is reached (0 once it is).
+    still_to_prepay: int = 0
+    prepayment_percent: int = 0
 
     @property
     def max_partial(self) -> int:
-        """The largest amount that leaves a balance; 0 when only the whole balance fits."""
-        return max(self.balance - self.min_remaining, 0)
+        """The largest part that leaves a balance; 0 when only the whole balance fits."""
+        if not self.partial_allowed:
+            return 0
+        largest = self.balance - self.min_remaining
+        return largest if largest >= self.min_partial else 0
+
+    @property
+    def min_partial(self) -> int:
+        """The smallest part allowed (when ``max_partial`` says parts are allowed)."""
+        return max(self.still_to_prepay, 1)
+
+    def rule(self) -> tuple[str, dict[str, Any]]:
+        """The amounts allowed and the rule behind them, as a message id and its values
+        (the payment forms show it live)."""
+        if self.balance <= 0:
+            return N_("The order is paid in full; there is nothing to pay."), {}
+        balance = Money(self.balance)
+        if not self.partial_allowed:
+            return N_("This service is paid in full: exactly %(balance)s."), {"balance": balance}
+        if self.max_partial == 0:
+            return (
+                N_(
+                    "Allowed: exactly %(balance)s (a part would leave less than the minimum "
+                    "of %(minimum)s)."
+                ),
+                {"balance": balance, "minimum": Money(self.min_remaining)},
+            )
+        if self.still_to_prepay > 0:
+            return (
+                N_(
+                    "Allowed: exactly %(balance)s, or a part from %(prepayment)s (the "
+                    "prepayment of %(percent)d%%) up to %(max_partial)s (leave 0 ₽ or at least "
+                    "%(minimum)s)."
+                ),
+                {
+                    "balance": balance,
+                    "prepayment": Money(self.still_to_prepay),
+                    "percent": self.prepayment_percent,
+                    "max_partial": Money(self.max_partial),
+                    "minimum": Money(self.min_remaining),
+                },
+            )
+        return (
+            N_(
+                "Allowed: up to %(max_partial)s, or exactly %(balance)s (leave 0 ₽ or at "
+                "least %(minimum)s)."
+            ),
+            {
+                "max_partial": Money(self.max_partial),
+                "balance": balance,
+                "minimum": Money(self.min_remaining),
+            },
+        )
 
     def refusal(self, kopecks: int) -> DomainError | None:
         if self.balance <= 0:
@@ -49,8 +107,23 @@ class PaymentLimits:
                 amount=Money(kopecks),
                 balance=Money(self.balance),
             )
+        if kopecks == self.balance:
+            return None
+        if not self.partial_allowed:
+            return DomainError(
+                "This service is paid in full: pay exactly %(balance)s.",
+                balance=Money(self.balance),
+            )
+        if kopecks < self.still_to_prepay:
+            return DomainError(
+                "A part must reach the prepayment of %(percent)d%%: pay at least "
+                "%(prepayment)s, or exactly %(balance)s.",
+                percent=self.prepayment_percent,
+                prepayment=Money(self.still_to_prepay),
+                balance=Money(self.balance),
+            )
         left = self.balance - kopecks
-        if 0 < left < self.min_remaining:
+        if left < self.min_remaining:
             if self.max_partial > 0:
                 return DomainError(
                     "The balance left would be %(left)s; leave 0 ₽ or at least %(minimum)s — "
@@ -70,8 +143,21 @@ class PaymentLimits:
         return None
 
 
+def limits_for(service: Service, total_kopecks: int, paid_kopecks: int = 0) -> PaymentLimits:
+    """The limits of an order of ``service`` worth ``total_kopecks`` with ``paid_kopecks``
+    paid so far — of an existing order, or of the one a desk sale is about to create."""
+    share = -(-total_kopecks * service.prepayment_percent // 100)  # rounded up
+    return PaymentLimits(
+        balance=total_kopecks - paid_kopecks,
+        min_remaining=service.min_remaining_kopecks,
+        partial_allowed=service.allows_partial_payment,
+        still_to_prepay=max(share - paid_kopecks, 0),
+        prepayment_percent=service.prepayment_percent,
+    )
+
+
 def limits_of(order: Order, service: Service) -> PaymentLimits:
-    return PaymentLimits(order.total_kopecks - order.paid_kopecks, service.min_remaining_kopecks)
+    return limits_for(service, order.total_kopecks, order.paid_kopecks)
 
 
 def payment_limits(session: Session, actor: Actor, number: object) -> PaymentLimits:
@@ -171,12 +257,16 @@ def record_payment(
         method = PaymentMethod(method).value
     except ValueError:
         raise DomainError("Choose how the customer paid.") from None
-    refusal = limits_of(order, service).refusal(kopecks)
+    in_full = kopecks == order.balance_kopecks
+    action = OrderAction.PAY_IN_FULL if in_full else OrderAction.PAY_PART
+    limits = limits_of(order, service)
+    if limits.balance > 0:  # a paid order says so; otherwise the status refuses first
+        workflow.check(order, action, Party.SYSTEM)
+    refusal = limits.refusal(kopecks)
     if refusal is not None:
         raise refusal
     before = state_of(order)
     order.paid_kopecks += kopecks
-    action = OrderAction.PAY_IN_FULL if order.balance_kopecks == 0 else OrderAction.PAY_PART
     workflow.apply(session, order, action, Party.SYSTEM, now, author_staff_id=actor.id)
     payment = Payment(
         order_id=order.id,

@@ -163,6 +163,20 @@ def allowed(status: str, action: OrderAction, party: Party) -> bool:
     return transition is not None and party in transition.parties
 
 
+def check(order: Order, action: OrderAction, party: Party) -> Transition:
+    """The transition ``action`` takes from the order's status; refused in words when
+    the table has none for ``party`` (checked before anything else is)."""
+    source = OrderStatus(order.status)
+    transition = TABLE.get((source, action))
+    if transition is None or party not in transition.parties:
+        raise DomainError(
+            "An order in status “%(status)s” cannot be %(verb)s.",
+            status=StatusLabel(source),
+            verb=Phrase(ACTION_VERBS[action]),
+        )
+    return transition
+
+
 def apply(
     session: Session,
     order: Order,
@@ -172,14 +186,8 @@ def apply(
     author_staff_id: int | None = None,
 ) -> OrderStatus:
     """Move the order along the table and write the system message; refuse otherwise."""
+    transition = check(order, action, party)
     source = OrderStatus(order.status)
-    transition = TABLE.get((source, action))
-    if transition is None or party not in transition.parties:
-        raise DomainError(
-            "An order in status “%(status)s” cannot be %(verb)s.",
-            status=StatusLabel(source),
-            verb=Phrase(ACTION_VERBS[action]),
-        )
     if transition.target != source:
         order.status = transition.target.value
         order.status_changed_at = now

@@ -219,22 +219,24 @@ def test_eight_managers_paying_parts_of_a_500_ruble_order_at_once_take_exactly_f
     db, world, actors
 ):
     number = hotel_order(db, world, total=50_000)
+    with db.write() as session:  # the prepayment of 30 %: the parts after it may be smaller
+        record_payment(session, actors["admin"], number, "150", "cash", "prepayment", NOW)
 
     outcomes = all_at_once(
         db,
         THREADS,
-        lambda s, i: record_payment(s, actors["admin"], number, "100", "bank_card", f"p-{i}", NOW),
+        lambda s, i: record_payment(s, actors["admin"], number, "70", "bank_card", f"p-{i}", NOW),
     )
 
-    # 500 → 400 → 300 → 200 → 100 → 0: five payments fit, then nothing is left to pay.
+    # 350 → 280 → 210 → 140 → 70 → 0: five payments fit, then nothing is left to pay.
     won = winners(outcomes)
     assert len(won) == 5
-    assert sorted(o.value.paid_kopecks for o in won) == [10_000, 20_000, 30_000, 40_000, 50_000]
+    assert sorted(o.value.paid_kopecks for o in won) == [22_000, 29_000, 36_000, 43_000, 50_000]
     for error in refusals(outcomes):
         assert str(error) == "The order is paid in full; there is nothing to pay."
     order = assert_books_balance(db, number)
     assert (order.paid_kopecks, order.status) == (50_000, OrderStatus.CONFIRMED)
-    assert count_rows(db, AuditEntry, AuditEntry.action == "order.record_payment") == 5
+    assert count_rows(db, AuditEntry, AuditEntry.action == "order.record_payment") == 6
 
 
 def test_a_payment_submitted_five_times_in_a_row_is_recorded_once(db, world, actors):

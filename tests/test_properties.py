@@ -59,7 +59,7 @@ from services.errors import DomainError
 from services.events import check_in, revert_check_in
 from services.money import MAX_KOPECKS, parse_amount
 from services.orders import assign_executor, cancel_order, change_work_status, post_message
-from services.payments import PaymentLimits, ledger_sum, record_payment, refund_payment
+from services.payments import ledger_sum, limits_for, record_payment, refund_payment
 from services.people import NewPerson
 from services.staff import create_user
 from services.text import clean
@@ -292,10 +292,19 @@ class OrderNow:
     paid: int
     service_type: str
     min_remaining: int
+    partial_allowed: bool
+    prepayment_percent: int
 
     @property
     def balance(self) -> int:
         return self.total - self.paid
+
+    def part_allowed(self, kopecks: int) -> bool:
+        """SPEC §9.1: a part only where the service allows it, the parts reaching the
+        prepayment share (rounded up to the kopeck), leaving at least the minimum."""
+        share = -(-self.total * self.prepayment_percent // 100)
+        left = self.balance - kopecks
+        return self.partial_allowed and self.paid + kopecks >= share and left >= self.min_remaining
 
 
 def order_now(session: Session, number: int) -> OrderNow:
@@ -311,6 +320,8 @@ def order_now(session: Session, number: int) -> OrderNow:
         order.paid_kopecks,
         service.type,
         service.min_remaining_kopecks,
+        service.allows_partial_payment,
+        service.prepayment_percent,
     )
 
 
@@ -425,7 +436,8 @@ def expect_payment(session, actors, scene: Scene, step: Pay):
         and order.status in PAYABLE
         and order.balance > 0
         and left is not None
-        and (left == 0 or left >= order.min_remaining)
+        and left >= 0
+        and (left == 0 or order.part_allowed(kopecks))
     )
 
     def run(s):
@@ -725,24 +737,42 @@ def test_a_refund_over_what_is_left_of_a_payment_with_kopecks_is_refused_in_word
 
 
 @given(
-    balance=st.integers(0, 2_000_000),
+    total=st.integers(0, 2_000_000),
+    paid_share=st.integers(0, 100),
     minimum=st.integers(0, 10_000),
+    partial=st.booleans(),
+    percent=st.integers(0, 100),
     kopecks=st.integers(1, 2_100_000),
 )
-def test_the_payment_limits_allow_exactly_the_amounts_that_leave_zero_or_the_minimum(
-    balance, minimum, kopecks
+def test_the_payment_limits_allow_exactly_the_amounts_the_service_allows(
+    total, paid_share, minimum, partial, percent, kopecks
 ):
-    limits = PaymentLimits(balance, minimum)
-    left = balance - kopecks
-    allowed = balance > 0 and left >= 0 and (left == 0 or left >= minimum)
+    paid = total * paid_share // 100
+    service = Service(
+        allows_partial_payment=partial, prepayment_percent=percent, min_remaining_kopecks=minimum
+    )
+    limits = limits_for(service, total, paid)
+    balance, left = total - paid, total - paid - kopecks
+    share = -(-total * percent // 100)
+    part = partial and paid + kopecks >= share and left >= minimum
+    allowed = balance > 0 and left >= 0 and (left == 0 or part)
     assert (limits.refusal(kopecks) is None) == allowed
-    # What the form offers is allowed: the whole balance, and anything up to max_partial.
+    # What the form offers is allowed: the whole balance, and the parts from min_partial
+    # up to max_partial; one kopeck outside that range is not.
     if balance > 0:
         assert limits.refusal(balance) is None
     if limits.max_partial > 0:
+        assert partial
         assert limits.refusal(limits.max_partial) is None
+        assert limits.refusal(limits.min_partial) is None
+        assert limits.min_partial <= limits.max_partial
         # One kopeck more leaves less than the minimum (or, for a minimum of 1 kopeck, 0 ₽).
         assert (limits.refusal(limits.max_partial + 1) is None) == (minimum == 1)
+        if limits.min_partial > 1:
+            assert limits.refusal(limits.min_partial - 1) is not None
+    elif balance > 0:
+        # Only the whole balance: every smaller amount is refused.
+        assert limits.refusal(balance - 1) is not None or balance == 1
 
 
 # --- the other manager actions of SPEC §4, with hostile arguments ---------------------------
@@ -1564,8 +1594,9 @@ def test_event_check_in_and_its_revert_happen_exactly_when_the_rules_allow(
     @DESK
     @given(
         revert=st.booleans(),
-        actor=st.sampled_from(["events", "events", "admin", "rental", "accounting"]),
-        event_name=st.sampled_from(["event", "event", "event", "other", 0, -1, 2**31, 2**40]),
+        # Weighted towards what may succeed, so that 200 examples see it done often enough.
+        actor=st.sampled_from(["events", "events", "events", "admin", "rental", "accounting"]),
+        event_name=st.sampled_from(["event"] * 5 + ["other", "other", 0, -1, 2**31, 2**40]),
         ticket=st.sampled_from(EVENT_TICKET_NAMES),
         by=st.sampled_from(["number", "token", "padded", "junk"]),
         junk=st.one_of(HOSTILE_TEXT, st.sampled_from(["0", "1" * 19, "9" * 18, "²"])),
