@@ -61,6 +61,7 @@ from demo.catalogue import (
     OFFICES,
     ORDER_COMMENTS,
     PAID_IN_FULL,
+    PARTLY_REFUNDED_SHARE,
     PARTS,
     PAST,
     PATRONYMICS,
@@ -1343,6 +1344,12 @@ class _Generator:
         changed = self._status_changed(status, created, first, pay_until, finished, ledger)
         if status == St.CANCELLED_REFUNDED:
             ledger.append((PaymentKind.REFUND, ledger[0][1], changed))
+        elif status == St.CANCELLED_REFUND_PENDING and rng.random() < PARTLY_REFUNDED_SHARE:
+            # A first part already paid back, whole rubles; the rest is still to refund.
+            part = ledger[0][1] * rng.randint(20, 60) // 100 // 100 * 100
+            if part > 0:
+                when = self._by_now(changed, changed + rng.randint(HOUR, 2 * DAY))
+                ledger.append((PaymentKind.REFUND, part, when))
 
         paid = 0
         first_payment_id = 0

@@ -33,6 +33,8 @@ def test_a_paid_coworking_order_whose_period_ended_becomes_done_and_its_ticket_r
         world.session = session
         past = world.coworking("confirmed", start=NOW - timedelta(days=2))
         running = world.coworking("confirmed", start=NOW - timedelta(hours=2))
+    with db.read() as session:  # over, but the order is not done yet (seed 004)
+        assert tickets.get_ticket(session, past, NOW).status == "confirmed"
     completed = _sweep(db)
     with db.read() as session:
         ticket = tickets.get_ticket(session, past, NOW)
@@ -64,6 +66,7 @@ def test_an_owing_booked_order_stays_and_is_counted_overdue(db, world):
             session, READER, OrderFilters.parse({"overdue": "1"}), {}, ZONE, now=NOW
         )
     assert ticket.order_status == "confirmed_balance_due"
+    assert ticket.status == "confirmed"
     assert figures.overdue == 1
     assert count == 1 and [r.number for r in rows] == [ticket.order_number]
 
