@@ -3,6 +3,12 @@ closing an order as done or as not needed (seed 001)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -97,4 +103,37 @@ def test_a_request_is_closed_as_done_and_a_service_as_not_needed(parkdesk, order
     _open(parkdesk, orders["simple"])
     _close(parkdesk, "The order is not needed")
     parkdesk.wait_for_text_to_equal("#order-status", "Cancelled")
+    assert parkdesk.get_logs() == []
+
+
+def test_a_paid_coworking_order_whose_period_ended_is_done_after_the_sweep(
+    parkdesk, db, world, database_url
+):
+    """Seed 004: the ticket of a paid order whose period is over reads «Подтвержден» until
+    the sweep (the real CLI, as cron runs it) completes the order; then «Выполнен»."""
+    now = datetime.now(UTC)
+    with db.write() as session:
+        world.session = session
+        number = world.coworking("confirmed", start=now - timedelta(days=2), hours=10)
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.find_element("#nav-lang-ru").click()
+    parkdesk.wait_for_text_to_equal("#nav-link-orders", "Заказы", timeout=10)
+    parkdesk.driver.get(f"{parkdesk.server.url}/tickets/{number}")
+    parkdesk.wait_for_text_to_equal("#ticket-status", "Подтвержден")
+
+    swept = subprocess.run(
+        [sys.executable, "-m", "dashboard", "sweep"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert swept.returncode == 0, swept.stderr
+    assert "1 booked orders whose period is over" in swept.stdout
+
+    parkdesk.driver.get(f"{parkdesk.server.url}/tickets/{number}")
+    parkdesk.wait_for_text_to_equal("#ticket-status", "Выполнен")
+    parkdesk.find_element("#ticket-order-link").click()
+    parkdesk.wait_for_text_to_equal("#order-status", "Выполнен")
     assert parkdesk.get_logs() == []
