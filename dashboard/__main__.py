@@ -200,6 +200,48 @@ def _check(config: Config, _args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
+def _import(config: Config, args: argparse.Namespace) -> int:
+    """People from a CSV file; exit status 0 only when every line was taken."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from dashboard.db import Database
+    from services import people_import
+    from services.errors import DomainError
+
+    path = Path(args.file)
+    db = Database(config.database_url)
+    started = time.perf_counter()
+    try:
+        with path.open("rb") as stream, db.write() as session:
+            report = people_import.import_people(
+                session,
+                None,
+                people_import.read_csv(stream),
+                datetime.now(UTC),
+                dry_run=args.dry_run,
+                source=path.name,
+            )
+    except OSError as error:
+        print(f"Not imported: {error.strerror or error}: {path}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"Not imported: {error}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    for line in report.refused:
+        print(f"line {line.number}: {line.reason}", file=sys.stderr)
+    would = "would be " if args.dry_run else ""
+    print(
+        f"{report.lines:,} lines in {time.perf_counter() - started:.1f} s: "
+        f"{report.new:,} {would}new, {report.updated:,} {would}updated, "
+        f"{report.unchanged:,} unchanged, {len(report.refused):,} refused"
+        + (" (dry run: nothing was written)." if args.dry_run else ".")
+    )
+    return 0 if report.all_taken else 1
+
+
 def _compile_messages(_config: Config | None, _args: argparse.Namespace) -> int:
     from dashboard.i18n import compile_catalogs
 
@@ -266,6 +308,18 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("compile-messages", help="compile the gettext catalogs")
 
+    bring = commands.add_parser("import", help="bring data in from a file")
+    what = bring.add_subparsers(dest="what", required=True)
+    import_people = what.add_parser(
+        "people",
+        help="customers from CSV (name; phone; e-mail; company), matched by phone or "
+        "e-mail: the same file twice changes nothing",
+    )
+    import_people.add_argument("file", help="UTF-8 CSV with a header row, ';' or ','")
+    import_people.add_argument(
+        "--dry-run", action="store_true", help="change nothing; say what would happen"
+    )
+
     args = parser.parse_args(argv)
     if args.command == "update-user" and not (
         args.role or args.password is not None or args.activate or args.deactivate
@@ -281,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         "backup": _backup,
         "check": _check,
         "compile-messages": _compile_messages,
+        "import": _import,
     }
     config = None if args.command == "compile-messages" else Config.from_env()
     return handlers[args.command](config, args)

@@ -14,7 +14,16 @@ from models.orders import (
     Payment,
     RoomBooking,
 )
-from models.places import Building, Person, Room, Seat, Service, Tariff, person_search_text
+from models.places import (
+    Building,
+    Person,
+    Room,
+    Seat,
+    Service,
+    Tariff,
+    person_search_text,
+    phone_key,
+)
 from models.staff import LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
@@ -40,5 +49,6 @@ __all__ = [
     "StaffUser",
     "Tariff",
     "person_search_text",
+    "phone_key",
     "utcnow",
 ]

@@ -15,6 +15,22 @@ def person_search_text(*parts: str | None) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip()).casefold()
 
 
+def phone_key(phone: str | None) -> str | None:
+    """The digits that identify a phone, however it is written: "+7 (916) 123-45-67",
+    "8 916 123 45 67" and "9161234567" are one number (a Russian number's leading 8, or
+    its missing 7). What people are matched by on import."""
+    digits = "".join(c for c in phone or "" if c.isascii() and c.isdigit())
+    if len(digits) == 11 and digits[0] == "8":
+        digits = "7" + digits[1:]
+    elif len(digits) == 10:
+        digits = "7" + digits
+    return digits[:20] or None
+
+
+def _phone_key_default(context) -> str | None:
+    return phone_key(context.get_current_parameters().get("phone"))
+
+
 def full_name(last: str | None, first: str | None, middle: str | None = None) -> str:
     """A person's name as every page and file writes it: last, first, middle."""
     return " ".join(part for part in (last, first, middle) if part)
@@ -34,6 +50,10 @@ class Person(Base):
     company: Mapped[str | None] = mapped_column(String(200))
     search_text: Mapped[str] = mapped_column(String(620))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    # phone_key(phone), kept by whoever writes the phone (set from it on insert).
+    phone_key: Mapped[str | None] = mapped_column(
+        String(20), default=_phone_key_default, index=True
+    )
 
     @property
     def full_name(self) -> str:
@@ -122,6 +142,7 @@ class Tariff(Base):
 
 
 Index("ix_persons_last_first", Person.last_name, Person.first_name)
+Index("ix_persons_email", Person.email)
 # Name searches match anywhere in the name (LIKE '%…%'): on PostgreSQL a trigram index
 # answers them (pg_trgm, migration 0003); SQLite scans this narrower index instead of
 # the table.

@@ -82,7 +82,8 @@ class NewPerson:
     company: str | None = None
 
 
-def _name(value: str | None, *, required: bool) -> str | None:
+def check_name(value: str | None, *, required: bool) -> str | None:
+    """A name (or company) as stored: spaces folded, control characters out, at most 200."""
     text = " ".join(clean(value or "").split())
     if required and not text:
         raise DomainError("Enter the first and the last name.")
@@ -93,16 +94,16 @@ def _name(value: str | None, *, required: bool) -> str | None:
 
 def create(session: Session, new: NewPerson) -> int:
     """Register a customer or visitor; name and phone are required."""
-    last = _name(new.last_name, required=True)
-    first = _name(new.first_name, required=True)
-    middle = _name(new.middle_name, required=False)
+    last = check_name(new.last_name, required=True)
+    first = check_name(new.first_name, required=True)
+    middle = check_name(new.middle_name, required=False)
     person = Person(
         last_name=last,
         first_name=first,
         middle_name=middle,
         phone=normalize_phone(new.phone),
         email=normalize_email(new.email),
-        company=_name(new.company, required=False),
+        company=check_name(new.company, required=False),
         search_text=person_search_text(last, first, middle),
     )
     session.add(person)

@@ -47,6 +47,7 @@ class Action(StrEnum):
     CHECK_IN = "check_in"
     EXPORT = "export"
     MANAGE_STAFF = "manage_staff"
+    IMPORT_PEOPLE = "import_people"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -77,6 +78,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CHECK_IN: frozenset({ADMIN, EVENTS}),
     Action.EXPORT: frozenset({ADMIN, ACCOUNTING}),
     Action.MANAGE_STAFF: frozenset({ADMIN}),
+    Action.IMPORT_PEOPLE: frozenset({ADMIN}),
 }
 
 
