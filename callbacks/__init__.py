@@ -26,6 +26,7 @@ def register_all(app: Dash, db: Database) -> None:
         orders,
         overview,
         payments,
+        people_import,
         shell,
         ticket,
         tickets,
@@ -43,4 +44,5 @@ def register_all(app: Dash, db: Database) -> None:
     events.register(app, db)
     payments.register(app, db)
     exports.register(app, db)
+    people_import.register(app, db)
     wellformed.refuse_malformed_calls(app)

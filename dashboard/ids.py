@@ -246,3 +246,10 @@ EVENT_TICKET_QR = "event-ticket-qr"
 EVENT_TICKET_PRINT = "event-ticket-print"
 EVENT_TICKET_PRINTED = "event-ticket-printed"
 EVENT_TICKET_AUDIT = "event-ticket-audit"
+
+# /import (admin): people from CSV, previewed before they are taken
+IMPORT_UPLOAD = "import-upload"
+IMPORT_FILE = "import-file"
+IMPORT_PREVIEW = "import-preview"
+IMPORT_CONFIRM = "import-confirm"
+IMPORT_FEEDBACK = "import-feedback"

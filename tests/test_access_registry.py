@@ -18,6 +18,7 @@ For each rule, through the real server with each role's session and CSRF token:
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 import uuid
@@ -265,15 +266,21 @@ def _visitor(s: Scene) -> dict[str, Any]:
     }
 
 
-def _payment(number: int) -> Values:
+def _payment(number: int, amount: str = "1000") -> Values:
     return lambda s: {
         "payment-save.n_clicks": 1,
-        "payment-amount.value": "1000",
+        "payment-amount.value": amount,
         "payment-method.value": "cash",
         "order-payment-key.data": uuid.uuid4().hex,
         "order-number.data": str(number(s)) if callable(number) else str(number),
         "order-version.data": 0,
     }
+
+
+def _fresh_simple(s: Scene) -> int:
+    with s.site.db.write() as session:
+        s.world.session = session
+        return s.world.order("simple", "new", total=200_000).number
 
 
 def _order(button: str, order: str, extra: Callable[[Scene], dict] = lambda s: {}) -> Values:
@@ -308,6 +315,14 @@ def _occupancy_csv(s: Scene) -> dict[str, Any]:
     return {
         "occupancy-csv.n_clicks": pattern("occupancy-csv", {"chart": "occupancy-daily"}),
         "occupancy-data.data": {"daily": [["2026-01-05", 12.5, 10.0]], "heatmap": [], "rooms": []},
+    }
+
+
+def _people_file(s: Scene) -> dict[str, Any]:
+    text = "ФИО;Телефон\nИмпортова Ирина;+7 901 555-01-02\n".encode()
+    return {
+        "contents": "data:text/csv;base64," + base64.b64encode(text).decode(),
+        "filename": "p.csv",
     }
 
 
@@ -512,7 +527,8 @@ RULES: dict[str, Rule] = {
     ),
     "..order-feedback.children...order-version.data...order-payment-modal.is_open..": write(
         Case(_payment(lambda s: s.t.hotel), RENTAL_DESK, audit="order.record_payment"),
-        Case(_payment(lambda s: s.t.simple), SERVICE_DESK, audit="order.record_payment"),
+        # A simple service is paid in full (no parts): a fresh order for each call.
+        Case(_payment(_fresh_simple, "2000"), SERVICE_DESK, audit="order.record_payment"),
     ),
     "order-cancel-modal.is_open": anyone(lambda s: {"order-cancel.n_clicks": 1}),
     "..order-feedback.children...order-version.data...order-cancel-modal.is_open..": write(
@@ -788,6 +804,26 @@ RULES: dict[str, Rule] = {
             shows=(MARK_NAME,),
         )
     ),
+    # --- import (admin) ---
+    "..import-preview.children...import-file.data...import-confirm.disabled"
+    "...import-feedback.children..": read(
+        Case(
+            lambda s: {
+                "import-upload.contents": _people_file(s)["contents"],
+                "import-upload.filename": "p.csv",
+            },
+            roles(ADMIN),
+            shows=("Импортова Ирина",),
+        )
+    ),
+    "..import-feedback.children...import-confirm.disabled...import-file.data"
+    "...import-upload.contents..": write(
+        Case(
+            lambda s: {"import-confirm.n_clicks": 1, "import-file.data": _people_file(s)},
+            roles(ADMIN),
+            audit="people.import",
+        )
+    ),
     # --- exports ---
     "..exports-payments-link.href...exports-payments-link.disabled"
     "...exports-payments-note.children..": read(
@@ -845,6 +881,7 @@ PAGE_RULES: dict[str, PageRule] = {
     "pages.event_ticket": PageRule(lambda t: f"/event-tickets/{t.event_ticket}", EVENT_DESK),
     "pages.exports": PageRule(lambda t: "/exports", EXPORTERS),
     "pages.staff": PageRule(lambda t: "/staff", roles(ADMIN)),
+    "pages.people_import": PageRule(lambda t: "/import", roles(ADMIN)),
     "pages.not_found_404": PageRule(lambda t: "/404", EVERYONE, status=404),
 }
 

@@ -26,6 +26,7 @@ each write, in a time window of their own.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import math
@@ -473,6 +474,11 @@ def verify_check_in(session, scene, values, audit):
     assert ticket.checked_in_at is not None and ticket.checked_in_by_id == audit.user_id
 
 
+def verify_import(session, scene, values, audit):
+    assert audit.after["new"] + audit.after["updated"] > 0
+    assert audit.user_id is not None  # the admin, not the command line
+
+
 def verify_revert(session, scene, values, audit):
     ticket = session.scalar(
         sa.select(EventTicket).where(EventTicket.number == int(audit.entity_id))
@@ -534,6 +540,11 @@ def _people(s: Scene, other: Targets) -> list[Any]:
 
 def _staff(s: Scene, other: Targets) -> list[Any]:
     return [str(i) for i in s.site.staff_ids.values()]
+
+
+def _people_upload(text: str) -> dict[str, str]:
+    encoded = base64.b64encode(text.encode()).decode()
+    return {"contents": f"data:text/csv;base64,{encoded}", "filename": "people.csv"}
 
 
 def _order_body(s: Scene, audit: Audited) -> tuple[str, dict[str, Any]]:
@@ -694,6 +705,20 @@ PLANS: dict[str, Plan] = {
         ("event_ticket.revert_check_in",),
         verify_revert,
         {"event-revert-number.data": _event_tickets},
+    ),
+    "..import-feedback.children...import-confirm.disabled...import-file.data"
+    "...import-upload.contents..": Plan(
+        "import-people",
+        "admin",
+        ("people.import",),
+        verify_import,
+        {
+            "import-file.data": lambda s, o: [
+                _people_upload("ФИО;Телефон\nКрасова Вера;+7 902 100-20-30\n"),
+                _people_upload("name,phone,email\nBrown Ann,,ann@example.com\n"),
+                {"contents": "data:text/csv;base64,!!!", "filename": "x.csv"},
+            ]
+        },
     ),
 }
 
