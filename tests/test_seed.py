@@ -49,7 +49,9 @@ DAY = date(2025, 6, 18)
 # demo/; a change to the generator that is meant to change its rows must update it.
 # Updated for the invoices (0008): every order row has an invoice number and time, set
 # on the orders whose invoice is issued.
-GOLDEN_DIGEST = "07e2a0f0cc7604101cb6be2dd39fdc4fa51654e1b446af78942b0add151334c5"
+# Updated for readable service details (SPEC §9.1): forms of simple services and requests
+# may carry the wanted date and time and what to bring; goods orders their ready time.
+GOLDEN_DIGEST = "af7b5f56ad67d468e27f1b3c350fdba577fc6fa23375add94980c55ba5f4eced"
 
 
 @pytest.fixture
