@@ -2,8 +2,8 @@
 for the order page to show (SPEC §9.1 "Readable service details").
 
 The form is JSON from the customer app: keys Parkdesk knows come first, in the order
-of ``FormField``, with their labels; other keys follow in alphabetical order with a
-name made readable from the key. Values arrive typed: moments (ISO strings in the
+of ``FormField``, with their labels; other keys follow with a name made readable
+from the key, in alphabetical order of that name. Values arrive typed: moments (ISO strings in the
 JSON) as aware datetimes, dates as dates, yes/no as bool, lists as tuples of text;
 empty values are left out.
 """
@@ -38,7 +38,8 @@ class Detail:
 
 
 def form_details(form: Mapping[str, Any] | None) -> list[Detail]:
-    """Known fields in their order, then the others by key; empty values left out."""
+    """Known fields in their order, then the others by their readable name; empty values
+    left out."""
     known: dict[FormField, Detail] = {}
     others: list[Detail] = []
     for key, raw in (form or {}).items():
