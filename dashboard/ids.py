@@ -131,6 +131,7 @@ ORDER_FEEDBACK = "order-feedback"
 ORDER_DEADLINE = "order-deadline"
 ORDER_DEADLINE_INPUT = "order-deadline-input"
 ORDER_DEADLINE_SAVE = "order-deadline-save"
+ORDER_DETAILS = "order-details"  # the customer's form fields
 ORDER_CANCEL = "order-cancel"
 ORDER_CANCEL_MODAL = "order-cancel-modal"
 ORDER_CANCEL_CONFIRM = "order-cancel-confirm"

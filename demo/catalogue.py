@@ -210,6 +210,14 @@ REQUEST_SERVICES: tuple[
         ("Жарко в офисе, проверьте кондиционер", "Шумно у соседей", "Нужна табличка на дверь"),
     ),
 )
+# What the executor of a simple service or request is asked to bring (form field "bring").
+THINGS_TO_BRING: dict[str, tuple[str, ...]] = {
+    "Клининговые услуги": ("Тряпка", "Ведро", "Пылесос", "Средства для чистки"),
+    "Заявка на ремонт": ("Стремянка", "Набор инструментов", "Запасные лампы", "Удлинитель"),
+    "Техническая поддержка": ("Кабель HDMI", "Запасная мышь", "Переходник USB-C"),
+}
+WANTED_AT_SHARE = 0.7  # simple services and requests with a wanted date and time
+BRING_SHARE = 0.8  # of the services above, orders that say what to bring
 GOODS_SERVICES: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     (
         "Кафе: обеды",

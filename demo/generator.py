@@ -9,7 +9,7 @@ import base64
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from random import Random
 from typing import Any, Generic, TypeVar
 
@@ -20,6 +20,7 @@ from demo import shapes
 from demo.catalogue import (
     AHEAD_DAYS,
     BOOKING_SHARE,
+    BRING_SHARE,
     BUILDINGS,
     CHECKED_IN_SHARE,
     COMPANIES,
@@ -57,6 +58,7 @@ from demo.catalogue import (
     METHODS,
     MIN_ORDERS,
     MINUTE,
+    MOSCOW,
     NARROW_NBSP,
     OFFICES,
     ORDER_COMMENTS,
@@ -72,8 +74,10 @@ from demo.catalogue import (
     SIMPLE_SERVICES,
     STAFF_REPLIES,
     STATUS_NOTES,
+    THINGS_TO_BRING,
     TRANSLIT,
     VALIDATED_SHARE,
+    WANTED_AT_SHARE,
     WORK_SETTLED,
     WORK_STATUSES,
 )
@@ -1243,6 +1247,7 @@ class _Generator:
                 parts=rng.choices(*PARTS[kind])[0],
                 desk=rng.choice(self.service_staff),
                 delivery_place=place,
+                form_fields=self._goods_form(place, finished),
                 executor=rng.choice(self.service_staff) if rng.random() < 0.3 else None,
             )
             return
@@ -1259,6 +1264,11 @@ class _Generator:
             "office": str(rng.choice(OFFICES)),
             "description": rng.choice(service.descriptions),
         }
+        if rng.random() < WANTED_AT_SHARE:
+            form["wanted_at"] = self._wanted_at(created)
+        things = THINGS_TO_BRING.get(service.name)
+        if things and rng.random() < BRING_SHARE:
+            form["bring"] = rng.sample(things, rng.randint(2, len(things)))
         self._order(
             created,
             service,
@@ -1273,6 +1283,25 @@ class _Generator:
             executor=rng.choice(self.service_staff) if assigned else None,
             deadline=created + rng.choice((1, 2, 3)) * DAY,
         )
+
+    def _goods_form(self, place: str, finished: int) -> dict[str, Any]:
+        """When the cafe has the order ready (on the next five minutes), and for a pickup
+        whether to pack it to take away."""
+        ready = finished + (-finished) % (5 * MINUTE)
+        form: dict[str, Any] = {"ready_at": _utc(ready).isoformat()}
+        if place == "Самовывоз":
+            form["takeaway"] = self.rng.random() < 0.5
+        return form
+
+    def _wanted_at(self, created: int) -> str:
+        """A working hour (Moscow) the customer asks for, from an hour after the order up
+        to three days on (ISO, as the customer app writes it)."""
+        rng = self.rng
+        day = datetime.fromtimestamp(created + rng.randint(0, 3) * DAY, MOSCOW)
+        wanted = day.replace(hour=rng.randint(9, 18), minute=rng.choice((0, 30)), second=0)
+        if wanted.timestamp() < created + HOUR:
+            wanted += timedelta(days=1)
+        return wanted.astimezone(UTC).isoformat()
 
     def _take(self, counter: str) -> int:
         value = self.next_id[counter]
@@ -1294,7 +1323,7 @@ class _Generator:
         executor: int | None = None,
         deadline: int | None = None,
         delivery_place: str | None = None,
-        form_fields: dict[str, str] | None = None,
+        form_fields: dict[str, Any] | None = None,
     ) -> tuple[int, St]:
         """Buffer one order with its items, payments and conversation; returns its id
         and status, which falls back to a plainer one when there is nothing to refund

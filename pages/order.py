@@ -3,6 +3,8 @@ work statuses, cancellation, chat and audit trail."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -20,6 +22,7 @@ from dashboard.i18n import (
     local_time,
     localize,
 )
+from models.form_fields import FORM_FIELD_LABELS
 from models.statuses import (
     ORDER_STATUS_COLOURS,
     ORDER_STATUS_LABELS,
@@ -28,6 +31,7 @@ from models.statuses import (
     OrderStatus,
 )
 from pages.components import audit_table, field, page_header
+from services.form_details import Detail, DetailValue
 from services.order_view import OrderView
 from services.permissions import Action
 from services.workflow import OrderAction
@@ -325,12 +329,35 @@ def _type_block(view: OrderView, lang: str) -> dbc.Card | None:
         ]
     if view.delivery_place:
         parts.append(field(_("Delivery place"), view.delivery_place))
-    for key, value in view.form_fields.items():
-        parts.append(field(str(key).replace("_", " ").capitalize(), str(value)))
+    if view.form_fields:
+        parts.append(html.Div(_form_fields(view.form_fields, lang), id=ids.ORDER_DETAILS))
     if not parts:
         return None
     title = label(SERVICE_TYPE_LABELS, view.service_type, lang)
     return dbc.Card([dbc.CardHeader(title), dbc.CardBody(parts)])
+
+
+def _form_fields(details: list[Detail], lang: str) -> list[html.Div]:
+    """The customer's form: labels in the user's language, values as text (never markup)."""
+    return [
+        field(
+            label(FORM_FIELD_LABELS, detail.field, lang) if detail.field else detail.name,
+            html.Span(_detail_text(detail.value, lang), className="text-break"),
+        )
+        for detail in details
+    ]
+
+
+def _detail_text(value: DetailValue, lang: str) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return format_datetime(value, lang)
+    if isinstance(value, date):
+        return format_date(value, lang)
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return str(value)
 
 
 def _deadline(view: OrderView, can_set: bool, lang: str) -> list:

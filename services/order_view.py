@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from models import (
 from services import audit, payments
 from services.context import Actor
 from services.errors import NotFound, PermissionDenied
+from services.form_details import Detail, form_details
 from services.messages import ChatMessage, thread
 from services.orders import parse_number
 from services.permissions import Action, can, may_read_order, require
@@ -108,7 +108,7 @@ class OrderView:
     deadline: datetime | None
     comment: str | None
     delivery_place: str | None
-    form_fields: dict[str, Any]
+    form_fields: list[Detail]  # the customer's form, typed and in order
     items: list[Item]
     ledger: list[payments.LedgerRow]
     messages: list[ChatMessage]
@@ -205,7 +205,7 @@ def get_order(session: Session, actor: Actor, number: object) -> OrderView:
         deadline=order.deadline,
         comment=order.comment,
         delivery_place=order.delivery_place,
-        form_fields=dict(order.form_fields or {}),
+        form_fields=form_details(order.form_fields),
         items=items,
         ledger=payments.ledger(session, order.id),
         messages=thread(

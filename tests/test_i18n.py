@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 
 from dashboard.i18n import TRANSLATIONS, format_date, format_money, label, labels, localize
 from demo.catalogue import STATUS_NOTES
+from models.form_fields import FORM_FIELD_LABELS, FormField
 from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -36,13 +37,14 @@ KEYWORDS = {
     "NotFound": None,
     "CheckInRefused": (2,),
 }
-# Every label table of models.statuses with the codes it must cover.
+# Every label table of models (statuses, form fields) with the codes it must cover.
 LABEL_TABLES = [
     (ROLE_LABELS, Role),
     (ORDER_STATUS_LABELS, OrderStatus),
     (TICKET_STATUS_LABELS, TicketStatus),
     (SERVICE_TYPE_LABELS, ServiceType),
     (PAYMENT_METHOD_LABELS, PaymentMethod),
+    (FORM_FIELD_LABELS, FormField),
 ]
 
 
