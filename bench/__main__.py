@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import checkin, coldload, dataset, exports, grids, login, occupancy
+from bench import checkin, coldload, dataset, exports, grids, login, occupancy, people_import
 from bench.harness import Timing
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -64,6 +64,7 @@ SECTIONS: dict[str, Section] = {
     "cold page load": lambda url, runs, smoke: coldload.cold_load(
         url, 1 if smoke else runs, naive=not smoke
     ),
+    "people import": lambda url, runs, smoke: people_import.people_import(url, smoke),
 }
 
 
@@ -287,6 +288,27 @@ def _load_p95(load: dict) -> tuple[str, bool | None] | None:
     return (f"{p95:,.0f} ms", p95 < 500) if p95 is not None else None
 
 
+def _import_time(result: dict) -> tuple[str, bool | None] | None:
+    new = _timing(result, "people import", "new")
+    if not new:
+        return None
+    again = _timing(result, "people import", "again")
+    text = f"{new['median']:.1f} s" + (f" (again {again['median']:.1f} s)" if again else "")
+    return text, new["median"] < 60 and (again is None or again["median"] < 60)
+
+
+def _import_memory(result: dict) -> tuple[str, bool | None] | None:
+    tenth, whole = (_timing(result, "people import", k) for k in ("tenth_new", "new"))
+    if not tenth or not whole:
+        return None
+    few, many = (t["metrics"] for t in (tenth, whole))
+    text = (
+        f"{many['rss_mb']:.0f} MB for {many['lines']:,} lines, "
+        f"{few['rss_mb']:.0f} MB for {few['lines']:,}"
+    )
+    return text, many["rss_mb"] - few["rss_mb"] < 20
+
+
 CHECKS: list[Check] = [
     ("tickets grid: row request p95 ≤ 3× the bare SQL", _ratio_to_floor("tickets grid")),
     ("tickets grid: ≥ 20× faster than naive (medians)", _faster_than_naive("tickets grid")),
@@ -302,7 +324,11 @@ CHECKS: list[Check] = [
     ("login over HTTP (no target)", _login),
     ("cold load of /tickets → first rows (no target)", _cold("tickets")),
     ("cold load of /orders → first rows (no target)", _cold("orders")),
+    ("import people: 100,000 lines < 1 min (first and again)", _import_time),
+    ("import people: memory flat (peak RSS, 100,000 vs 10,000 lines)", _import_memory),
 ]
+
+
 LOAD_CHECKS: list[Check] = [
     ("load test: 0 failed requests", _load_failures),
     ("load test: p95 of all requests < 500 ms", _load_p95),
