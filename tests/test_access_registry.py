@@ -265,10 +265,10 @@ def _visitor(s: Scene) -> dict[str, Any]:
     }
 
 
-def _payment(number: int) -> Values:
+def _payment(number: int, amount: str = "1000") -> Values:
     return lambda s: {
         "payment-save.n_clicks": 1,
-        "payment-amount.value": "1000",
+        "payment-amount.value": amount,
         "payment-method.value": "cash",
         "order-payment-key.data": uuid.uuid4().hex,
         "order-number.data": str(number(s)) if callable(number) else str(number),
@@ -487,7 +487,8 @@ RULES: dict[str, Rule] = {
             shows=(MARK_NAME,),
         ),
     ),
-    "..order-payment-modal.is_open...order-payment-key.data...payment-amount.value..": read(
+    "..order-payment-modal.is_open...order-payment-key.data...payment-amount.value"
+    "...payment-number.value..": read(
         Case(
             lambda s: {"order-record-payment.n_clicks": 1, "order-number.data": str(s.t.hotel)},
             RENTAL_DESK,
@@ -512,7 +513,8 @@ RULES: dict[str, Rule] = {
     ),
     "..order-feedback.children...order-version.data...order-payment-modal.is_open..": write(
         Case(_payment(lambda s: s.t.hotel), RENTAL_DESK, audit="order.record_payment"),
-        Case(_payment(lambda s: s.t.simple), SERVICE_DESK, audit="order.record_payment"),
+        # A simple service is paid in full only (SPEC §9.1): its whole balance.
+        Case(_payment(lambda s: s.t.simple, "2000"), SERVICE_DESK, audit="order.record_payment"),
     ),
     "order-cancel-modal.is_open": anyone(lambda s: {"order-cancel.n_clicks": 1}),
     "..order-feedback.children...order-version.data...order-cancel-modal.is_open..": write(
