@@ -22,8 +22,6 @@ def orders(db, world):
             ).number,
             "unpaid": world.order("hotel", "new", total=500_000).number,
             "cleaning": world.order("request", "new", total=150_000).number,
-            # The hotel takes parts from its 30 % prepayment share: 6 000 ₽ of 20 000 ₽.
-            "stay": world.order("hotel", "new", total=2_000_000).number,
         }
 
 
@@ -80,11 +78,19 @@ def test_partial_payment_then_a_refused_amount_then_the_rest_confirms(parkdesk, 
     assert parkdesk.get_logs() == []
 
 
+@pytest.fixture
+def stay(db, world):
+    """A new hotel stay of 20 000 ₽; the hotel takes parts from its 30 % prepayment share."""
+    with db.write() as session:
+        world.session = session
+        return world.order("hotel", "new", total=2_000_000).number
+
+
 def test_a_part_below_the_prepayment_is_refused_then_the_share_is_paid_with_its_slip(
-    parkdesk, orders
+    parkdesk, stay
 ):
     log_in(parkdesk, "rental@parkdesk.local")
-    _open(parkdesk, orders["stay"])
+    _open(parkdesk, stay)
     parkdesk.find_element("#order-record-payment").click()
     parkdesk.wait_for_contains_text(
         "#payment-limits",
