@@ -15,7 +15,7 @@ from callbacks.common import act, now, refusal, require_click
 from dashboard import ids
 from dashboard.auth import actor
 from dashboard.db import Database
-from dashboard.i18n import _, error_text, format_money
+from dashboard.i18n import _, error_text, localize
 from pages import order as page
 from pages.components import forbidden, not_found
 from services import deadlines, order_list, orders, payments
@@ -68,6 +68,7 @@ def register(app: Dash, db: Database) -> None:
         Output(ids.ORDER_PAYMENT_MODAL, "is_open"),
         Output(ids.ORDER_PAYMENT_KEY, "data"),
         Output(ids.PAYMENT_AMOUNT, "value"),
+        Output(ids.PAYMENT_NUMBER, "value"),
         Input(ids.ORDER_RECORD_PAYMENT, "n_clicks"),
         State(ids.ORDER_NUMBER, "data"),
         prevent_initial_call=True,
@@ -83,7 +84,8 @@ def register(app: Dash, db: Database) -> None:
             raise PreventUpdate from None
         rubles, kopecks = divmod(limits.balance, 100)
         # A fresh key per opened form: however often this form is submitted, one payment.
-        return True, uuid.uuid4().hex, f"{rubles}.{kopecks:02d}" if kopecks else str(rubles)
+        amount = f"{rubles}.{kopecks:02d}" if kopecks else str(rubles)
+        return True, uuid.uuid4().hex, amount, ""
 
     @app.callback(
         Output(ids.PAYMENT_LIMITS, "children"),
@@ -101,16 +103,7 @@ def register(app: Dash, db: Database) -> None:
                 limits = payments.payment_limits(session, actor(), number)
         except DomainError:
             raise PreventUpdate from None
-        if limits.max_partial > 0:
-            allowed = _(
-                "Allowed: up to %(max_partial)s, or exactly %(balance)s (leave 0 ₽ or at "
-                "least %(minimum)s).",
-                max_partial=format_money(limits.max_partial),
-                balance=format_money(limits.balance),
-                minimum=format_money(limits.min_remaining),
-            )
-        else:
-            allowed = _("Allowed: exactly %(balance)s.", balance=format_money(limits.balance))
+        allowed = localize(*limits.rule())
         if not amount:
             return allowed
         try:
@@ -128,18 +121,26 @@ def register(app: Dash, db: Database) -> None:
         Input(ids.PAYMENT_SAVE, "n_clicks"),
         State(ids.PAYMENT_AMOUNT, "value"),
         State(ids.PAYMENT_METHOD, "value"),
+        State(ids.PAYMENT_NUMBER, "value"),
         State(ids.ORDER_PAYMENT_KEY, "data"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.PAYMENT_SAVE, "disabled"), True, False)],
     )
-    def save_payment(_clicks, amount, method, key, number, version):
+    def save_payment(_clicks, amount, method, external, key, number, version):
         require_click(ids.PAYMENT_SAVE)
         feedback, new_version = act(
             db,
             lambda s: payments.record_payment(
-                s, actor(), number, amount, inputs.text(method), inputs.text(key), now()
+                s,
+                actor(),
+                number,
+                amount,
+                inputs.text(method),
+                inputs.text(key),
+                now(),
+                external_number=inputs.text(external),
             ),
             _("The payment is recorded."),
             inputs.counter(version),

@@ -126,6 +126,7 @@ ORDER_PAYMENT_KEY = "order-payment-key"
 PAYMENT_AMOUNT = "payment-amount"
 PAYMENT_METHOD = "payment-method"
 PAYMENT_LIMITS = "payment-limits"
+PAYMENT_NUMBER = "payment-number"  # SPEC §8, the external number (optional)
 PAYMENT_SAVE = "payment-save"
 ORDER_FEEDBACK = "order-feedback"
 ORDER_DEADLINE = "order-deadline"

@@ -33,6 +33,7 @@ from models.statuses import (
 from pages.components import audit_table, field, page_header
 from services.form_details import Detail, DetailValue
 from services.order_view import OrderView
+from services.payments import MAX_EXTERNAL_NUMBER_LENGTH
 from services.permissions import Action
 from services.workflow import OrderAction
 
@@ -99,6 +100,16 @@ def _payment_modal() -> dbc.Modal:
                             {"label": text, "value": code}
                             for code, text in labels(PAYMENT_METHOD_LABELS).items()
                         ],
+                        className="mb-3",
+                    ),
+                    dbc.Label(_("External number (optional)"), html_for=ids.PAYMENT_NUMBER),
+                    dbc.Input(
+                        id=ids.PAYMENT_NUMBER,
+                        autocomplete="off",
+                        maxLength=MAX_EXTERNAL_NUMBER_LENGTH,
+                    ),
+                    html.Div(
+                        _("The terminal slip or payment order number."), className="form-text"
                     ),
                 ]
             ),
@@ -138,7 +149,11 @@ def _refund_modal() -> dbc.Modal:
                         className="mb-3",
                     ),
                     dbc.Label(_("External number (optional)"), html_for=ids.REFUND_NUMBER),
-                    dbc.Input(id=ids.REFUND_NUMBER, autocomplete="off", maxLength=64),
+                    dbc.Input(
+                        id=ids.REFUND_NUMBER,
+                        autocomplete="off",
+                        maxLength=MAX_EXTERNAL_NUMBER_LENGTH,
+                    ),
                 ]
             ),
             dbc.ModalFooter(

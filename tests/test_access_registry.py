@@ -502,7 +502,8 @@ RULES: dict[str, Rule] = {
             shows=(MARK_NAME,),
         ),
     ),
-    "..order-payment-modal.is_open...order-payment-key.data...payment-amount.value..": read(
+    "..order-payment-modal.is_open...order-payment-key.data...payment-amount.value"
+    "...payment-number.value..": read(
         Case(
             lambda s: {"order-record-payment.n_clicks": 1, "order-number.data": str(s.t.hotel)},
             RENTAL_DESK,

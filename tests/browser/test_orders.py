@@ -78,6 +78,54 @@ def test_partial_payment_then_a_refused_amount_then_the_rest_confirms(parkdesk, 
     assert parkdesk.get_logs() == []
 
 
+@pytest.fixture
+def stay(db, world):
+    """A new hotel stay of 20 000 ₽; the hotel takes parts from its 30 % prepayment share."""
+    with db.write() as session:
+        world.session = session
+        return world.order("hotel", "new", total=2_000_000).number
+
+
+def test_a_part_below_the_prepayment_is_refused_then_the_share_is_paid_with_its_slip(
+    parkdesk, stay
+):
+    log_in(parkdesk, "rental@parkdesk.local")
+    _open(parkdesk, stay)
+    parkdesk.find_element("#order-record-payment").click()
+    parkdesk.wait_for_contains_text(
+        "#payment-limits",
+        "Allowed: exactly 20,000\u202f₽, or a part from 6,000\u202f₽ (the prepayment of 30%) up "
+        "to 19,950\u202f₽",
+    )
+    field = parkdesk.find_element("#payment-amount")
+    parkdesk.clear_input(field)
+    field.send_keys("5000")
+    parkdesk.wait_for_contains_text(
+        "#payment-limits .text-danger",
+        "A part must reach the prepayment of 30%: pay at least 6,000\u202f₽, or exactly "
+        "20,000\u202f₽.",
+    )
+
+    parkdesk.clear_input(field)
+    field.send_keys("6000")
+    parkdesk.wait_for_no_elements("#payment-limits .text-danger")
+    parkdesk.find_element("#payment-number").send_keys("СЛИП-0042")
+    parkdesk.find_element("#payment-save").click()
+    parkdesk.wait_for_contains_text("#order-feedback", "payment is recorded")
+    parkdesk.wait_for_text_to_equal("#order-paid", "6,000\u202f₽")
+    assert _kopecks(parkdesk, "order-paid") == 600_000
+    parkdesk.wait_for_contains_text("#order-payments", "СЛИП-0042")
+    assert parkdesk.find_element("#order-status").text == "Confirmed. Balance due"
+
+    # Opened again, the form is a fresh one and says the share is reached.
+    parkdesk.find_element("#order-record-payment").click()
+    parkdesk.wait_for_contains_text(
+        "#payment-limits", "Allowed: up to 13,950\u202f₽, or exactly 14,000\u202f₽"
+    )
+    assert parkdesk.find_element("#payment-number").get_attribute("value") == ""
+    assert parkdesk.get_logs() == []
+
+
 def test_a_double_clicked_save_records_one_payment(parkdesk, orders, db):
     log_in(parkdesk, "rental@parkdesk.local")
     _open(parkdesk, orders["hotel"])
