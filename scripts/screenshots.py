@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import chromium
 from dashboard import create_app
-from dashboard.config import Config
+from dashboard.config import Config, Operator
 
 
 def main() -> int:
@@ -37,7 +37,9 @@ def main() -> int:
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
 
-    app = create_app(Config(database_url=args.db, secret_key="screenshots"))
+    # The operator's requisites as production reads them (PARKDESK_OPERATOR_*).
+    config = Config(database_url=args.db, secret_key="screenshots", operator=Operator.from_env())
+    app = create_app(config)
     server = make_server("127.0.0.1", args.port, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{args.port}"
