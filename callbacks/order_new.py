@@ -80,8 +80,8 @@ def register(app: Dash, db: Database) -> None:
             return [], None
         with db.read() as session:
             options = [
-                {"label": service.name, "value": str(service.id)}
-                for service, _tariffs in coworking.coworking_catalogue(session)
+                {"label": offer.service.name, "value": str(offer.service.id)}
+                for offer in coworking.coworking_catalogue(session)
             ]
         return options, options[0]["value"] if options else None
 
@@ -98,9 +98,9 @@ def register(app: Dash, db: Database) -> None:
         with db.read() as session:
             options = [
                 {"label": f"{t.name} · {format_money(t.price_kopecks)}", "value": str(t.id)}
-                for service, offered in coworking.coworking_catalogue(session)
-                if service.id == _id(service_id)
-                for t in sorted(offered, key=lambda t: (t.price_kopecks, t.name))
+                for offer in coworking.coworking_catalogue(session)
+                if offer.service.id == _id(service_id)
+                for t in sorted(offer.tariffs, key=lambda t: (t.price_kopecks, t.name))
             ]
         values = [o["value"] for o in options]
         return options, current if current in values else (values[0] if values else None)
@@ -137,9 +137,9 @@ def register(app: Dash, db: Database) -> None:
                 # A service sold for one room offers that room's seats only.
                 room_id = next(
                     (
-                        service.room_id
-                        for service, _tariffs in coworking.coworking_catalogue(session)
-                        if service.id == _id(service_id)
+                        offer.service.room_id
+                        for offer in coworking.coworking_catalogue(session)
+                        if offer.service.id == _id(service_id)
                     ),
                     None,
                 )

@@ -257,6 +257,7 @@ def record_payment(
         method = PaymentMethod(method).value
     except ValueError:
         raise DomainError("Choose how the customer paid.") from None
+    external = _external_number(external_number)
     in_full = kopecks == order.balance_kopecks
     action = OrderAction.PAY_IN_FULL if in_full else OrderAction.PAY_PART
     limits = limits_of(order, service)
@@ -276,7 +277,7 @@ def record_payment(
         paid_at=now,
         recorded_by_id=actor.id,
         idempotency_key=key,
-        external_number=(external_number or None),
+        external_number=external,
     )
     session.add(payment)
     add_system_message(
