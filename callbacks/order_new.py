@@ -120,12 +120,12 @@ def register(app: Dash, db: Database) -> None:
                 ),
                 None,
             )
-        if offer is None:
-            return [], None, [], []
-        options = [
-            {"label": f"{t.name} · {format_money(t.price_kopecks)}", "value": str(t.id)}
-            for t in sorted(offer.tariffs, key=lambda t: (t.price_kopecks, t.name))
-        ]
+            if offer is None:
+                return [], None, [], []
+            options = [
+                {"label": f"{t.name} · {format_money(t.price_kopecks)}", "value": str(t.id)}
+                for t in sorted(offer.tariffs, key=lambda t: (t.price_kopecks, t.name))
+            ]
         extras = [page.modifier_option(m.name, m.price_kopecks, m.id) for m in offer.modifiers]
         values = [o["value"] for o in options]
         kept = [

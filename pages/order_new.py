@@ -266,11 +266,10 @@ def _payment_card() -> dbc.Card:
                                         id=ids.ORDER_NEW_AMOUNT,
                                         inputMode="decimal",
                                         autoComplete="off",
-                                        debounce=SEARCH_DEBOUNCE_MS,
                                     ),
-                                    dbc.FormText(
+                                    html.Div(
                                         id=ids.ORDER_NEW_AMOUNT_HINT,
-                                        className="d-block",
+                                        className="form-text",
                                         role="status",
                                     ),
                                 ]
