@@ -302,10 +302,11 @@ def sell_coworking(
     The same ``idempotency_key`` again (a double click, a retry) writes nothing and
     answers with the order the first submit made."""
     require(actor, Action.CREATE_COWORKING_ORDER)
+    key = payments.check_key(idempotency_key)
     earlier = session.execute(
         select(Order.number, Order.id)
         .join(Payment, Payment.order_id == Order.id)
-        .where(Payment.idempotency_key == (idempotency_key or "").strip())
+        .where(Payment.idempotency_key == key)
     ).first()
     if earlier is not None:
         ticket_number = session.scalar(
@@ -315,7 +316,7 @@ def sell_coworking(
             raise DomainError("The form has expired; open it again.")
         # The payment's own check: the same amount is the same submit, another is refused.
         paid = payments.record_payment(
-            session, actor, earlier.number, amount, request.payment_method, idempotency_key, now
+            session, actor, earlier.number, amount, request.payment_method, key, now
         )
         order = session.scalar(select(Order).where(Order.id == earlier.id))
         return Sale(
@@ -330,7 +331,7 @@ def sell_coworking(
         created.order_number,
         amount,
         request.payment_method,
-        idempotency_key,
+        key,
         now,
         external_number=external_number,
     )
