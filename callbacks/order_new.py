@@ -3,6 +3,7 @@ the save that writes one order and opens it."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -11,15 +12,16 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks import inputs
-from callbacks.common import now, refusal, require_click, success
+from callbacks.common import now, refusal, require_click
 from dashboard import ids
 from dashboard.auth import actor
 from dashboard.db import Database
-from dashboard.i18n import _, error_text, format_money
+from dashboard.i18n import _, error_text, format_money, localize
 from pages import order_new as page
 from services import coworking, people, tickets
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.filter_values import a_date
+from services.money import parse_amount
 from services.permissions import Action, can
 
 
@@ -44,6 +46,14 @@ def _units(value: object) -> int:
     except (TypeError, ValueError, OverflowError):
         return 0
     return int(number) if number.is_integer() else 0
+
+
+def _modifier_ids(values: object) -> tuple[int, ...]:
+    """The ids of the modifiers ticked; anything that is no id becomes 0, which the
+    service refuses in words."""
+    if not isinstance(values, list):
+        return ()
+    return tuple(_id(value) for value in values[:50])
 
 
 def _start(day: object, at: object) -> datetime:
@@ -73,55 +83,84 @@ def register(app: Dash, db: Database) -> None:
     @app.callback(
         Output(ids.ORDER_NEW_SERVICE, "options"),
         Output(ids.ORDER_NEW_SERVICE, "value"),
+        Output(ids.ORDER_NEW_KEY, "data"),
         Input(ids.ORDER_NEW_LOAD, "data"),
     )
     def services(_load):
         if not _may():
-            return [], None
+            return [], None, None
         with db.read() as session:
             options = [
-                {"label": service.name, "value": str(service.id)}
-                for service, _tariffs in coworking.coworking_catalogue(session)
+                {"label": offer.service.name, "value": str(offer.service.id)}
+                for offer in coworking.coworking_catalogue(session)
             ]
-        return options, options[0]["value"] if options else None
+        # A fresh key per opened form: however often it is submitted, one sale.
+        return options, options[0]["value"] if options else None, uuid.uuid4().hex
 
     @app.callback(
         Output(ids.ORDER_NEW_TARIFF, "options"),
         Output(ids.ORDER_NEW_TARIFF, "value"),
+        Output(ids.ORDER_NEW_MODIFIERS, "options"),
+        Output(ids.ORDER_NEW_MODIFIERS, "value"),
         Input(ids.ORDER_NEW_SERVICE, "value"),
         State(ids.ORDER_NEW_TARIFF, "value"),
+        State(ids.ORDER_NEW_MODIFIERS, "value"),
         prevent_initial_call=True,
     )
-    def tariffs(service_id, current):
+    def tariffs(service_id, current, ticked):
+        """The service's tariffs and its modifiers (tariffs sold by the piece)."""
         if not _may():
-            return [], None
+            return [], None, [], []
         with db.read() as session:
+            offer = next(
+                (
+                    offer
+                    for offer in coworking.coworking_catalogue(session)
+                    if offer.service.id == _id(service_id)
+                ),
+                None,
+            )
+            if offer is None:
+                return [], None, [], []
             options = [
                 {"label": f"{t.name} · {format_money(t.price_kopecks)}", "value": str(t.id)}
-                for service, offered in coworking.coworking_catalogue(session)
-                if service.id == _id(service_id)
-                for t in sorted(offered, key=lambda t: (t.price_kopecks, t.name))
+                for t in sorted(offer.tariffs, key=lambda t: (t.price_kopecks, t.name))
             ]
+        extras = [page.modifier_option(m.name, m.price_kopecks, m.id) for m in offer.modifiers]
         values = [o["value"] for o in options]
-        return options, current if current in values else (values[0] if values else None)
+        kept = [
+            v
+            for v in (ticked if isinstance(ticked, list) else [])
+            if v in [o["value"] for o in extras]
+        ]
+        return (
+            options,
+            current if current in values else (values[0] if values else None),
+            extras,
+            kept,
+        )
 
     @app.callback(
         Output(ids.ORDER_NEW_QUOTE, "children"),
         Output(ids.ORDER_NEW_SEAT, "options"),
         Output(ids.ORDER_NEW_SEAT, "value"),
+        Output(ids.ORDER_NEW_AMOUNT, "value"),
         Input(ids.ORDER_NEW_SERVICE, "value"),
         Input(ids.ORDER_NEW_TARIFF, "value"),
         Input(ids.ORDER_NEW_DATE, "value"),
         Input(ids.ORDER_NEW_TIME, "value"),
         Input(ids.ORDER_NEW_QUANTITY, "value"),
+        Input(ids.ORDER_NEW_MODIFIERS, "value"),
         State(ids.ORDER_NEW_SEAT, "value"),
     )
-    def price_and_seats(service_id, tariff_id, day, at, quantity, chosen_seat):
-        """The period and total of the form as it stands, and the seats free all of it."""
+    def price_and_seats(service_id, tariff_id, day, at, quantity, modifiers, chosen_seat):
+        """The period and total of the form as it stands (the whole total is the amount
+        to take unless the manager types a part), and the seats free all of it."""
         if not _may():
-            return None, [], None
+            return None, [], None, None
         if not service_id or not tariff_id:
-            return page.quote_problem(_("Choose a coworking service and a tariff.")), [], None
+            choose = _("Choose a coworking service and a tariff.")
+            return page.quote_problem(choose), [], None, None
         try:
             start = _start(day, at)
             with db.read() as session:
@@ -133,26 +172,67 @@ def register(app: Dash, db: Database) -> None:
                     _units(quantity),
                     now=now(),
                     horizon=current_app.config["PARKDESK"].booking_horizon,
+                    modifier_ids=_modifier_ids(modifiers),
                 )
                 # A service sold for one room offers that room's seats only.
                 room_id = next(
                     (
-                        service.room_id
-                        for service, _tariffs in coworking.coworking_catalogue(session)
-                        if service.id == _id(service_id)
+                        offer.service.room_id
+                        for offer in coworking.coworking_catalogue(session)
+                        if offer.service.id == _id(service_id)
                     ),
                     None,
                 )
                 seats = tickets.free_seats(session, price.start, price.end, room_id=room_id)
         except DomainError as error:
-            return page.quote_problem(error_text(error)), [], None
+            return page.quote_problem(error_text(error)), [], None, None
         summary = page.quote_summary(price.start, price.end, price.total_kopecks)
+        whole = page.amount_text(price.total_kopecks)
         if not seats:
             none_free = _("No seat is free for the whole period")
-            return summary, [{"label": none_free, "value": "", "disabled": True}], ""
+            return summary, [{"label": none_free, "value": "", "disabled": True}], "", whole
         options = [{"label": _seat_label(seat), "value": str(seat.id)} for seat in seats]
         values = [o["value"] for o in options]
-        return summary, options, chosen_seat if chosen_seat in values else values[0]
+        return summary, options, chosen_seat if chosen_seat in values else values[0], whole
+
+    @app.callback(
+        Output(ids.ORDER_NEW_AMOUNT_HINT, "children"),
+        Input(ids.ORDER_NEW_AMOUNT, "value"),
+        State(ids.ORDER_NEW_SERVICE, "value"),
+        State(ids.ORDER_NEW_TARIFF, "value"),
+        State(ids.ORDER_NEW_DATE, "value"),
+        State(ids.ORDER_NEW_TIME, "value"),
+        State(ids.ORDER_NEW_QUANTITY, "value"),
+        State(ids.ORDER_NEW_MODIFIERS, "value"),
+        prevent_initial_call=True,
+    )
+    def explain_amount(amount, service_id, tariff_id, day, at, quantity, modifiers):
+        """Which amounts this sale may take and why, as the manager types (the amount
+        follows every change of the price, so this follows it too)."""
+        if not _may() or not service_id or not tariff_id:
+            return None
+        try:
+            with db.read() as session:
+                limits = coworking.quote(
+                    session,
+                    _id(service_id),
+                    _id(tariff_id),
+                    _start(day, at),
+                    _units(quantity),
+                    now=now(),
+                    horizon=current_app.config["PARKDESK"].booking_horizon,
+                    modifier_ids=_modifier_ids(modifiers),
+                ).limits
+        except DomainError:
+            return None  # the price block says what is wrong
+        allowed = localize(*limits.rule())
+        if not amount:
+            return page.amount_hint(allowed, None)
+        try:
+            problem = limits.refusal(parse_amount(amount))
+        except DomainError as error:
+            problem = error
+        return page.amount_hint(allowed, error_text(problem) if problem else None)
 
     @app.callback(
         Output(ids.ORDER_NEW_CHOICE, "options"),
@@ -216,7 +296,6 @@ def register(app: Dash, db: Database) -> None:
 
     @app.callback(
         Output(ids.ORDER_NEW_FEEDBACK, "children"),
-        Output(ids.PAGES_LOCATION, "href", allow_duplicate=True),
         Input(ids.ORDER_NEW_SAVE, "n_clicks"),
         State(ids.ORDER_NEW_CUSTOMER_MODE, "value"),
         State(ids.ORDER_NEW_CHOICE, "value"),
@@ -231,6 +310,11 @@ def register(app: Dash, db: Database) -> None:
         State(ids.ORDER_NEW_QUANTITY, "value"),
         State(ids.ORDER_NEW_SEAT, "value"),
         State(ids.ORDER_NEW_METHOD, "value"),
+        State(ids.ORDER_NEW_VARIANT, "value"),
+        State(ids.ORDER_NEW_MODIFIERS, "value"),
+        State(ids.ORDER_NEW_AMOUNT, "value"),
+        State(ids.ORDER_NEW_NUMBER, "value"),
+        State(ids.ORDER_NEW_KEY, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.ORDER_NEW_SAVE, "disabled"), True, False)],
     )
@@ -249,10 +333,15 @@ def register(app: Dash, db: Database) -> None:
         quantity,
         seat_id,
         method,
+        variant,
+        modifiers,
+        amount,
+        external,
+        key,
     ):
         require_click(ids.ORDER_NEW_SAVE)
         if not _may():
-            return refusal(PermissionDenied("Your role may not do this.")), no_update
+            return refusal(PermissionDenied("Your role may not do this."))
         is_new = mode == page.NEW
         last, first = inputs.text(last), inputs.text(first)
         phone, email = inputs.optional_text(phone), inputs.optional_text(email)
@@ -274,16 +363,20 @@ def register(app: Dash, db: Database) -> None:
                 else None,
                 phone=phone,
                 email=email,
+                variant=inputs.text(variant),
+                modifier_ids=_modifier_ids(modifiers),
             )
             with db.write() as session:
-                created = coworking.create_coworking_order(
+                sale = coworking.sell_coworking(
                     session,
                     actor(),
                     order_request,
+                    amount,
+                    inputs.text(key),
                     now(),
+                    external_number=inputs.optional_text(external),
                     horizon=current_app.config["PARKDESK"].booking_horizon,
                 )
         except DomainError as error:
-            return refusal(error), no_update
-        done = _("Order №%(number)s is created.", number=created.order_number)
-        return success(done), f"/orders/{created.order_number}"
+            return refusal(error)
+        return page.sold(sale.order_number, sale.ticket_number, sale.paid_kopecks, sale.status)

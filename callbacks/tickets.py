@@ -14,11 +14,19 @@ from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _, format_period, label, language, ngettext
 from models.statuses import TICKET_STATUS_LABELS
+from pages import tickets as page
 from services.permissions import Action, can
 from services.ticket_list import TicketFilters, list_tickets
 
 
 def register(app: Dash, db: Database) -> None:
+    @app.callback(
+        Output(ids.TICKETS_ACTIONS, "children"),
+        Input(ids.TICKETS_FILTERS, "data"),
+    )
+    def actions(_filters: dict | None):
+        return page.actions(can(current_user, Action.CREATE_COWORKING_ORDER))
+
     @app.callback(
         Output(ids.TICKETS_FILTERS, "data"),
         Input(ids.TICKETS_FILTER_NUMBER, "value"),

@@ -103,6 +103,7 @@ from models import (
 )
 from models.statuses import (
     CANCELLED_STATUSES,
+    CoworkingVariant,
     MessageVisibility,
     PaymentKind,
     PaymentMethod,
@@ -471,6 +472,13 @@ class _Generator:
                 [
                     (t, unit, int(round(price * factor, -4)), 1)
                     for t, unit, price in COWORKING_TARIFFS
+                ]
+                # The modifiers (seed 004): by the piece, a price with a day's booking
+                # and one with a month's; after the bookable tariffs.
+                + [
+                    (f"{item}, {period}", Unit.PIECE, price, 1)
+                    for item, per_day, per_month in COWORKING_MODIFIERS.values()
+                    for period, price in (("день", per_day), ("месяц", per_month))
                 ],
                 room_id=room_id,
                 partial=True,
@@ -710,7 +718,7 @@ class _Generator:
         plans: list[shapes.Plan] = []
         for room_id, seat in seats:
             service = self.coworking_services[room_id]
-            hourly, daily, monthly = service.tariffs
+            hourly, daily, monthly = service.tariffs[: len(COWORKING_TARIFFS)]
             anchor = anchors.get(seat, clock.bookable_days + 30)
             day = 0
             while day < clock.bookable_days:
@@ -1047,7 +1055,8 @@ class _Generator:
             modifiers = sorted(rng.sample(list(COWORKING_MODIFIERS), rng.choice((1, 1, 1, 2))))
             for code in modifiers:
                 name, per_day, per_month = COWORKING_MODIFIERS[code]
-                items.append((name, 1, Unit.PIECE.value, per_month if monthly else per_day))
+                period, price = ("месяц", per_month) if monthly else ("день", per_day)
+                items.append((f"{name}, {period}", 1, Unit.PIECE.value, price))
         parts = PARTS["month" if monthly else "coworking"]
         order_id, status = self._order(
             plan.created,
@@ -1081,7 +1090,9 @@ class _Generator:
                 "visitor_id": visitor,
                 "seat_id": plan.place,
                 "tariff_id": tariff.id,
-                "variant": "Закреплённое место" if monthly else "Незакреплённое место",
+                "variant": (
+                    CoworkingVariant.FIXED_SEAT if monthly else CoworkingVariant.HOT_DESK
+                ).value,
                 "period_start": _utc(plan.start),
                 "period_end": _utc(plan.end),
                 "modifiers": modifiers,

@@ -139,6 +139,20 @@ TICKET_STATUS_LABELS: dict[TicketStatus, Label] = {
 }
 
 
+class CoworkingVariant(StrEnum):
+    """How a coworking seat is held (seed 004, «Вариант услуги»): any free seat of the
+    room each day, or the same seat reserved for the visitor."""
+
+    HOT_DESK = "hot_desk"
+    FIXED_SEAT = "fixed_seat"
+
+
+COWORKING_VARIANT_LABELS: dict[CoworkingVariant, Label] = {
+    CoworkingVariant.HOT_DESK: NC_("coworking variant", "Hot desk"),
+    CoworkingVariant.FIXED_SEAT: NC_("coworking variant", "Fixed seat"),
+}
+
+
 class ServiceType(StrEnum):
     SIMPLE = "simple"
     REQUEST = "request"

@@ -8,9 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_money, format_period, labels, local_time
-from models.statuses import PAYMENT_METHOD_LABELS
+from dashboard.i18n import N_, _, format_money, format_period, label, labels, local_time
+from models.statuses import COWORKING_VARIANT_LABELS, ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS
 from pages.components import field, page_header
+from services.coworking import DESK_METHODS
 from services.permissions import Action
 
 PAGE = dict(
@@ -94,7 +95,6 @@ def _customer_card() -> dbc.Card:
                 html.Div(
                     [
                         dbc.Input(id=ids.ORDER_NEW_EMAIL, type="email", autoComplete="off"),
-                        dbc.FormText(_("Required for payment through the online gateway.")),
                     ]
                 ),
                 ids.ORDER_NEW_EMAIL,
@@ -134,8 +134,8 @@ def _customer_card() -> dbc.Card:
 
 def _booking_card() -> dbc.Card:
     start = _next_full_hour()
-    method_options = [
-        {"label": text, "value": method} for method, text in labels(PAYMENT_METHOD_LABELS).items()
+    variant_options = [
+        {"label": text, "value": code} for code, text in labels(COWORKING_VARIANT_LABELS).items()
     ]
     return dbc.Card(
         [
@@ -208,22 +208,92 @@ def _booking_card() -> dbc.Card:
                                 md=7,
                             ),
                             _labelled(
-                                _("Payment method"),
+                                _("Variant"),
                                 dbc.Select(
-                                    id=ids.ORDER_NEW_METHOD,
-                                    options=method_options,
-                                    placeholder=_("Choose…"),
+                                    id=ids.ORDER_NEW_VARIANT,
+                                    options=variant_options,
+                                    value=variant_options[0]["value"],
                                 ),
-                                ids.ORDER_NEW_METHOD,
+                                ids.ORDER_NEW_VARIANT,
                                 md=5,
                             ),
                         ],
                         className="g-2 mt-1",
                     ),
+                    html.Div(
+                        [
+                            dbc.Label(_("Modifiers"), html_for=ids.ORDER_NEW_MODIFIERS),
+                            dbc.Checklist(
+                                id=ids.ORDER_NEW_MODIFIERS, options=[], value=[], inline=True
+                            ),
+                        ],
+                        className="mt-2",
+                    ),
                 ]
             ),
         ],
         className="h-100",
+    )
+
+
+def _payment_card() -> dbc.Card:
+    """The payment taken with the order: the whole total, or a part where allowed."""
+    method_options = [
+        {"label": label(PAYMENT_METHOD_LABELS, method), "value": method.value}
+        for method in DESK_METHODS
+    ]
+    return dbc.Card(
+        [
+            dbc.CardHeader(_("Payment")),
+            dbc.CardBody(
+                dbc.Row(
+                    [
+                        _labelled(
+                            _("Payment method"),
+                            dbc.Select(
+                                id=ids.ORDER_NEW_METHOD,
+                                options=method_options,
+                                value=method_options[0]["value"],
+                            ),
+                            ids.ORDER_NEW_METHOD,
+                            md=3,
+                        ),
+                        _labelled(
+                            _("Amount, ₽"),
+                            html.Div(
+                                [
+                                    dbc.Input(
+                                        id=ids.ORDER_NEW_AMOUNT,
+                                        inputMode="decimal",
+                                        autoComplete="off",
+                                    ),
+                                    html.Div(
+                                        id=ids.ORDER_NEW_AMOUNT_HINT,
+                                        className="form-text",
+                                        role="status",
+                                    ),
+                                ]
+                            ),
+                            ids.ORDER_NEW_AMOUNT,
+                            md=5,
+                        ),
+                        _labelled(
+                            _("External number (optional)"),
+                            dbc.Input(
+                                id=ids.ORDER_NEW_NUMBER,
+                                autoComplete="off",
+                                maxLength=64,
+                                placeholder=_("Terminal slip or payment order"),
+                            ),
+                            ids.ORDER_NEW_NUMBER,
+                            md=4,
+                        ),
+                    ],
+                    className="g-2",
+                )
+            ),
+        ],
+        className="mt-3",
     )
 
 
@@ -233,10 +303,12 @@ def layout(**_query: str) -> html.Div:
         [
             page_header(_("New coworking order")),
             dcc.Store(id=ids.ORDER_NEW_LOAD, data=True),
+            dcc.Store(id=ids.ORDER_NEW_KEY),
             dbc.Row(
                 [dbc.Col(_customer_card(), lg=5), dbc.Col(_booking_card(), lg=7)],
                 className="g-3",
             ),
+            _payment_card(),
             dbc.Card(
                 dbc.CardBody(
                     dbc.Row(
@@ -246,7 +318,7 @@ def layout(**_query: str) -> html.Div:
                                 dbc.Button(
                                     [
                                         html.I(className="bi bi-check2-circle me-1"),
-                                        _("Create the order"),
+                                        _("Create the order and take the payment"),
                                     ],
                                     id=ids.ORDER_NEW_SAVE,
                                     color="primary",
@@ -293,3 +365,52 @@ def quote_summary(start: datetime, end: datetime, total_kopecks: int) -> dbc.Row
 
 def quote_problem(text: str) -> html.Div:
     return html.Div(text, className="text-danger")
+
+
+def amount_text(kopecks: int) -> str:
+    """Kopecks as the amount field holds them: 1500 or 1500.50."""
+    rubles, rest = divmod(kopecks, 100)
+    return f"{rubles}.{rest:02d}" if rest else str(rubles)
+
+
+def amount_hint(allowed: str, problem: str | None) -> list:
+    return [allowed, " ", html.Span(problem, className="text-danger")] if problem else [allowed]
+
+
+def modifier_option(name: str, price_kopecks: int, modifier_id: int) -> dict:
+    return {"label": f"{name} · {format_money(price_kopecks)}", "value": str(modifier_id)}
+
+
+def sold(order_number: int, ticket_number: int, paid_kopecks: int, status: str) -> dbc.Alert:
+    """What one submit wrote, with the way to each of the new records."""
+    return dbc.Alert(
+        [
+            html.Div(
+                [
+                    dcc.Link(
+                        _("Order №%(number)s", number=order_number),
+                        href=f"/orders/{order_number}",
+                        className="alert-link",
+                    ),
+                    " · ",
+                    dcc.Link(
+                        _("Ticket №%(number)s", number=ticket_number),
+                        href=f"/tickets/{ticket_number}",
+                        className="alert-link",
+                    ),
+                ],
+                className="fw-semibold",
+            ),
+            html.Div(
+                _(
+                    "Paid %(amount)s; the order is “%(status)s”.",
+                    amount=format_money(paid_kopecks),
+                    status=label(ORDER_STATUS_LABELS, status),
+                )
+            ),
+            # A full load: a fresh form with a fresh key, so the next submit is a new sale.
+            html.A(_("Another new order"), href="/orders/new", className="alert-link"),
+        ],
+        color="success",
+        className="mb-0",
+    )

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, _, format_datetime, format_period, label, language
-from models.statuses import TICKET_STATUS_LABELS
+from models.statuses import COWORKING_VARIANT_LABELS, TICKET_STATUS_LABELS
 from pages.components import audit_table, field, page_header
 from services.audit import AuditRow
 from services.permissions import Action
@@ -197,12 +197,23 @@ def body(
                 [
                     field(_("Period"), format_period(view.period_start, view.period_end, lang)),
                     field(_("Tariff"), view.tariff_name),
-                    field(_("Variant"), view.variant or "—"),
+                    field(
+                        _("Variant"),
+                        html.Span(
+                            label(COWORKING_VARIANT_LABELS, view.variant, lang)
+                            if view.variant
+                            else "—",
+                            id=ids.TICKET_VARIANT,
+                        ),
+                    ),
                     field(_("Seat"), html.Span(seat, id=ids.TICKET_SEAT)),
                     field(_("Room"), view.room_name),
                     field(
                         _("Modifiers"),
-                        ", ".join(_(MODIFIER_LABELS.get(m, m)) for m in view.modifiers) or "—",
+                        html.Span(
+                            ", ".join(_(MODIFIER_LABELS.get(m, m)) for m in view.modifiers) or "—",
+                            id=ids.TICKET_MODIFIERS,
+                        ),
                     ),
                     dbc.Button(
                         _("Change the seat"),

@@ -89,7 +89,13 @@ def layout(number: str = "", visitor: str = "", status: str = "", **query: str) 
     }
     return html.Div(
         [
-            page_header(_("Coworking tickets")),
+            html.Div(
+                [
+                    page_header(_("Coworking tickets")),
+                    html.Div(id=ids.TICKETS_ACTIONS, className="d-flex gap-2"),
+                ],
+                className="d-flex justify-content-between align-items-start",
+            ),
             dcc.Store(id=ids.TICKETS_FILTERS, data=initial),
             dcc.Store(id=ids.TICKETS_SYNC),
             _filters(number, visitor, statuses, date_from, date_to),
@@ -97,3 +103,18 @@ def layout(number: str = "", visitor: str = "", status: str = "", **query: str) 
             infinite_grid(ids.TICKETS_GRID, _columns(), height="calc(100vh - 270px)"),
         ]
     )
+
+
+def actions(may_create: bool) -> list:
+    """The list's buttons: a new coworking order (seed 004, «Добавить заказ»), for the
+    roles that may create one."""
+    if not may_create:
+        return []
+    return [
+        dbc.Button(
+            [html.I(className="bi bi-plus-lg me-1"), _("New coworking order")],
+            href="/orders/new",
+            id=ids.TICKETS_NEW_ORDER,
+            color="primary",
+        )
+    ]

@@ -186,7 +186,7 @@ class PaymentResult:
     repeated: bool  # the same submit came again: nothing new was written
 
 
-def _check_key(idempotency_key: str) -> str:
+def check_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH or clean(key) != key:
         raise DomainError("The form has expired; open it again.")
@@ -246,7 +246,7 @@ def record_payment(
 ) -> PaymentResult:
     """Record a payment taken by a manager. The same ``idempotency_key`` again (a double
     click, a retry) returns the first result and writes nothing."""
-    key = _check_key(idempotency_key)
+    key = check_key(idempotency_key)
     order, service = lock_order(session, number)  # one writer per order from here on
     require(actor, Action.RECORD_PAYMENT, service.type)
     kopecks = parse_amount(amount)
@@ -328,7 +328,7 @@ def refund_payment(
     now: datetime,
 ) -> PaymentResult:
     """Take back (part of) a payment with a reversing row; the payment itself stays."""
-    key = _check_key(idempotency_key)
+    key = check_key(idempotency_key)
     payment = session.get(Payment, payment_id) if is_row_id(payment_id) else None
     if payment is None or payment.kind != PaymentKind.PAYMENT.value:
         raise NotFound("There is no such payment.")
@@ -517,7 +517,7 @@ def record_refund(
     at most what is paid and not yet refunded, at once or in parts. Each payment is
     reversed by its own row, newest payment first; when nothing paid is left the order
     becomes “Cancelled. Refunded”. The same ``idempotency_key`` again writes nothing."""
-    key = _check_key(idempotency_key)
+    key = check_key(idempotency_key)
     order, service = lock_order(session, number)  # one writer per order from here on
     require(actor, Action.REFUND_PAYMENT, service.type)
     kopecks = parse_amount(amount)

@@ -93,6 +93,14 @@ class World:
             session.add(tariff)
             session.flush()
             world.tariffs[unit] = tariff.id
+        # The coworking modifiers (seed 004): tariffs sold by the piece with a booking.
+        for code, name, price in (("locker", "Шкафчик", 10_000), ("printer", "Принтер", 20_000)):
+            tariff = Tariff(
+                service_id=world.services["coworking"], name=name, unit="piece", price_kopecks=price
+            )
+            session.add(tariff)
+            session.flush()
+            world.tariffs[code] = tariff.id
         for last, first, phone in (
             ("Иванов", "Пётр", "+7 916 111-22-33"),
             ("Смирнова", "Ольга", "+7 916 444-55-66"),

@@ -3,6 +3,7 @@ create coworking orders gets one written, whatever the browser sends."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -21,8 +22,9 @@ def _counts(db) -> tuple[int, int]:
     return orders, tickets
 
 
-def _save(client, world):
-    """The save POST of a complete, valid form: Смирнова, a day on seat 1 the day after tomorrow."""
+def _save(client, world, amount="1500", key="form-key-1"):
+    """The save POST of a complete, valid form: Смирнова, a day on seat 1 the day after
+    tomorrow with a locker, paid in cash."""
     client.get("/")
     dep = find_callback(client, "order-new-save")
     return post_callback(
@@ -40,6 +42,11 @@ def _save(client, world):
             "order-new-quantity.value": 1,
             "order-new-seat.value": str(world.seats[0]),
             "order-new-method.value": "cash",
+            "order-new-variant.value": "fixed_seat",
+            "order-new-modifiers.value": [str(world.tariffs["locker"])],
+            "order-new-amount.value": amount,
+            "order-new-number.value": "",
+            "order-new-key.data": key,
         },
     )
 
@@ -52,21 +59,38 @@ def test_a_role_that_may_not_create_orders_replaying_the_save_post_writes_nothin
     response = _save(client, world)
     assert response.status_code == 200
     assert "Your role may not do this." in response.text
-    assert ids.PAGES_LOCATION not in response.get_json()["response"]
     assert _counts(db) == (0, 0)
 
 
-def test_the_same_post_from_a_rental_manager_creates_exactly_one_order(db, world, client):
+def test_the_same_post_from_a_rental_manager_sells_exactly_one_order(db, world, client):
     login(client, "rental@parkdesk.local")
-    response = _save(client, world)
-    assert response.status_code == 200
+    first = _save(client, world, amount="1600")
+    again = _save(client, world, amount="1600")
+    assert first.status_code == again.status_code == 200
     with db.read() as session:
         order = session.scalars(select(Order)).one()
-        number, customer_id, contact_phone = order.number, order.customer_id, order.contact_phone
-    assert (customer_id, contact_phone) == (world.people[1], None)
-    answer = response.get_json()["response"]
-    assert answer[ids.PAGES_LOCATION] == {"href": f"/orders/{number}"}
+        ticket = session.scalars(select(CoworkingTicket)).one()
+        assert (order.customer_id, order.contact_phone) == (world.people[1], None)
+        assert (order.status, order.total_kopecks, order.paid_kopecks) == (
+            "confirmed",
+            160_000,
+            160_000,
+        )
+        assert (ticket.variant, ticket.modifiers) == ("fixed_seat", ["Шкафчик"])
+        numbers = order.number, ticket.number
+    for response in (first, again):
+        answer = json.dumps(response.get_json(), ensure_ascii=False)
+        assert f'"href": "/orders/{numbers[0]}"' in answer
+        assert f'"href": "/tickets/{numbers[1]}"' in answer
     assert _counts(db) == (1, 1)
+
+
+def test_a_part_below_the_prepayment_share_writes_nothing(db, world, client):
+    login(client, "rental@parkdesk.local")
+    response = _save(client, world, amount="100")
+    assert response.status_code == 200
+    assert "A part must reach the prepayment of 30%" in response.text
+    assert _counts(db) == (0, 0)
 
 
 def test_the_people_search_finds_nobody_for_a_role_that_may_not_create_orders(db, world, client):

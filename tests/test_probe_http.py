@@ -295,7 +295,7 @@ def test_a_booking_past_the_horizon_is_refused_in_words_and_nothing_is_written(s
     far = (datetime.now(UTC) + timedelta(days=400)).date().isoformat()
     quoted = rental.post(quote_key, _order_form(world, far))
     assert "Periods can be booked at most 365 days ahead." in quoted.text
-    save_key = next(k for k in rental.callbacks if k.startswith("..order-new-feedback.children"))
+    save_key = next(k for k in rental.callbacks if k == "order-new-feedback.children")
     saved = rental.post(
         save_key,
         {

@@ -23,6 +23,7 @@ checks: refused in words with nothing written, or done exactly when the rules al
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -51,10 +52,9 @@ from models.statuses import (
     CLOSED_STATUSES,
     OrderStatus,
     PaymentKind,
-    PaymentMethod,
 )
 from services import integrity, numbering
-from services.coworking import BOOKING_HORIZON, CoworkingOrderRequest, create_coworking_order
+from services.coworking import BOOKING_HORIZON, DESK_METHODS, CoworkingOrderRequest, sell_coworking
 from services.errors import DomainError
 from services.events import check_in, revert_check_in
 from services.money import MAX_KOPECKS, parse_amount
@@ -950,9 +950,9 @@ def assert_both_outcomes_were_seen() -> None:
     OUTCOMES.clear()
 
 
-def run_action(db, call, allowed: bool, check, audit: str | None) -> None:
+def run_action(db, call, allowed: bool, check, audit: str | tuple[str, ...] | None) -> None:
     """Call, then: refused ⇔ not allowed; refused → nothing written; done → ``check``,
-    exactly the ``audit`` row, and sound books and seats."""
+    exactly the ``audit`` row (or rows, in order), and sound books and seats."""
     with db.read() as session:
         before = desk_state(session)
         last = session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.id), 0)))
@@ -971,7 +971,8 @@ def run_action(db, call, allowed: bool, check, audit: str | None) -> None:
             return
         assert allowed, "done although the rules forbid it"
         check(session, result)
-        assert audit_actions_after(session, last) == ([audit] if audit else [])
+        expected = list(audit) if isinstance(audit, tuple) else ([audit] if audit else [])
+        assert audit_actions_after(session, last) == expected
         assert integrity.check(session) == []
 
 
@@ -1445,6 +1446,9 @@ class OrderForm:
     typed: Typed | None
     phone: tuple[str | None, bool]  # for this order only
     email: tuple[str | None, bool]
+    variant: str
+    modifiers: tuple[str, ...]  # names in world.tariffs (the piece ones), or junk
+    amount: str  # "whole", "share" (the prepayment share), "below", "over", "left" or junk
 
 
 def likely(good, anything):
@@ -1472,10 +1476,24 @@ def order_forms(draw) -> OrderForm:
         typed=typed,
         phone=draw(mostly(st.sampled_from([(None, True), PHONES[0]]), st.sampled_from(PHONES))),
         email=draw(mostly(st.just((None, True)), st.sampled_from(EMAILS))),
+        variant=draw(likely(st.sampled_from(["hot_desk", "fixed_seat"]), st.just("Резидент"))),
+        modifiers=draw(
+            likely(
+                st.sampled_from([(), ("locker",), ("printer", "locker")]),
+                st.sampled_from([("locker", "locker"), ("day",), ("junk",)]),
+            )
+        ),
+        amount=draw(
+            likely(
+                st.sampled_from(["whole", "share"]), st.sampled_from(["below", "over", "left", "x"])
+            )
+        ),
     )
 
 
 ORDER_FORMS = order_forms()
+PRICES = {"hour": 30_000, "day": 150_000, "month": 1_500_000, "locker": 10_000, "printer": 20_000}
+PREPAYMENT_PERCENT, MIN_REMAINING = 30, 5_000  # the factories' coworking service
 UNITS = {
     "hour": (timedelta(hours=1), 12),
     "day": (timedelta(days=1), 31),
@@ -1531,9 +1549,29 @@ def test_a_coworking_order_is_created_exactly_when_the_rules_allow(db, world, ac
             email_value, email_ok = form.email if form.email[0] else (email_of, True)
         if form.method == "online_gateway" and not clean(email_value or "").strip():
             email_ok = False
+        modifiers_ok = len(set(form.modifiers)) == len(form.modifiers) and all(
+            m in ("locker", "printer") for m in form.modifiers
+        )
+        total = PRICES.get(form.tariff, 0) * form.quantity + sum(
+            PRICES.get(m, 0) for m in form.modifiers
+        )
+        share = -(-total * PREPAYMENT_PERCENT // 100)
+        kopecks = {
+            "whole": total,
+            "share": share,
+            "below": share - 1,
+            "over": total + 1,
+            "left": total - MIN_REMAINING + 1,
+        }.get(form.amount)
+        amount_ok = kopecks is not None and (
+            kopecks == total or share <= kopecks <= total - MIN_REMAINING
+        )
         allowed = (
             actor in RENTAL_DESK
-            and form.method in {m.value for m in PaymentMethod}
+            and form.method in {m.value for m in DESK_METHODS}
+            and form.variant in ("hot_desk", "fixed_seat")
+            and modifiers_ok
+            and amount_ok
             and -12 <= form.start_hours <= BOOKING_HORIZON.total_seconds() / 3600
             and form.service == "coworking"
             and end is not None
@@ -1555,24 +1593,28 @@ def test_a_coworking_order_is_created_exactly_when_the_rules_allow(db, world, ac
             new_customer=form.typed.person() if form.typed else None,
             phone=form.phone[0],
             email=form.email[0],
+            variant=form.variant,
+            modifier_ids=tuple(world.tariffs.get(m, 2**31) for m in form.modifiers),
         )
+        amount = "junk" if kopecks is None else f"{kopecks // 100}.{kopecks % 100:02d}"
 
-        def check(s, created):
-            order = s.scalar(sa.select(Order).where(Order.number == created.order_number))
+        def check(s, sale):
+            order = s.scalar(sa.select(Order).where(Order.number == sale.order_number))
             ticket = s.scalar(
-                sa.select(CoworkingTicket).where(CoworkingTicket.number == created.ticket_number)
+                sa.select(CoworkingTicket).where(CoworkingTicket.number == sale.ticket_number)
             )
             assert ticket.order_id == order.id
             assert (ticket.seat_id, ticket.period_start, ticket.period_end) == (seat_id, start, end)
-            assert order.status == "new" and order.paid_kopecks == 0
-            assert order.total_kopecks == created.total_kopecks > 0
+            assert (ticket.variant, len(ticket.modifiers)) == (form.variant, len(form.modifiers))
+            assert (order.total_kopecks, order.paid_kopecks) == (total, kopecks)
+            assert order.status == ("confirmed" if kopecks == total else "confirmed_balance_due")
 
         run_action(
             db,
-            lambda s: create_coworking_order(s, actors[actor], request, desk.now),
+            lambda s: sell_coworking(s, actors[actor], request, amount, uuid.uuid4().hex, desk.now),
             allowed,
             check,
-            "order.create_coworking",
+            ("order.create_coworking", "order.record_payment"),
         )
 
     OUTCOMES.clear()

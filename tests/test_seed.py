@@ -50,10 +50,11 @@ DAY = date(2025, 6, 18)
 # Updated for the invoices (0008): every order row has an invoice number and time, set
 # on the orders whose invoice is issued. Updated for the ends of orders (issue 16): past
 # booked orders done (a few owing), some refunds pending with a first part paid back;
-# for the people's phone key (0009), which the schema derives from the phone; and for
+# for the people's phone key (0009), which the schema derives from the phone; for
 # readable service details (SPEC §9.1): forms of simple services and requests may carry
-# the wanted date and time and what to bring; goods orders their ready time.
-GOLDEN_DIGEST = "4881c44b59ad9c2ff8357eec26c313f9c06d6fcad909f83e75764a4bcab06df9"
+# the wanted date and time and what to bring; goods orders their ready time; and for the
+# desk sale: coworking modifiers sold as piece tariffs, tickets with variant codes.
+GOLDEN_DIGEST = "969f968ee64cb84b6a6c2c68278c5a1f2f5bf7c92f94770ffb9901111bb2c5e4"
 
 
 @pytest.fixture

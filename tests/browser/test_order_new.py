@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
 from models import CoworkingTicket, Order, Person
 from services.coworking import CoworkingOrderRequest, create_coworking_order
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, press
 from tests.browser.pages import Grid
 from tests.factories import actor
 
@@ -54,10 +54,12 @@ def _seats(duo) -> list[str]:
     ]
 
 
-def _save_and_open_the_order(duo) -> int:
-    duo.find_element("#order-new-save").click()
-    WebDriverWait(duo.driver, 10).until(expected_conditions.url_matches(r"/orders/\d+$"))
-    return int(re.search(r"/orders/(\d+)$", duo.driver.current_url).group(1))
+def _save(duo) -> int:
+    """Save the form; the feedback links the new order: its number."""
+    press(duo, "#order-new-save")
+    duo.wait_for_contains_text("#order-new-feedback", "Order №")
+    link = duo.find_element("#order-new-feedback a[href^='/orders/']")
+    return int(re.search(r"/orders/(\d+)$", link.get_attribute("href")).group(1))
 
 
 def _ticket_of(db, order_number: int) -> tuple[Order, CoworkingTicket, Person]:
@@ -90,12 +92,14 @@ def test_an_order_for_a_registered_customer_found_by_part_of_the_name(parkdesk, 
     parkdesk.wait_for_contains_text("#order-new-total", "1,500")
     _choose(parkdesk, "order-new-seat", "Open Space · Seat 2")
     _choose(parkdesk, "order-new-method", "Cash")
-    number = _save_and_open_the_order(parkdesk)
+    parkdesk.wait_for_text_to_equal("#order-new-amount", "1500")
+    number = _save(parkdesk)
 
     order, ticket, customer = _ticket_of(db, number)
     assert (customer.last_name, customer.phone) == ("Смирнова", "+7 916 444-55-66")
     assert order.contact_phone == "+7 999 000-11-22"
     assert (order.total_kopecks, order.payment_method) == (150_000, "cash")
+    assert (order.paid_kopecks, order.status) == (150_000, "confirmed")
     assert ticket.seat_id == world.seats[1]
     assert ticket.period_end - ticket.period_start == timedelta(days=1)
 
@@ -105,11 +109,11 @@ def test_an_order_for_a_registered_customer_found_by_part_of_the_name(parkdesk, 
     assert _seats(parkdesk) == [s for s in ALL_SEATS if s != "Open Space · Seat 2"]
 
     row = _find_in_tickets(parkdesk, "смирн", ticket.number)
-    assert (row["visitor"], row["seat"], row["status"]) == ("Смирнова Ольга", "Seat 2", "New")
+    assert (row["visitor"], row["seat"], row["status"]) == ("Смирнова Ольга", "Seat 2", "Confirmed")
     assert parkdesk.get_logs() == []
 
 
-def test_an_order_for_a_new_customer_paying_online_needs_an_e_mail(parkdesk, db, world):
+def test_a_new_customer_pays_the_prepayment_share_but_not_less(parkdesk, db, world):
     log_in(parkdesk, RENTAL)
     _open_form(parkdesk)
     parkdesk.driver.find_element(
@@ -121,29 +125,78 @@ def test_an_order_for_a_new_customer_paying_online_needs_an_e_mail(parkdesk, db,
     parkdesk.find_element("#order-new-last").send_keys("Новикова")
     parkdesk.find_element("#order-new-first").send_keys("Мария")
     parkdesk.find_element("#order-new-phone").send_keys("+7 925 123-45-67")
-    _choose(parkdesk, "order-new-method", "Online gateway")
+    methods = [
+        o.text
+        for o in Select(parkdesk.find_element("#order-new-method")).options
+        if o.get_attribute("value")
+    ]
+    assert methods == ["Cash", "Bank card", "Bank transfer"]
+    _choose(parkdesk, "order-new-method", "Bank card")
+    parkdesk.wait_for_text_to_equal("#order-new-amount", "300")
+    parkdesk.wait_for_contains_text("#order-new-amount-hint", "a part from 90")
 
-    parkdesk.find_element("#order-new-save").click()
-    parkdesk.wait_for_contains_text(
-        "#order-new-feedback", "An e-mail is required for payment through the online gateway."
-    )
-    assert parkdesk.driver.current_url.endswith("/orders/new")
+    amount = parkdesk.find_element("#order-new-amount")
+    parkdesk.clear_input(amount)
+    amount.send_keys("89")
+    parkdesk.wait_for_contains_text("#order-new-amount-hint", "pay at least 90")
+    press(parkdesk, "#order-new-save")
+    parkdesk.wait_for_contains_text("#order-new-feedback", "A part must reach the prepayment")
+    with db.read() as session:
+        assert session.scalar(select(Order)) is None
 
-    parkdesk.find_element("#order-new-email").send_keys("maria@example.com")
-    number = _save_and_open_the_order(parkdesk)
+    parkdesk.clear_input(amount)
+    amount.send_keys("90")
+    until(lambda: "pay at least" not in parkdesk.find_element("#order-new-amount-hint").text, 10)
+    number = _save(parkdesk)
 
     order, ticket, customer = _ticket_of(db, number)
     assert (customer.full_name, customer.phone, customer.email) == (
         "Новикова Мария",
         "+7 925 123-45-67",
-        "maria@example.com",
+        None,
     )
-    assert (order.contact_phone, order.contact_email) == (None, None)
-    assert (order.payment_method, order.total_kopecks) == ("online_gateway", 30_000)
+    assert (order.payment_method, order.total_kopecks, order.paid_kopecks, order.status) == (
+        "bank_card",
+        30_000,
+        9_000,
+        "confirmed_balance_due",
+    )
     assert ticket.visitor_id == customer.id
+    assert parkdesk.get_logs() == []
 
-    row = _find_in_tickets(parkdesk, "новикова", ticket.number)
-    assert row["visitor"] == "Новикова Мария"
+
+def test_a_desk_sale_from_the_tickets_list_with_a_fixed_seat_and_modifiers(parkdesk, db, world):
+    log_in(parkdesk, RENTAL)
+    parkdesk.driver.get(parkdesk.server.url + "/tickets")
+    parkdesk.wait_for_element("#tickets-new-order").click()
+    parkdesk.wait_for_contains_text("#order-new-tariff", "Час")
+    parkdesk.find_element("#order-new-search").send_keys("смирн")
+    parkdesk.wait_for_contains_text("#order-new-choice", "Смирнова Ольга")
+    parkdesk.wait_for_text_to_equal("#order-new-phone", "+7 916 444-55-66")
+    _choose(parkdesk, "order-new-tariff", "День")
+    _choose(parkdesk, "order-new-variant", "Fixed seat")
+    for name in ("Шкафчик", "Принтер"):
+        parkdesk.wait_for_contains_text("#order-new-modifiers", name)
+        # From the keyboard: the bottom of the page may lie under the window's edge.
+        parkdesk.driver.find_element(
+            By.XPATH,
+            f"//*[@id='order-new-modifiers']//label[contains(text(), '{name}')]"
+            "/preceding-sibling::input",
+        ).send_keys(Keys.SPACE)
+    parkdesk.wait_for_contains_text("#order-new-total", "1,800")
+    parkdesk.wait_for_text_to_equal("#order-new-amount", "1800")
+    parkdesk.find_element("#order-new-number").send_keys("slip 0042")
+    number = _save(parkdesk)
+
+    press(parkdesk, "#order-new-feedback a[href^='/orders/']")
+    parkdesk.wait_for_text_to_equal("#order-status", "Confirmed")
+    order, ticket, _customer = _ticket_of(db, number)
+    assert (order.total_kopecks, order.paid_kopecks) == (180_000, 180_000)
+    assert (ticket.variant, sorted(ticket.modifiers)) == ("fixed_seat", ["Принтер", "Шкафчик"])
+
+    parkdesk.driver.get(f"{parkdesk.server.url}/tickets/{ticket.number}")
+    parkdesk.wait_for_text_to_equal("#ticket-variant", "Fixed seat")
+    parkdesk.wait_for_contains_text("#ticket-modifiers", "Шкафчик")
     assert parkdesk.get_logs() == []
 
 
