@@ -27,6 +27,7 @@ def register_all(app: Dash, db: Database) -> None:
         overview,
         payments,
         shell,
+        staff,
         ticket,
         tickets,
         wellformed,
@@ -43,4 +44,5 @@ def register_all(app: Dash, db: Database) -> None:
     events.register(app, db)
     payments.register(app, db)
     exports.register(app, db)
+    staff.register(app, db)
     wellformed.refuse_malformed_calls(app)

@@ -31,7 +31,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import AuditEntry, Base, CoworkingTicket, EventTicket, Message, StaffUser
-from services import numbering
+from services import numbering, staff
 from tests.dash_http import ROLE_EMAILS, Site, answer_text, module_database_url, post_callback
 from tests.factories import World
 
@@ -311,6 +311,54 @@ def _occupancy_csv(s: Scene) -> dict[str, Any]:
     }
 
 
+# A staff account to act on, made fresh for each call (the hash made once: argon2 is slow).
+FRESH_PASSWORD = "fresh-pass-1"
+_FRESH_HASH: list[str] = []
+
+
+def fresh_account(s: Scene, role: str = "rental_manager", active: bool = True) -> int:
+    if not _FRESH_HASH:
+        _FRESH_HASH.append(staff.hash_password(FRESH_PASSWORD))
+    with s.site.db.write() as session:
+        user = StaffUser(
+            email=f"{uuid.uuid4().hex[:12]}@parkdesk.local",
+            name="Вера Новикова",
+            role=role,
+            password_hash=_FRESH_HASH[0],
+            is_active=active,
+        )
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def _staff(
+    button: str, account: Callable[[Scene], int], **values: Callable[[Scene], Any]
+) -> Values:
+    """A click on one of an account's buttons, with the form's other values."""
+    return lambda s: {
+        f"{button}.n_clicks": 1,
+        "staff-version.data": 0,
+        "staff-account.data": account(s),
+        **{f"staff-{name}.value": make(s) for name, make in values.items()},
+    }
+
+
+def _new_account(s: Scene) -> dict[str, Any]:
+    return {
+        "staff-save.n_clicks": 1,
+        "staff-account.data": None,
+        "staff-email.value": f"{uuid.uuid4().hex[:12]}@parkdesk.local",
+        "staff-name.value": "Вера Новикова",
+        "staff-role.value": "rental_manager",
+        "staff-password.value": "long-enough-1",
+        "staff-version.data": 0,
+    }
+
+
+STAFF_FEEDBACK = "..staff-feedback.children...staff-version.data.."
+
+
 ORDER_FEEDBACK = "..order-feedback.children...order-version.data.."
 TICKET_FEEDBACK = "..ticket-feedback.children...ticket-version.data.."
 PAGES_LOCATION = "_pages_location.href"
@@ -350,6 +398,47 @@ RULES: dict[str, Rule] = {
             EVENT_DESK,
             shows=("overview-events",),
         ),
+    ),
+    # --- staff (administrators only) ---
+    "staff-grid.rowData": read(
+        Case(lambda s: {"staff-version.data": 0}, roles(ADMIN), shows=("rental@parkdesk.local",))
+    ),
+    "..staff-form.children...staff-form.hidden...staff-account.data..": read(
+        Case(
+            lambda s: {"staff-grid.cellClicked": {"rowId": str(s.staff(RENTAL))}},
+            roles(ADMIN),
+            shows=("rental@parkdesk.local", "staff-deactivate"),
+        )
+    ),
+    "staff-confirm.hidden": clientside("shows or hides the deactivation question"),
+    f"{STAFF_FEEDBACK} <- staff-save.n_clicks": write(
+        Case(_new_account, roles(ADMIN), audit="staff.create"),
+        Case(
+            _staff("staff-save", account=fresh_account, role=lambda s: "service_manager"),
+            roles(ADMIN),
+            audit="staff.change_role",
+        ),
+    ),
+    f"{STAFF_FEEDBACK} <- staff-reset-password.n_clicks": write(
+        Case(
+            _staff("staff-reset-password", account=fresh_account, password=lambda s: "new-pass-1"),
+            roles(ADMIN),
+            audit="staff.reset_password",
+        )
+    ),
+    f"{STAFF_FEEDBACK} <- staff-deactivate-confirm.n_clicks": write(
+        Case(
+            _staff("staff-deactivate-confirm", account=fresh_account),
+            roles(ADMIN),
+            audit="staff.deactivate",
+        )
+    ),
+    f"{STAFF_FEEDBACK} <- staff-activate.n_clicks": write(
+        Case(
+            _staff("staff-activate", account=lambda s: fresh_account(s, active=False)),
+            roles(ADMIN),
+            audit="staff.activate",
+        )
     ),
     # --- occupancy ---
     "..occupancy-building.options...occupancy-room.options..": read(
