@@ -27,7 +27,7 @@ HIDDEN = "d-none"
 
 
 def layout(**_query: str) -> html.Div:
-    """The grid and a closed form; the accounts arrive through a callback."""
+    """The grid, and where the form opens; the accounts arrive through a callback."""
     return html.Div(
         [
             page_header(_("Staff"), _("Staff accounts and their roles.")),
@@ -39,7 +39,7 @@ def layout(**_query: str) -> html.Div:
                 color="primary",
                 className="mb-3",
             ),
-            html.Div(staff_form(None), id=ids.STAFF_FORM, hidden=True, className="mb-3"),
+            html.Div(id=ids.STAFF_FORM, className="mb-3"),
             html.Div(id=ids.STAFF_FEEDBACK, className="mb-3", role="status"),
             dag.AgGrid(
                 id=ids.STAFF_GRID,

@@ -403,7 +403,7 @@ RULES: dict[str, Rule] = {
     "staff-grid.rowData": read(
         Case(lambda s: {"staff-version.data": 0}, roles(ADMIN), shows=("rental@parkdesk.local",))
     ),
-    "..staff-form.children...staff-form.hidden...staff-account.data..": read(
+    "..staff-form.children...staff-account.data.. <- staff-grid.cellClicked": read(
         Case(
             lambda s: {"staff-grid.cellClicked": {"rowId": str(s.staff(RENTAL))}},
             roles(ADMIN),
@@ -411,6 +411,9 @@ RULES: dict[str, Rule] = {
         )
     ),
     "staff-confirm.hidden": clientside("shows or hides the deactivation question"),
+    "..staff-form.children...staff-account.data.. <- staff-cancel.n_clicks": clientside(
+        "closes the form"
+    ),
     f"{STAFF_FEEDBACK} <- staff-save.n_clicks": write(
         Case(_new_account, roles(ADMIN), audit="staff.create"),
         Case(
