@@ -61,20 +61,22 @@ def register(app: Dash, db: Database) -> None:
     @app.callback(
         Output(ids.STAFF_FORM, "children"),
         Output(ids.STAFF_ACCOUNT, "data"),
+        Output(ids.STAFF_FEEDBACK, "children"),
         Input(ids.STAFF_GRID, "cellClicked"),
         Input(ids.STAFF_ADD, "n_clicks"),
         Input(ids.STAFF_VERSION, "data"),
         prevent_initial_call=True,
     )
     def open_form(cell, _add, _version):
-        """A new account's form, the clicked account's, or none (done). A closed form is
-        gone, not hidden: an opened one is the only one in the page."""
+        """A new account's form, the clicked account's (without the last answer), or none
+        (done: the answer stays). A closed form is gone, not hidden: an opened one is the
+        only one in the page."""
         if not _may():
             raise PreventUpdate
         if ctx.triggered_id == ids.STAFF_VERSION:
-            return None, None
+            return None, None, no_update
         if clicked(ids.STAFF_ADD):
-            return page.staff_form(None), None
+            return page.staff_form(None), None, None
         if ctx.triggered_id != ids.STAFF_GRID or not isinstance(cell, dict):
             raise PreventUpdate
         account_id = inputs.record_id(cell.get("rowId"))
@@ -85,18 +87,19 @@ def register(app: Dash, db: Database) -> None:
                 account = staff_admin.get_staff(session, actor(), account_id)
         except NotFound as error:
             raise PreventUpdate from error
-        return page.staff_form(account), account.id
+        return page.staff_form(account), account.id, None
 
     # Every input of a callback must be in the page for it to run: the form's own
     # buttons (absent while it is closed) have callbacks of their own.
     app.clientside_callback(
         """
         function (clicks) {
-            return clicks ? [null, null] : window.dash_clientside.no_update;
+            return clicks ? [null, null, null] : window.dash_clientside.no_update;
         }
         """,
         Output(ids.STAFF_FORM, "children", allow_duplicate=True),
         Output(ids.STAFF_ACCOUNT, "data", allow_duplicate=True),
+        Output(ids.STAFF_FEEDBACK, "children", allow_duplicate=True),
         Input(ids.STAFF_CANCEL, "n_clicks"),
         prevent_initial_call=True,
     )

@@ -11,7 +11,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, _, format_datetime, label, labels, language
 from models.statuses import ROLE_LABELS
-from pages.components import field, page_header
+from pages.components import page_header
 from services.permissions import Action
 from services.staff_admin import StaffRow
 
@@ -107,12 +107,17 @@ def staff_form(account: StaffRow | None) -> dbc.Card:
     if new:
         title = _("New staff member")
     else:
+        last_login = format_datetime(account.last_login, short=True) if account.last_login else "—"
         title = [
             account.name,
             dbc.Badge(
                 _("Active") if account.active else _("Deactivated"),
                 color="success" if account.active else "secondary",
                 className="ms-2 align-middle",
+            ),
+            html.Small(
+                f"{_('Last login')}: {last_login}",
+                className="ms-3 fw-normal text-body-secondary",
             ),
         ]
     fields = dbc.Row(
@@ -183,15 +188,6 @@ def staff_form(account: StaffRow | None) -> dbc.Card:
                         else _("A new password logs the account out everywhere.")
                     ),
                 ],
-                md=6,
-            ),
-            dbc.Col(
-                None
-                if new
-                else field(
-                    _("Last login"),
-                    format_datetime(account.last_login, short=True) if account.last_login else "—",
-                ),
                 md=6,
             ),
         ],

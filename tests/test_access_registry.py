@@ -357,6 +357,7 @@ def _new_account(s: Scene) -> dict[str, Any]:
 
 
 STAFF_FEEDBACK = "..staff-feedback.children...staff-version.data.."
+STAFF_FORM = "..staff-form.children...staff-account.data...staff-feedback.children.."
 
 
 ORDER_FEEDBACK = "..order-feedback.children...order-version.data.."
@@ -403,7 +404,7 @@ RULES: dict[str, Rule] = {
     "staff-grid.rowData": read(
         Case(lambda s: {"staff-version.data": 0}, roles(ADMIN), shows=("rental@parkdesk.local",))
     ),
-    "..staff-form.children...staff-account.data.. <- staff-grid.cellClicked": read(
+    f"{STAFF_FORM} <- staff-grid.cellClicked": read(
         Case(
             lambda s: {"staff-grid.cellClicked": {"rowId": str(s.staff(RENTAL))}},
             roles(ADMIN),
@@ -411,9 +412,7 @@ RULES: dict[str, Rule] = {
         )
     ),
     "staff-confirm.hidden": clientside("shows or hides the deactivation question"),
-    "..staff-form.children...staff-account.data.. <- staff-cancel.n_clicks": clientside(
-        "closes the form"
-    ),
+    f"{STAFF_FORM} <- staff-cancel.n_clicks": clientside("closes the form"),
     f"{STAFF_FEEDBACK} <- staff-save.n_clicks": write(
         Case(_new_account, roles(ADMIN), audit="staff.create"),
         Case(
