@@ -46,6 +46,17 @@ def _answer(db: Database, call: Callable[[Session], StaffMember], done, version)
     return success(done(member)), inputs.counter(version) + 1
 
 
+def _chosen_row(cell: object, selected: object) -> int | None:
+    """The account of the row clicked (``cellClicked``) or selected from the keyboard
+    (Space: ``selectedRows``), by which of the two changed."""
+    changed = {item["prop_id"] for item in ctx.triggered}
+    if f"{ids.STAFF_GRID}.cellClicked" in changed and isinstance(cell, dict):
+        return inputs.record_id(cell.get("rowId"))
+    if isinstance(selected, list) and len(selected) == 1 and isinstance(selected[0], dict):
+        return inputs.record_id(selected[0].get("id"))
+    return None
+
+
 def _role(member: StaffMember) -> str:
     return label(ROLE_LABELS, member.role)
 
@@ -65,9 +76,10 @@ def register(app: Dash, db: Database) -> None:
         Input(ids.STAFF_GRID, "cellClicked"),
         Input(ids.STAFF_ADD, "n_clicks"),
         Input(ids.STAFF_VERSION, "data"),
+        Input(ids.STAFF_GRID, "selectedRows"),
         prevent_initial_call=True,
     )
-    def open_form(cell, _add, _version):
+    def open_form(cell, _add, _version, selected):
         """A new account's form, the clicked account's (without the last answer), or none
         (done: the answer stays). A closed form is gone, not hidden: an opened one is the
         only one in the page."""
@@ -77,9 +89,9 @@ def register(app: Dash, db: Database) -> None:
             return None, None, no_update
         if clicked(ids.STAFF_ADD):
             return page.staff_form(None), None, None
-        if ctx.triggered_id != ids.STAFF_GRID or not isinstance(cell, dict):
+        if ctx.triggered_id != ids.STAFF_GRID:
             raise PreventUpdate
-        account_id = inputs.record_id(cell.get("rowId"))
+        account_id = _chosen_row(cell, selected)
         if account_id is None:
             raise PreventUpdate
         try:

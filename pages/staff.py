@@ -59,6 +59,13 @@ def layout(**_query: str) -> html.Div:
                 rowData=[],
                 getRowId="params.data.id",
                 dashGridOptions={
+                    # A click opens the account (cellClicked); from the keyboard, Space
+                    # on a row selects it, which opens it too.
+                    "rowSelection": {
+                        "mode": "singleRow",
+                        "checkboxes": False,
+                        "enableClickSelection": False,
+                    },
                     "rowHeight": 40,
                     "domLayout": "autoHeight",
                     "localeText": {

@@ -106,3 +106,20 @@ def test_a_weak_password_is_refused_in_words_and_nothing_is_added(parkdesk):
     assert parkdesk.find_element("#staff-email").get_attribute("value") == EMAIL  # form stays
     assert EMAIL not in grid.column("email")
     assert parkdesk.get_logs() == []
+
+
+def test_an_account_opens_from_the_keyboard(parkdesk):
+    """Space on a focused row selects it, and that opens the account."""
+    from selenium.webdriver.common.keys import Keys
+
+    log_in(parkdesk, "admin@parkdesk.local")
+    _open_staff(parkdesk)
+    cells = parkdesk.driver.find_elements(
+        "css selector", "#staff-grid .ag-center-cols-container .ag-cell[col-id='email']"
+    )
+    cell = next(c for c in cells if c.text == "exec@parkdesk.local")
+    parkdesk.driver.execute_script("arguments[0].focus();", cell)
+    cell.send_keys(Keys.SPACE)
+    parkdesk.wait_for_element("#staff-deactivate")
+    assert parkdesk.find_element("#staff-email").get_attribute("value") == "exec@parkdesk.local"
+    assert parkdesk.get_logs() == []
