@@ -12,7 +12,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-import requests
 from sqlalchemy import func, select
 
 from dashboard import create_app
@@ -23,7 +22,7 @@ from services.errors import DomainError, NotFound, PermissionDenied
 from tests.factories import NOW
 from tests.servers import serving
 from tests.test_concurrency import all_at_once, refusals, winners
-from tests.test_probe_http import Desk
+from tests.test_probe_http import Desk, log_in
 from tests.test_rules import refused
 
 NEW_PASSWORD = "s3cret-Word"
@@ -470,7 +469,6 @@ def test_a_deactivated_user_is_refused_at_the_next_request_over_http(server, db,
     assert page.status_code == 302 and page.headers["Location"].startswith("/login")
     callback = rental.post("tickets-filters.data", {"tickets-filter-visitor.value": "x"})
     assert callback.status_code == 401
-    again = requests.Session()
-    form = again.get(f"{server}/login", timeout=10)
-    assert form.status_code == 200
     assert _sessions(db, rental_id) == 0
+    _browser, login = log_in(server, "rental@parkdesk.local")
+    assert login.status_code == 401  # the login form refuses it too
