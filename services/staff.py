@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import LoginAttempt, StaffSession, StaffUser
@@ -66,8 +67,9 @@ def create_user(
     role = _valid_role(role)
     name = _valid_name(name)
     _check_password(password)
+    taken = DomainError("A staff account with the e-mail %(email)s exists already.", email=email)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
-        raise DomainError("A staff account with the e-mail %(email)s exists already.", email=email)
+        raise taken
     user = StaffUser(
         email=email,
         name=name or email.split("@")[0],
@@ -75,8 +77,13 @@ def create_user(
         password_hash=hash_password(password),
         locale=locale,
     )
-    session.add(user)
-    session.flush()
+    try:
+        # Two administrators adding one e-mail at once both find it free; the unique
+        # index lets one in, and the other is told in words.
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        raise taken from None
     return _member(user)
 
 

@@ -404,6 +404,26 @@ def test_two_administrators_removing_each_other_at_once_leave_one(db, admin, cha
     assert len(_audits(db, f"staff.{'change_role' if change == 'demote' else 'deactivate'}")) == 1
 
 
+def test_two_administrators_adding_one_e_mail_at_once_add_it_once(db, admin):
+    second = _add(db, admin, email="second@parkdesk.local", role="admin")
+    pair = [admin, Actor(second.id, second.name, "admin")]
+
+    outcomes = all_at_once(
+        db, 2, lambda session, i: _add_in(session, pair[i], email="same@parkdesk.local")
+    )
+
+    assert len(winners(outcomes)) == 1
+    (error,) = refusals(outcomes)
+    assert str(error) == "A staff account with the e-mail same@parkdesk.local exists already."
+    assert len(_audits(db, "staff.create")) == 2  # the second administrator's and one of these
+
+
+def _add_in(session, actor, email: str):
+    return staff_admin.add_staff(
+        session, actor, email=email, name="", role="executive", password=NEW_PASSWORD, now=NOW
+    )
+
+
 # --- the list ------------------------------------------------------------------------------------
 
 
