@@ -28,6 +28,7 @@ def register_all(app: Dash, db: Database) -> None:
         payments,
         people_import,
         shell,
+        staff,
         ticket,
         tickets,
         wellformed,
@@ -45,4 +46,5 @@ def register_all(app: Dash, db: Database) -> None:
     payments.register(app, db)
     exports.register(app, db)
     people_import.register(app, db)
+    staff.register(app, db)
     wellformed.refuse_malformed_calls(app)

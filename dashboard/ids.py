@@ -265,3 +265,23 @@ IMPORT_FILE = "import-file"
 IMPORT_PREVIEW = "import-preview"
 IMPORT_CONFIRM = "import-confirm"
 IMPORT_FEEDBACK = "import-feedback"
+# Staff accounts (SPEC §8: grid, add, e-mail, name, role, password, save, feedback,
+# deactivate, activate)
+STAFF_GRID = "staff-grid"
+STAFF_VERSION = "staff-version"  # bumped after each change: the grid reads itself again
+STAFF_ADD = "staff-add"
+STAFF_FORM = "staff-form"
+STAFF_ACCOUNT = "staff-account"  # the account the form shows; None: a new account
+STAFF_EMAIL = "staff-email"
+STAFF_NAME = "staff-name"
+STAFF_ROLE = "staff-role"
+STAFF_PASSWORD = "staff-password"
+STAFF_SAVE = "staff-save"
+STAFF_CANCEL = "staff-cancel"
+STAFF_RESET_PASSWORD = "staff-reset-password"
+STAFF_DEACTIVATE = "staff-deactivate"
+STAFF_ACTIVATE = "staff-activate"
+STAFF_CONFIRM = "staff-confirm"  # "deactivate this account?" with its two buttons
+STAFF_DEACTIVATE_CONFIRM = "staff-deactivate-confirm"
+STAFF_CONFIRM_CANCEL = "staff-confirm-cancel"
+STAFF_FEEDBACK = "staff-feedback"

@@ -10,12 +10,15 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import LoginAttempt, StaffSession, StaffUser
 from models.statuses import Role
 from services import audit
+from services.context import Actor
 from services.errors import DomainError
+from services.text import clean
 
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB),
 # above OWASP's minimum.
@@ -44,6 +47,11 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+MAX_EMAIL = 254  # the column's length (and RFC 5321's)
+MAX_NAME = 200
+MAX_PASSWORD = 1024  # argon2 takes any length; a megabyte "password" is an attack
+
+
 def create_user(
     session: Session,
     *,
@@ -53,13 +61,15 @@ def create_user(
     name: str | None = None,
     locale: str | None = None,
 ) -> StaffMember:
-    email = email.strip().lower()
-    if "@" not in email:
-        raise DomainError("“%(email)s” is not an e-mail address.", email=email)
+    """A new active account (the ``create-user`` command and the Staff page): the e-mail,
+    role and password rules are these, wherever the account is made."""
+    email = _valid_email(email)
     role = _valid_role(role)
+    name = _valid_name(name)
     _check_password(password)
+    taken = DomainError("A staff account with the e-mail %(email)s exists already.", email=email)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
-        raise DomainError("A staff account with the e-mail %(email)s exists already.", email=email)
+        raise taken
     user = StaffUser(
         email=email,
         name=name or email.split("@")[0],
@@ -67,66 +77,105 @@ def create_user(
         password_hash=hash_password(password),
         locale=locale,
     )
-    session.add(user)
-    session.flush()
+    try:
+        # Two administrators adding one e-mail at once both find it free; the unique
+        # index lets one in, and the other is told in words.
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        raise taken from None
     return _member(user)
 
 
+def _valid_email(email: str) -> str:
+    email = clean(email).strip().lower()
+    if not email:
+        raise DomainError("Enter the e-mail address.")
+    local, _at, domain = email.rpartition("@")
+    if not local or not domain or len(email) > MAX_EMAIL or any(c.isspace() for c in email):
+        raise DomainError("“%(email)s” is not an e-mail address.", email=_shown(email))
+    return email
+
+
+def _valid_name(name: str | None) -> str:
+    name = " ".join(clean(name or "").split())
+    if len(name) > MAX_NAME:
+        raise DomainError("A name has at most %(count)d characters.", count=MAX_NAME)
+    return name
+
+
 def _valid_role(role: str) -> str:
+    if not role:
+        raise DomainError("Choose a role.")
     try:
         return Role(role).value
     except ValueError:
         raise DomainError(
             "Unknown role “%(role)s”; use one of: %(roles)s.",
-            role=role,
+            role=_shown(clean(role)),
             roles=", ".join(r.value for r in Role),
         ) from None
+
+
+def _shown(text: str) -> str:
+    """Typed text repeated in a refusal, cut short: a refusal is read, not a dump."""
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _check_password(password: str) -> None:
     if len(password) < 4:
         raise DomainError("The password is too short.")
+    if len(password) > MAX_PASSWORD:
+        raise DomainError("The password is too long.")
 
 
-def update_user(
+def lock_for_change(session: Session, *where: object) -> tuple[StaffUser | None, list[int]]:
+    """The account to change, and the ids of the active administrators, locked.
+
+    Every change of an account locks the administrators first, in the order of their ids,
+    then the account: two changes at once (two administrators demoting each other) then
+    wait for each other instead of each removing "the other" administrator, and never
+    deadlock. The second sees the first one's change (PostgreSQL re-reads a row it waited
+    for; SQLite lets one writer in at a time)."""
+    admins = session.scalars(
+        select(StaffUser.id)
+        .where(StaffUser.role == Role.ADMIN, StaffUser.is_active.is_(True))
+        .order_by(StaffUser.id)
+        .with_for_update()
+    ).all()
+    user = session.scalar(select(StaffUser).where(*where).with_for_update())
+    return user, list(admins)
+
+
+def apply_change(
     session: Session,
+    user: StaffUser,
+    admins: list[int],
     now: datetime,
     *,
-    email: str,
+    actor: Actor | None,
+    action: str,
     role: str | None = None,
     password: str | None = None,
     active: bool | None = None,
 ) -> StaffMember:
-    """Change a staff account (the ``update-user`` command): its role, its password, or
-    whether it may log in. A new password or a deactivation ends the account's sessions:
-    it is logged out everywhere at its next request. The last active administrator is
-    neither deactivated nor given another role, so somebody can always manage staff."""
-    user = session.scalar(
-        select(StaffUser).where(StaffUser.email == email.strip().lower()).with_for_update()
-    )
-    if user is None:
-        raise DomainError("No staff account has the e-mail %(email)s.", email=email.strip())
+    """Change a locked account (``lock_for_change``): its role, its password, or whether
+    it may log in. A new password or a deactivation ends the account's sessions: it is
+    logged out everywhere at its next request. The last active administrator is neither
+    deactivated nor given another role, so somebody can always manage staff. Audited,
+    never with the password or its hash."""
     new_role = user.role if role is None else _valid_role(role)
     new_active = user.is_active if active is None else active
     if password is not None:
         _check_password(password)
-    if user.role == Role.ADMIN and user.is_active and (new_role != Role.ADMIN or not new_active):
-        # Locked with the account, so two commands cannot each remove "the other" admin.
-        other_admins = session.scalars(
-            select(StaffUser.id)
-            .where(
-                StaffUser.role == Role.ADMIN,
-                StaffUser.is_active.is_(True),
-                StaffUser.id != user.id,
-            )
-            .with_for_update()
-        ).all()
-        if not other_admins:
-            raise DomainError(
-                "%(email)s is the last active administrator: make another account an "
-                "administrator first.",
-                email=user.email,
-            )
+    was_admin = user.role == Role.ADMIN and user.is_active
+    stays_admin = new_role == Role.ADMIN and new_active
+    if was_admin and not stays_admin and not [other for other in admins if other != user.id]:
+        raise DomainError(
+            "%(email)s is the last active administrator: make another account an "
+            "administrator first.",
+            email=user.email,
+        )
     before = {"role": user.role, "active": user.is_active}
     user.role, user.is_active = new_role, new_active
     if password is not None:
@@ -138,8 +187,8 @@ def update_user(
         after["password"] = "changed"  # never the password or its hash
     audit.record(
         session,
-        actor=None,
-        action="staff.update",
+        actor=actor,
+        action=action,
         entity="staff_user",
         entity_id=user.id,
         before=before,
@@ -147,6 +196,32 @@ def update_user(
         now=now,
     )
     return _member(user)
+
+
+def update_user(
+    session: Session,
+    now: datetime,
+    *,
+    email: str,
+    role: str | None = None,
+    password: str | None = None,
+    active: bool | None = None,
+) -> StaffMember:
+    """Change a staff account from the command line (``update-user``): see ``apply_change``."""
+    user, admins = lock_for_change(session, StaffUser.email == email.strip().lower())
+    if user is None:
+        raise DomainError("No staff account has the e-mail %(email)s.", email=email.strip())
+    return apply_change(
+        session,
+        user,
+        admins,
+        now,
+        actor=None,
+        action="staff.update",
+        role=role,
+        password=password,
+        active=active,
+    )
 
 
 def verify_credentials(session: Session, email: str, password: str) -> StaffMember | None:

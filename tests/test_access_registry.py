@@ -32,7 +32,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import AuditEntry, Base, CoworkingTicket, EventTicket, Message, StaffUser
-from services import numbering
+from services import numbering, staff
 from tests.dash_http import ROLE_EMAILS, Site, answer_text, module_database_url, post_callback
 from tests.factories import World
 
@@ -213,6 +213,9 @@ class Case:
     shows: tuple[str, ...] = ()
     audit: str | None = None  # "a+b": both, in this order
     effect: Callable[[Scene, str], bool] | None = None
+    # Whether the call acts on the orders, tickets and events of ``Targets`` (a write then
+    # gets new ones, in a time window of its own); the staff cases make their own accounts.
+    records: bool = True
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,55 @@ def _people_file(s: Scene) -> dict[str, Any]:
     }
 
 
+# A staff account to act on, made fresh for each call (the hash made once: argon2 is slow).
+FRESH_PASSWORD = "fresh-pass-1"
+_FRESH_HASH: list[str] = []
+
+
+def fresh_account(s: Scene, role: str = "rental_manager", active: bool = True) -> int:
+    if not _FRESH_HASH:
+        _FRESH_HASH.append(staff.hash_password(FRESH_PASSWORD))
+    with s.site.db.write() as session:
+        user = StaffUser(
+            email=f"{uuid.uuid4().hex[:12]}@parkdesk.local",
+            name="Вера Новикова",
+            role=role,
+            password_hash=_FRESH_HASH[0],
+            is_active=active,
+        )
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def _staff(
+    button: str, account: Callable[[Scene], int], **values: Callable[[Scene], Any]
+) -> Values:
+    """A click on one of an account's buttons, with the form's other values."""
+    return lambda s: {
+        f"{button}.n_clicks": 1,
+        "staff-version.data": 0,
+        "staff-account.data": account(s),
+        **{f"staff-{name}.value": make(s) for name, make in values.items()},
+    }
+
+
+def _new_account(s: Scene) -> dict[str, Any]:
+    return {
+        "staff-save.n_clicks": 1,
+        "staff-account.data": None,
+        "staff-email.value": f"{uuid.uuid4().hex[:12]}@parkdesk.local",
+        "staff-name.value": "Вера Новикова",
+        "staff-role.value": "rental_manager",
+        "staff-password.value": "long-enough-1",
+        "staff-version.data": 0,
+    }
+
+
+STAFF_FEEDBACK = "..staff-feedback.children...staff-version.data.."
+STAFF_FORM = "..staff-form.children...staff-account.data...staff-feedback.children.."
+
+
 ORDER_FEEDBACK = "..order-feedback.children...order-version.data.."
 TICKET_FEEDBACK = "..ticket-feedback.children...ticket-version.data.."
 PAGES_LOCATION = "_pages_location.href"
@@ -370,6 +422,52 @@ RULES: dict[str, Rule] = {
             EVENT_DESK,
             shows=("overview-events",),
         ),
+    ),
+    # --- staff (administrators only) ---
+    "staff-grid.rowData": read(
+        Case(lambda s: {"staff-version.data": 0}, roles(ADMIN), shows=("rental@parkdesk.local",))
+    ),
+    f"{STAFF_FORM} <- staff-grid.cellClicked": read(
+        Case(
+            lambda s: {"staff-grid.cellClicked": {"rowId": str(s.staff(RENTAL))}},
+            roles(ADMIN),
+            shows=("rental@parkdesk.local", "staff-deactivate"),
+        )
+    ),
+    "staff-confirm.hidden": clientside("shows or hides the deactivation question"),
+    f"{STAFF_FORM} <- staff-cancel.n_clicks": clientside("closes the form"),
+    f"{STAFF_FEEDBACK} <- staff-save.n_clicks": write(
+        Case(_new_account, roles(ADMIN), audit="staff.create", records=False),
+        Case(
+            _staff("staff-save", account=fresh_account, role=lambda s: "service_manager"),
+            roles(ADMIN),
+            audit="staff.change_role",
+            records=False,
+        ),
+    ),
+    f"{STAFF_FEEDBACK} <- staff-reset-password.n_clicks": write(
+        Case(
+            _staff("staff-reset-password", account=fresh_account, password=lambda s: "new-pass-1"),
+            roles(ADMIN),
+            audit="staff.reset_password",
+            records=False,
+        )
+    ),
+    f"{STAFF_FEEDBACK} <- staff-deactivate-confirm.n_clicks": write(
+        Case(
+            _staff("staff-deactivate-confirm", account=fresh_account),
+            roles(ADMIN),
+            audit="staff.deactivate",
+            records=False,
+        )
+    ),
+    f"{STAFF_FEEDBACK} <- staff-activate.n_clicks": write(
+        Case(
+            _staff("staff-activate", account=lambda s: fresh_account(s, active=False)),
+            roles(ADMIN),
+            audit="staff.activate",
+            records=False,
+        )
     ),
     # --- occupancy ---
     "..occupancy-building.options...occupancy-room.options..": read(
@@ -1197,7 +1295,7 @@ def test_a_reading_callback_answers_only_the_roles_that_may_read(access, key, in
 @pytest.mark.parametrize(("key", "index", "role"), cases_of(WRITE))
 def test_a_writing_callback_writes_only_for_the_roles_that_may_write(access, key, index, role):
     case = RULES[key].cases[index]
-    scene = access.fresh()
+    scene = access.fresh() if case.records else access.scene()
     values = case.values(scene)
     db = access.site.db
     before, last = snapshot(db), last_audit_id(db)

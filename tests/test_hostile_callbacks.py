@@ -51,11 +51,13 @@ from models import (
     Order,
     Payment,
     Person,
+    StaffSession,
     StaffUser,
 )
 from services import integrity
 from services.money import parse_amount
 from tests.dash_http import (
+    ROLE_EMAILS,
     Site,
     answer_text,
     callback_body,
@@ -74,6 +76,7 @@ from tests.test_access_registry import (
     assert_clean,
     base_world,
     build_targets,
+    fresh_account,
 )
 
 # HOSTILE_EXAMPLES: fewer while working on a callback; CI runs the default.
@@ -270,6 +273,7 @@ class Hostile:
     windows: itertools.count = field(default_factory=lambda: itertools.count(1))
     current: Targets | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    demo_staff: dict[int, tuple] = field(default_factory=dict)  # id: role, active, hash
 
     def scene(self) -> Scene:
         if self.current is None:
@@ -288,10 +292,36 @@ def hostile(request, tmp_path_factory):
     world = base_world(site.db)
     other = build_targets(site.db, world, site.user_id(ADMIN), 0)
     state = Hostile(site, world, other)
+    state.demo_staff = demo_staff_state(site)
     yield state
     site.close()
     for key, seconds in state.timings.items():
         print(f"\n{EXAMPLES} examples in {seconds:5.1f} s: {key}")
+
+
+def demo_staff_state(site: Site) -> dict[int, tuple]:
+    with site.db.read() as session:
+        return {
+            user.id: (user.role, user.is_active, user.password_hash)
+            for user in session.scalars(
+                sa.select(StaffUser).where(StaffUser.id.in_(site.staff_ids.values()))
+            )
+        }
+
+
+def restore_demo_staff(site: Site, kept: dict[int, tuple]) -> None:
+    """The staff plans act on real accounts too (any id may be sent): give each demo
+    account back its role, activity and password, and log its client in again if its
+    sessions were ended (a deactivation or a new password), so that the other plans still
+    act as the roles they name."""
+    with site.db.write() as session:
+        for user_id, (role, active, password_hash) in kept.items():
+            user = session.get(StaffUser, user_id)
+            user.role, user.is_active, user.password_hash = role, active, password_hash
+        logged_in = set(session.scalars(sa.select(StaffSession.user_id).distinct()))
+    for role, email in ROLE_EMAILS.items():
+        if site.staff_ids[email] not in logged_in:
+            site.clients[role] = site.logged_in(email)
 
 
 # --- what is written, and how to check it --------------------------------------------------------
@@ -487,6 +517,61 @@ def verify_revert(session, scene, values, audit):
     assert ticket.checked_in_at is None
 
 
+def _staff_user(session: Session, audit: Audited) -> StaffUser:
+    return session.get(StaffUser, int(audit.entity_id))
+
+
+def _sessions_of(session: Session, user: StaffUser) -> int:
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(StaffSession).where(StaffSession.user_id == user.id)
+    )
+
+
+def verify_staff_create(session, scene, values, audit):
+    user = _staff_user(session, audit)
+    assert user.email == cleaned(values["staff-email.value"]).strip().lower()
+    assert (user.role, user.is_active) == (values["staff-role.value"], True)
+    assert audit.before is None and "password" not in repr(audit.after).lower()
+
+
+def verify_staff_role(session, scene, values, audit):
+    user = _staff_user(session, audit)
+    assert audit.entity_id == str(values["staff-account.data"]).strip()
+    assert user.role == values["staff-role.value"] == audit.after["role"]
+
+
+def verify_staff_password(session, scene, values, audit):
+    user = _staff_user(session, audit)
+    assert audit.after["password"] == "changed"
+    assert _sessions_of(session, user) == 0
+
+
+def verify_staff_deactivate(session, scene, values, audit):
+    user = _staff_user(session, audit)
+    assert not user.is_active and _sessions_of(session, user) == 0
+    assert user.id != hostile_admin_id(scene)
+
+
+def verify_staff_activate(session, scene, values, audit):
+    assert _staff_user(session, audit).is_active
+
+
+def hostile_admin_id(scene: Scene) -> int:
+    return scene.site.user_id(ADMIN)
+
+
+def _accounts(s: Scene, other: Targets) -> list[Any]:
+    """Fresh accounts of every kind, the acting administrator's own, and the demo ones."""
+    return [
+        fresh_account(s),
+        str(fresh_account(s, role="admin")),
+        fresh_account(s, active=False),
+        s.site.user_id(ADMIN),
+        *s.site.staff_ids.values(),
+        None,
+    ]
+
+
 @dataclass(frozen=True)
 class Plan:
     """How to attack one writing callback: who acts (a role that may), what a complete
@@ -501,6 +586,9 @@ class Plan:
     # The actions one write records, in order, when it is more than one (a desk sale:
     # the order, then its payment); else the one it made must be among ``audit``.
     together: tuple[str, ...] = ()
+    # Whether a write changes the records of ``Targets`` (then new ones are built, in a time
+    # window of their own); a staff plan changes accounts, and the demo ones are restored.
+    records: bool = True
 
 
 def _order_numbers(s: Scene, other: Targets) -> list[Any]:
@@ -733,6 +821,47 @@ PLANS: dict[str, Plan] = {
             ]
         },
     ),
+    "..staff-feedback.children...staff-version.data.. <- staff-save.n_clicks": Plan(
+        "staff-save",
+        ADMIN,
+        ("staff.create", "staff.change_role"),
+        lambda session, scene, values, audit: (
+            verify_staff_create if audit.action == "staff.create" else verify_staff_role
+        )(session, scene, values, audit),
+        {
+            "staff-account.data": _accounts,
+            "staff-role.value": lambda s, o: ["admin", "executive", "rental_manager", ""],
+            "staff-email.value": lambda s, o: ["rental@parkdesk.local", " X@Y.RU ", "a@b"],
+        },
+        records=False,
+    ),
+    "..staff-feedback.children...staff-version.data.. <- staff-reset-password.n_clicks": Plan(
+        "staff-reset-password",
+        ADMIN,
+        ("staff.reset_password",),
+        verify_staff_password,
+        {
+            "staff-account.data": _accounts,
+            "staff-password.value": lambda s, o: ["abcd", "abc", "x" * 1025, " " * 8],
+        },
+        records=False,
+    ),
+    "..staff-feedback.children...staff-version.data.. <- staff-deactivate-confirm.n_clicks": Plan(
+        "staff-deactivate",
+        ADMIN,
+        ("staff.deactivate",),
+        verify_staff_deactivate,
+        {"staff-account.data": _accounts},
+        records=False,
+    ),
+    "..staff-feedback.children...staff-version.data.. <- staff-activate.n_clicks": Plan(
+        "staff-activate",
+        ADMIN,
+        ("staff.activate",),
+        verify_staff_activate,
+        {"staff-account.data": _accounts},
+        records=False,
+    ),
 }
 
 WRITERS = sorted(key for key, rule in RULES.items() if rule.kind == WRITE)
@@ -908,7 +1037,10 @@ def test_hostile_values_in_every_slot_are_refused_in_words_or_written_whole(host
                 answer = page.get_json()
                 assert_inert(answer)
                 _assert_written_text_is_shown_as_text(values, answer)
-            hostile.renew()
+            if plan.records:
+                hostile.renew()
+            else:
+                restore_demo_staff(hostile.site, hostile.demo_staff)
 
     started = time.perf_counter()
     attack()
