@@ -62,6 +62,8 @@ def quote(
         raise NotFound("Choose a coworking service.")
     if tariff is None or tariff.service_id != service.id:
         raise NotFound("Choose a tariff of this service.")
+    if not tariff.is_active:
+        raise DomainError("This tariff is no longer sold; choose another.")
     unit = Unit(tariff.unit)
     if unit not in UNIT_LENGTH:
         raise DomainError("This tariff cannot be booked by period.")
@@ -214,6 +216,6 @@ def coworking_catalogue(session: Session) -> list[tuple[Service, list[Tariff]]]:
         .order_by(Service.name)
     ).all()
     return [
-        (service, [t for t in service.tariffs if Unit(t.unit) in UNIT_LENGTH])
+        (service, [t for t in service.tariffs if t.is_active and Unit(t.unit) in UNIT_LENGTH])
         for service in services
     ]

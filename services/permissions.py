@@ -47,6 +47,7 @@ class Action(StrEnum):
     CHECK_IN = "check_in"
     EXPORT = "export"
     MANAGE_STAFF = "manage_staff"
+    MANAGE_CATALOG = "manage_catalog"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -77,6 +78,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CHECK_IN: frozenset({ADMIN, EVENTS}),
     Action.EXPORT: frozenset({ADMIN, ACCOUNTING}),
     Action.MANAGE_STAFF: frozenset({ADMIN}),
+    # Buildings, rooms, seats, services and prices: the operator's own house (SPEC §9.2).
+    Action.MANAGE_CATALOG: frozenset({ADMIN}),
 }
 
 
