@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 def register_all(app: Dash, db: Database) -> None:
     from callbacks import (
+        catalog,
         events,
         exports,
         occupancy,
@@ -43,4 +44,5 @@ def register_all(app: Dash, db: Database) -> None:
     events.register(app, db)
     payments.register(app, db)
     exports.register(app, db)
+    catalog.register(app, db)
     wellformed.refuse_malformed_calls(app)

@@ -21,5 +21,6 @@ PAGE_MODULES = (
     "pages.event_ticket",
     "pages.exports",
     "pages.staff",
+    "pages.catalog",
     "pages.not_found_404",
 )

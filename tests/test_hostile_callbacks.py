@@ -44,14 +44,20 @@ from sqlalchemy.orm import Session
 
 from models import (
     AuditEntry,
+    Building,
     CoworkingTicket,
     EventTicket,
     Message,
     Order,
     Payment,
     Person,
+    Room,
+    Seat,
+    Service,
     StaffUser,
+    Tariff,
 )
+from models.statuses import RoomKind, ServiceType, Unit
 from services import integrity
 from services.money import parse_amount
 from tests.dash_http import (
@@ -480,6 +486,75 @@ def verify_revert(session, scene, values, audit):
     assert ticket.checked_in_at is None
 
 
+def _catalog_row(session: Session, model, audit: Audited):
+    return session.get(model, int(audit.entity_id))
+
+
+def _typed_name(values: dict[str, Any], slot: str) -> str:
+    """What a name field is stored as (anything but a text is an empty field)."""
+    typed = values.get(slot)
+    return " ".join(cleaned(typed).split()) if isinstance(typed, str) else ""
+
+
+def verify_building(session, scene, values, audit):
+    building = _catalog_row(session, Building, audit)
+    assert building.name == _typed_name(values, "catalog-building-name.value")
+    assert building.is_active
+
+
+def verify_room(session, scene, values, audit):
+    room = _catalog_row(session, Room, audit)
+    assert room.name == _typed_name(values, "catalog-room-name.value")
+    assert room.kind == values["catalog-room-kind.value"]
+    assert str(room.building_id) == str(values["catalog-room-building.value"]).strip()
+    assert session.get(Building, room.building_id).is_active
+
+
+def verify_seats(session, scene, values, audit):
+    room = _catalog_row(session, Room, audit)
+    assert room.kind == "coworking" and room.is_active
+    first, last = audit.after["numbers"]
+    numbers = session.scalars(
+        sa.select(Seat.number).where(Seat.room_id == room.id, Seat.number >= first)
+    ).all()
+    assert sorted(numbers) == list(range(first, last + 1))
+    assert audit.after["seats"] - audit.before["seats"] == last - first + 1
+
+
+def verify_seat_label(session, scene, values, audit):
+    seat = _catalog_row(session, Seat, audit)
+    assert (seat.label or "") == _typed_name(values, "catalog-seat-label.value")
+
+
+def verify_service(session, scene, values, audit):
+    service = _catalog_row(session, Service, audit)
+    assert service.name == _typed_name(values, "catalog-service-name.value")
+    assert service.type == values["catalog-service-type.value"]
+    assert 1 <= service.prepayment_percent <= 100
+
+
+def verify_tariff(session, scene, values, audit):
+    tariff = _catalog_row(session, Tariff, audit)
+    assert tariff.name == _typed_name(values, "catalog-tariff-name.value")
+    assert tariff.unit == values["catalog-tariff-unit.value"]
+    assert 0 <= tariff.price_kopecks <= 10_000_000 * 100
+
+
+CATALOG_MODELS = {
+    "building": Building,
+    "room": Room,
+    "seat": Seat,
+    "service": Service,
+    "tariff": Tariff,
+}
+
+
+def verify_toggle(session, scene, values, audit):
+    kind, change = audit.action.split(".")
+    thing = session.get(CATALOG_MODELS[kind], int(audit.entity_id))
+    assert thing.is_active == (change == "activate")
+
+
 @dataclass(frozen=True)
 class Plan:
     """How to attack one writing callback: who acts (a role that may), what a complete
@@ -526,6 +601,16 @@ def _event_tickets(s: Scene, other: Targets) -> list[Any]:
 
 def _seats(s: Scene, other: Targets) -> list[Any]:
     return [*map(str, s.world.seats + s.world.other_room_seats), s.world.seats[3]]
+
+
+def _buildings(s: Scene, other: Targets) -> list[Any]:
+    with s.site.db.read() as session:
+        return [str(i) for i in session.scalars(sa.select(Building.id).order_by(Building.id))]
+
+
+def _rooms(s: Scene, other: Targets) -> list[Any]:
+    with s.site.db.read() as session:
+        return [str(i) for i in session.scalars(sa.select(Room.id).order_by(Room.id).limit(20))]
 
 
 def _people(s: Scene, other: Targets) -> list[Any]:
@@ -695,6 +780,85 @@ PLANS: dict[str, Plan] = {
         verify_revert,
         {"event-revert-number.data": _event_tickets},
     ),
+    # The catalog: each write adds something (its names drawn, or real ones: duplicates).
+    "..catalog-feedback.children...catalog-version.data...catalog-building-name.value..": Plan(
+        "catalog-building",
+        ADMIN,
+        ("building.create",),
+        verify_building,
+        {"catalog-building-name.value": lambda s, o: ["Корпус А", " корпус  а ", "Корпус Б"]},
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-room-name.value..": Plan(
+        "catalog-room",
+        ADMIN,
+        ("room.create",),
+        verify_room,
+        {
+            "catalog-room-building.value": _buildings,
+            "catalog-room-name.value": lambda s, o: ["Open Space", "Тихая зона", "Зал 2"],
+            "catalog-room-kind.value": lambda s, o: [k.value for k in RoomKind],
+            "catalog-room-capacity.value": lambda s, o: [0, "12", 10_000, 10_001, -1],
+            "catalog-room-hours.value": lambda s, o: ["08:00–22:00", "8-24", "22-8", "24:00-1"],
+        },
+    ),
+    "..catalog-feedback.children...catalog-version.data.. <- catalog-seats-save.n_clicks": Plan(
+        "catalog-seats",
+        ADMIN,
+        ("room.add_seats",),
+        verify_seats,
+        {
+            "catalog-seats-room.value": _rooms,
+            "catalog-seats-count.value": lambda s, o: [1, "3", 500, 501, 0],
+        },
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-seat-label.value..": Plan(
+        "catalog-seat-label",
+        ADMIN,
+        ("seat.rename",),
+        verify_seat_label,
+        {
+            "catalog-seat-pick.value": _seats,
+            "catalog-seat-label.value": lambda s, o: ["У окна", "", "x" * 41],
+        },
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-service-name.value..": Plan(
+        "catalog-service",
+        ADMIN,
+        ("service.create",),
+        verify_service,
+        {
+            "catalog-service-name.value": lambda s, o: ["Услуга simple", "Новая услуга"],
+            "catalog-service-type.value": lambda s, o: [t.value for t in ServiceType],
+            "catalog-service-room.value": lambda s, o: ["", *map(str, _rooms(s, o))],
+            "catalog-service-prepayment.value": lambda s, o: [1, 100, 0, 101, "50"],
+            "catalog-service-min-remaining.value": lambda s, o: ["0", "50", "-1", "1e30"],
+        },
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-tariff-name.value..": Plan(
+        "catalog-tariff",
+        ADMIN,
+        ("tariff.create",),
+        verify_tariff,
+        {
+            "catalog-tariff-service.value": lambda s, o: [
+                str(i) for i in s.world.services.values()
+            ],
+            "catalog-tariff-name.value": lambda s, o: ["День", "Час", "Новый"],
+            "catalog-tariff-unit.value": lambda s, o: [u.value for u in Unit],
+            "catalog-tariff-price.value": lambda s, o: ["0", "10000000", "10000000,01", "-0,01"],
+        },
+    ),
+    "..catalog-feedback.children...catalog-version.data.. <- "
+    '{"thing":["ALL"],"type":"catalog-toggle"}.n_clicks': Plan(
+        "catalog-toggle",
+        ADMIN,
+        tuple(
+            f"{kind}.{change}"
+            for kind in ("building", "room", "seat", "service", "tariff")
+            for change in ("retire", "activate")
+        ),
+        verify_toggle,
+    ),
 }
 
 WRITERS = sorted(key for key, rule in RULES.items() if rule.kind == WRITE)
@@ -792,6 +956,16 @@ PATTERN_VALUES = {
     "balances-bucket": ["0-7", "8-30", "31-60", "over-60"],
     "payments-preset": ["month", "last-month", "30-days", "year"],
     "occupancy-csv": ["occupancy-daily", "occupancy-heatmap", "occupancy-by-room"],
+    # Things that do not exist, or that are no thing: the valid value retires a tariff of
+    # its own; the world's seats, rooms and tariffs stay in use for the other plans.
+    "catalog-toggle": [
+        "retire-tariff-999999",
+        "activate-seat-999999",
+        "retire-building-0",
+        "retire-order-1",
+        "retire-tariff",
+        "delete-tariff-1",
+    ],
 }
 
 
