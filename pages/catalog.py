@@ -60,7 +60,7 @@ def _card(title: str, form: list, list_id: str) -> dbc.Card:
             dbc.CardHeader(html.H2(title, className="h5 mb-0")),
             dbc.CardBody(
                 [
-                    html.Form(form, className="catalog-form mb-3", autoComplete="off"),
+                    html.Div(form, className="catalog-form mb-3"),
                     html.Div(id=list_id, className="catalog-list"),
                 ]
             ),
@@ -402,7 +402,7 @@ def seats_plan(rows: list[SeatRow], any_room: bool) -> html.Div:
             html.Div(
                 tiles,
                 className="catalog-plan",
-                style={"gridTemplateColumns": f"repeat({width}, minmax(4.5rem, 1fr))"},
+                style={"gridTemplateColumns": f"repeat({width}, minmax(3.75rem, 1fr))"},
             ),
         ]
     )
