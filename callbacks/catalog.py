@@ -33,7 +33,7 @@ def _chosen(options: list[dict[str, str]], current: object) -> str | None:
     values = [o["value"] for o in options if o["value"]]
     if isinstance(current, str) and current in values:
         return current
-    if current == "" and any(o["value"] == "" for o in options):
+    if any(o["value"] == "" for o in options):  # "no room" unless one is chosen
         return ""
     return max(values, key=int) if values else None
 

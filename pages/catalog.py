@@ -110,7 +110,14 @@ def _rooms_card() -> dbc.Card:
         [
             dbc.Row(
                 [
-                    _field(_("Building"), dbc.Select(id=ids.CATALOG_ROOM_BUILDING, options=[])),
+                    _field(
+                        _("Building"),
+                        dbc.Select(
+                            id=ids.CATALOG_ROOM_BUILDING,
+                            options=[],
+                            placeholder=_("Choose a building"),
+                        ),
+                    ),
                     _field(
                         _("Name"),
                         _input(ids.CATALOG_ROOM_NAME, _("e.g. Open Space"), maxLength=200),
@@ -152,7 +159,14 @@ def _seats_card() -> dbc.Card:
         [
             dbc.Row(
                 [
-                    _field(_("Coworking room"), dbc.Select(id=ids.CATALOG_SEATS_ROOM, options=[])),
+                    _field(
+                        _("Coworking room"),
+                        dbc.Select(
+                            id=ids.CATALOG_SEATS_ROOM,
+                            options=[],
+                            placeholder=_("Choose a coworking room"),
+                        ),
+                    ),
                     _field(
                         _("How many seats to add"),
                         _input(ids.CATALOG_SEATS_COUNT, "10", type="number", min=1, max=500),
@@ -164,7 +178,12 @@ def _seats_card() -> dbc.Card:
             ),
             dbc.Row(
                 [
-                    _field(_("Seat"), dbc.Select(id=ids.CATALOG_SEAT_PICK, options=[])),
+                    _field(
+                        _("Seat"),
+                        dbc.Select(
+                            id=ids.CATALOG_SEAT_PICK, options=[], placeholder=_("Choose a seat")
+                        ),
+                    ),
                     _field(
                         _("Its own name (empty: its number)"),
                         _input(ids.CATALOG_SEAT_LABEL, _("e.g. By the window"), maxLength=40),
@@ -244,7 +263,14 @@ def _tariffs_card() -> dbc.Card:
         [
             dbc.Row(
                 [
-                    _field(_("Service"), dbc.Select(id=ids.CATALOG_TARIFF_SERVICE, options=[])),
+                    _field(
+                        _("Service"),
+                        dbc.Select(
+                            id=ids.CATALOG_TARIFF_SERVICE,
+                            options=[],
+                            placeholder=_("Choose a service"),
+                        ),
+                    ),
                     _field(
                         _("Name"),
                         _input(ids.CATALOG_TARIFF_NAME, _("e.g. Day pass"), maxLength=200),
@@ -296,9 +322,14 @@ def seat_name(row: SeatRow) -> str:
     return row.label or _("Seat %(number)s", number=row.number)
 
 
-def _toggle(kind: str, row_id: int, active: bool) -> dbc.Button:
+def _toggle(kind: str, row_id: int, active: bool, *, compact: bool = False) -> dbc.Button:
+    """Retire a thing, or bring it back; on a seat's tile an icon that says so on hover."""
+    text = _("Retire") if active else _("Bring back")
     return dbc.Button(
-        _("Retire") if active else _("Bring back"),
+        html.I(className="bi bi-archive" if active else "bi bi-arrow-counterclockwise")
+        if compact
+        else text,
+        title=text,
         id={
             "type": ids.CATALOG_TOGGLE,
             "thing": f"{'retire' if active else 'activate'}-{kind}-{row_id}",
@@ -346,7 +377,7 @@ def buildings_list(rows: list[BuildingRow]) -> html.Div:
 
 def rooms_list(rows: list[RoomRow], any_building: bool) -> html.Div:
     return _table(
-        [_("Room"), _("Building"), _("Kind"), _("Capacity"), _("Hours"), _("Seats")],
+        [_("Room"), _("Building"), _("Kind"), _("Capacity"), _("Hours"), _("Seat count")],
         [
             _row(
                 "room",
@@ -383,7 +414,7 @@ def seats_plan(rows: list[SeatRow], any_room: bool) -> html.Div:
         html.Div(
             [
                 html.Div(seat_name(row), className="catalog-seat-name text-truncate"),
-                _toggle("seat", row.id, row.active),
+                _toggle("seat", row.id, row.active, compact=True),
             ],
             className="catalog-seat" + ("" if row.active else " catalog-seat-retired"),
             style={"gridColumn": row.x + 1, "gridRow": row.y + 1},
