@@ -57,6 +57,7 @@ def register(app: Dash, db: Database) -> None:
         Output(ids.CATALOG_SERVICE_ROOM, "value"),
         Output(ids.CATALOG_TARIFF_SERVICE, "options"),
         Output(ids.CATALOG_TARIFF_SERVICE, "value"),
+        Output(ids.CATALOG_PRICE_TARIFF, "options"),
         Input(ids.CATALOG_VERSION, "data"),
         State(ids.CATALOG_ROOM_BUILDING, "value"),
         State(ids.CATALOG_SEATS_ROOM, "value"),
@@ -85,6 +86,7 @@ def register(app: Dash, db: Database) -> None:
             _chosen(rooms, service_room),
             services,
             _chosen(services, tariff_service),
+            page.tariff_options(found.tariffs),
         )
 
     @app.callback(
@@ -287,6 +289,28 @@ def register(app: Dash, db: Database) -> None:
                 s, actor(), inputs.record_id(service), name, unit, price, now()
             ),
             _("The tariff “%(name)s” is added.", name=" ".join(name.split())),
+            inputs.counter(version),
+        )
+        return feedback, new_version, _cleared(new_version)
+
+    @app.callback(
+        FEEDBACK,
+        VERSION,
+        Output(ids.CATALOG_PRICE_VALUE, "value"),
+        Input(ids.CATALOG_PRICE_SAVE, "n_clicks"),
+        Input(ids.CATALOG_PRICE_VALUE, "n_submit"),
+        State(ids.CATALOG_PRICE_TARIFF, "value"),
+        State(ids.CATALOG_PRICE_VALUE, "value"),
+        State(ids.CATALOG_VERSION, "data"),
+        prevent_initial_call=True,
+        running=[(Output(ids.CATALOG_PRICE_SAVE, "disabled"), True, False)],
+    )
+    def change_price(_clicks, _submits, tariff, price, version):
+        _submitted(ids.CATALOG_PRICE_SAVE, ids.CATALOG_PRICE_VALUE)
+        feedback, new_version = act(
+            db,
+            lambda s: catalog.change_price(s, actor(), inputs.record_id(tariff), price, now()),
+            _("The price is changed; orders already made keep theirs."),
             inputs.counter(version),
         )
         return feedback, new_version, _cleared(new_version)

@@ -284,3 +284,6 @@ CATALOG_TARIFF_SAVE = "catalog-tariff-save"
 CATALOG_TARIFFS = "catalog-tariffs"
 # pattern-matching: {"type": CATALOG_TOGGLE, "thing": "<kind>-<id>"} retires or brings back
 CATALOG_TOGGLE = "catalog-toggle"
+CATALOG_PRICE_TARIFF = "catalog-price-tariff"
+CATALOG_PRICE_VALUE = "catalog-price-value"
+CATALOG_PRICE_SAVE = "catalog-price-save"

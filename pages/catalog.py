@@ -294,6 +294,30 @@ def _tariffs_card() -> dbc.Card:
                     ),
                     _save(ids.CATALOG_TARIFF_SAVE),
                 ],
+                className="g-2 mb-3",
+            ),
+            html.H3(_("Change a price"), className="h6 mb-1"),
+            html.P(
+                _("Orders already made keep the price they were sold at."),
+                className="small text-body-secondary mb-2",
+            ),
+            dbc.Row(
+                [
+                    _field(
+                        _("Tariff"),
+                        dbc.Select(
+                            id=ids.CATALOG_PRICE_TARIFF,
+                            options=[],
+                            placeholder=_("Choose a tariff"),
+                        ),
+                    ),
+                    _field(
+                        _("New price, ₽"),
+                        _input(ids.CATALOG_PRICE_VALUE, "1500", inputMode="decimal"),
+                        md=4,
+                    ),
+                    _save(ids.CATALOG_PRICE_SAVE, _("Change")),
+                ],
                 className="g-2",
             ),
         ],
@@ -312,6 +336,18 @@ def thing_options(rows: list, *, none: str | None = None) -> list[dict[str, str]
     """A native select's options: each active thing by its name (SPEC §8)."""
     options = [{"label": none, "value": ""}] if none else []
     return options + [{"label": row.name, "value": str(row.id)} for row in rows if row.active]
+
+
+def tariff_options(rows: list[TariffRow]) -> list[dict[str, str]]:
+    """Tariffs in use, each with its service (two services may both have a "Day")."""
+    return [
+        {
+            "label": f"{row.service} · {row.name} · {format_money(row.price_kopecks)}",
+            "value": str(row.id),
+        }
+        for row in rows
+        if row.active
+    ]
 
 
 def seat_options(rows: list[SeatRow]) -> list[dict[str, str]]:

@@ -870,7 +870,7 @@ RULES: dict[str, Rule] = {
     "...catalog-tariffs.children...catalog-room-building.options...catalog-room-building.value"
     "...catalog-seats-room.options...catalog-seats-room.value...catalog-service-room.options"
     "...catalog-service-room.value...catalog-tariff-service.options"
-    "...catalog-tariff-service.value..": read(
+    "...catalog-tariff-service.value...catalog-price-tariff.options..": read(
         Case(
             lambda s: {"catalog-version.data": 0}, CATALOG_KEEPERS, shows=("Корпус А", "Open Space")
         )
@@ -952,6 +952,17 @@ RULES: dict[str, Rule] = {
             ),
             CATALOG_KEEPERS,
             audit="tariff.create",
+        )
+    ),
+    f"{CATALOG_FEEDBACK}...catalog-price-value.value..": write(
+        Case(
+            _catalog_form(
+                "catalog-price-save",
+                catalog_price_tariff=lambda s: str(_fresh_tariff(s)),
+                catalog_price_value=lambda s: "1 234,56",
+            ),
+            CATALOG_KEEPERS,
+            audit="tariff.price",
         )
     ),
     f'{CATALOG_FEEDBACK}.. <- {{"thing":["ALL"],"type":"catalog-toggle"}}.n_clicks': write(

@@ -540,6 +540,12 @@ def verify_tariff(session, scene, values, audit):
     assert 0 <= tariff.price_kopecks <= 10_000_000 * 100
 
 
+def verify_price(session, scene, values, audit):
+    tariff = _catalog_row(session, Tariff, audit)
+    assert tariff.price_kopecks == audit.after["price_kopecks"] != audit.before["price_kopecks"]
+    assert 0 <= tariff.price_kopecks <= 10_000_000 * 100
+
+
 CATALOG_MODELS = {
     "building": Building,
     "room": Room,
@@ -864,6 +870,16 @@ PLANS: dict[str, Plan] = {
             "catalog-tariff-price.value": lambda s, o: ["0", "10000000", "10000000,01", "-0,01"],
         },
         tidy=_plain_name(Tariff),
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-price-value.value..": Plan(
+        "catalog-price",
+        ADMIN,
+        ("tariff.price",),
+        verify_price,
+        {
+            "catalog-price-tariff.value": lambda s, o: [str(i) for i in s.world.tariffs.values()],
+            "catalog-price-value.value": lambda s, o: ["0", "1500", "10000000,01", "-1", "1,005"],
+        },
     ),
     "..catalog-feedback.children...catalog-version.data.. <- "
     '{"thing":["ALL"],"type":"catalog-toggle"}.n_clicks': Plan(

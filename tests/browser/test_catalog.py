@@ -30,6 +30,15 @@ def _choose(duo, selector: str, text: str) -> None:
     Select(duo.find_element(selector)).select_by_visible_text(text)
 
 
+def _choose_starting(duo, selector: str, start: str) -> None:
+    until(
+        lambda: any(o.text.startswith(start) for o in Select(duo.find_element(selector)).options),
+        timeout=10,
+    )
+    field = Select(duo.find_element(selector))
+    field.select_by_visible_text(next(o.text for o in field.options if o.text.startswith(start)))
+
+
 def _feedback(duo, text: str) -> None:
     duo.wait_for_contains_text("#catalog-feedback", text, timeout=10)
     _settled(duo)
@@ -83,6 +92,13 @@ def test_the_administrator_builds_a_small_house_from_an_empty_catalog(parkdesk, 
     _feedback(duo, "The tariff “День” is added")
     duo.wait_for_contains_text("#catalog-tariffs", "1,500")
 
+    # A new price, for the orders made from now on.
+    _choose_starting(duo, "#catalog-price-tariff", "Коворкинг Север · День · 1,500")
+    _type(duo, "#catalog-price-value", "1800")
+    duo.find_element("#catalog-price-value").send_keys(Keys.ENTER)
+    _feedback(duo, "The price is changed")
+    duo.wait_for_contains_text("#catalog-tariffs", "1,800")
+
     # The tariff is retired in place, and stays listed as not in use.
     with db.read() as session:
         tariff = session.scalar(select(Tariff.id))
@@ -100,6 +116,7 @@ def test_the_administrator_builds_a_small_house_from_an_empty_catalog(parkdesk, 
         "room.add_seats",
         "service.create",
         "tariff.create",
+        "tariff.price",
         "tariff.retire",
     } <= actions
     assert duo.get_logs() == []
