@@ -30,11 +30,11 @@ def _submitted(*component_ids: str) -> None:
 
 def _chosen(options: list[dict[str, str]], current: object) -> str | None:
     """Keep the choice while it is offered; else the newest thing (just added, mostly)."""
-    values = [o["value"] for o in options if o["value"]]
+    values = [o["value"] for o in options]
     if isinstance(current, str) and current in values:
         return current
-    if any(o["value"] == "" for o in options):  # "no room" unless one is chosen
-        return ""
+    if page.NO_ROOM in values:  # a service is in no room until one is chosen
+        return page.NO_ROOM
     return max(values, key=int) if values else None
 
 

@@ -332,9 +332,13 @@ def _options(table: dict[str, str]) -> list[dict[str, str]]:
 # --- what the callbacks render ------------------------------------------------------------------
 
 
+# The "no room" choice of a service: not "", which a native select shows as nothing chosen.
+NO_ROOM = "none"
+
+
 def thing_options(rows: list, *, none: str | None = None) -> list[dict[str, str]]:
     """A native select's options: each active thing by its name (SPEC §8)."""
-    options = [{"label": none, "value": ""}] if none else []
+    options = [{"label": none, "value": NO_ROOM}] if none else []
     return options + [{"label": row.name, "value": str(row.id)} for row in rows if row.active]
 
 
@@ -397,7 +401,7 @@ def _row(kind: str, row, cells: list, active: bool) -> html.Tr:
     return html.Tr(
         [
             *[html.Td(cell) for cell in cells],
-            html.Td(_toggle(kind, row.id, active), className="text-end"),
+            html.Td(_toggle(kind, row.id, active), className="text-end text-nowrap"),
         ],
         className="" if active else "text-body-tertiary",
     )
@@ -413,14 +417,17 @@ def buildings_list(rows: list[BuildingRow]) -> html.Div:
 
 def rooms_list(rows: list[RoomRow], any_building: bool) -> html.Div:
     return _table(
-        [_("Room"), _("Building"), _("Kind"), _("Capacity"), _("Hours"), _("Seat count")],
+        [_("Room"), _("Kind"), _("Capacity"), _("Hours"), _("Seat count")],
         [
             _row(
                 "room",
                 r,
                 [
-                    [r.name, _state(r.active)],
-                    r.building,
+                    [
+                        r.name,
+                        _state(r.active),
+                        html.Div(r.building, className="text-body-secondary"),
+                    ],
                     label(ROOM_KIND_LABELS, r.kind),
                     r.capacity,
                     r.hours or _("round the clock"),

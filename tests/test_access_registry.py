@@ -931,7 +931,7 @@ RULES: dict[str, Rule] = {
                 "catalog-service-save",
                 catalog_service_name=_unique("Уборка"),
                 catalog_service_type=lambda s: "simple",
-                catalog_service_room=lambda s: "",
+                catalog_service_room=lambda s: "none",
                 catalog_service_partial=lambda s: True,
                 catalog_service_prepayment=lambda s: 30,
                 catalog_service_cancellable=lambda s: True,

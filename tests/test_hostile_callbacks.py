@@ -850,7 +850,7 @@ PLANS: dict[str, Plan] = {
         {
             "catalog-service-name.value": lambda s, o: ["Услуга simple", "Новая услуга"],
             "catalog-service-type.value": lambda s, o: [t.value for t in ServiceType],
-            "catalog-service-room.value": lambda s, o: ["", *map(str, _rooms(s, o))],
+            "catalog-service-room.value": lambda s, o: ["none", "", *map(str, _rooms(s, o))],
             "catalog-service-prepayment.value": lambda s, o: [1, 100, 0, 101, "50"],
             "catalog-service-min-remaining.value": lambda s, o: ["0", "50", "-1", "1e30"],
         },
