@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 def register_all(app: Dash, db: Database) -> None:
     from callbacks import (
+        catalog,
         events,
         exports,
         occupancy,
@@ -47,4 +48,5 @@ def register_all(app: Dash, db: Database) -> None:
     exports.register(app, db)
     people_import.register(app, db)
     staff.register(app, db)
+    catalog.register(app, db)
     wellformed.refuse_malformed_calls(app)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from datetime import time
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Kopecks, Name, Timestamp, intpk, utcnow
@@ -66,6 +77,7 @@ class Building(Base):
     id: Mapped[intpk]
     name: Mapped[Name] = mapped_column(unique=True)
     address: Mapped[str | None] = mapped_column(String(300))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Room(Base):
@@ -81,6 +93,10 @@ class Room(Base):
     name: Mapped[Name]
     kind: Mapped[str] = mapped_column(String(20))
     capacity: Mapped[int]
+    # Open from … to … every day; None: round the clock.
+    opens_at: Mapped[time | None] = mapped_column(Time())
+    closes_at: Mapped[time | None] = mapped_column(Time())
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     building: Mapped[Building] = relationship()
 
@@ -92,11 +108,17 @@ class Seat(Base):
     __table_args__ = (
         UniqueConstraint("room_id", "number"),
         CheckConstraint("number > 0", name="number"),
+        CheckConstraint("x >= 0 AND y >= 0", name="position"),
     )
 
     id: Mapped[intpk]
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
     number: Mapped[int]
+    label: Mapped[str | None] = mapped_column(String(40))  # shown instead of "Seat 7"
+    # The seat's place on the room's plan (grid cells); None until the admin places it.
+    x: Mapped[int | None]
+    y: Mapped[int | None]
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     room: Mapped[Room] = relationship()
 
@@ -137,6 +159,7 @@ class Tariff(Base):
     name: Mapped[Name]
     unit: Mapped[str] = mapped_column(String(10))
     price_kopecks: Mapped[Kopecks]
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     service: Mapped[Service] = relationship(back_populates="tariffs")
 

@@ -181,12 +181,29 @@ class RoomKind(StrEnum):
     EVENT_HALL = "event_hall"
 
 
+ROOM_KIND_LABELS: dict[RoomKind, Label] = {
+    RoomKind.COWORKING: NC_("room kind", "Coworking"),
+    RoomKind.MEETING_ROOM: NC_("room kind", "Meeting room"),
+    RoomKind.HOTEL_ROOM: NC_("room kind", "Hotel room"),
+    RoomKind.EVENT_HALL: NC_("room kind", "Event hall"),
+}
+
+
 class Unit(StrEnum):
     HOUR = "hour"
     DAY = "day"
     MONTH = "month"
     NIGHT = "night"
     PIECE = "piece"
+
+
+UNIT_LABELS: dict[Unit, Label] = {
+    Unit.HOUR: NC_("unit", "Hour"),
+    Unit.DAY: NC_("unit", "Day"),
+    Unit.MONTH: NC_("unit", "Month"),
+    Unit.NIGHT: NC_("unit", "Night"),
+    Unit.PIECE: NC_("unit", "Piece"),
+}
 
 
 class PaymentMethod(StrEnum):

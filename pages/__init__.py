@@ -22,5 +22,6 @@ PAGE_MODULES = (
     "pages.exports",
     "pages.staff",
     "pages.people_import",
+    "pages.catalog",
     "pages.not_found_404",
 )

@@ -81,6 +81,8 @@ def quote(
         raise NotFound("Choose a coworking service.")
     if tariff is None or tariff.service_id != service.id:
         raise NotFound("Choose a tariff of this service.")
+    if not tariff.is_active:
+        raise DomainError("This tariff is no longer sold; choose another.")
     unit = Unit(tariff.unit)
     if unit not in UNIT_LENGTH:
         raise DomainError("This tariff cannot be booked by period.")
@@ -116,7 +118,7 @@ def _modifiers_of(service: Service) -> list[Modifier]:
         (
             Modifier(t.id, t.name, t.price_kopecks)
             for t in service.tariffs
-            if t.unit == MODIFIER_UNIT.value
+            if t.unit == MODIFIER_UNIT.value and t.is_active
         ),
         key=lambda m: (m.name, m.id),
     )
@@ -363,7 +365,7 @@ def coworking_catalogue(session: Session) -> list[CoworkingOffer]:
     return [
         CoworkingOffer(
             service,
-            [t for t in service.tariffs if Unit(t.unit) in UNIT_LENGTH],
+            [t for t in service.tariffs if t.is_active and Unit(t.unit) in UNIT_LENGTH],
             _modifiers_of(service),
         )
         for service in services

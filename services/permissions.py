@@ -48,6 +48,7 @@ class Action(StrEnum):
     EXPORT = "export"
     MANAGE_STAFF = "manage_staff"
     IMPORT_PEOPLE = "import_people"
+    MANAGE_CATALOG = "manage_catalog"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -79,6 +80,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT: frozenset({ADMIN, ACCOUNTING}),
     Action.MANAGE_STAFF: frozenset({ADMIN}),
     Action.IMPORT_PEOPLE: frozenset({ADMIN}),
+    # Buildings, rooms, seats, services and prices: the operator's own house (SPEC §9.2).
+    Action.MANAGE_CATALOG: frozenset({ADMIN}),
 }
 
 

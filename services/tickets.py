@@ -9,7 +9,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CoworkingTicket, Order, Person, Room, Seat, Service, StaffUser, Tariff
+from models import (
+    Building,
+    CoworkingTicket,
+    Order,
+    Person,
+    Room,
+    Seat,
+    Service,
+    StaffUser,
+    Tariff,
+)
 from models.statuses import CANCELLED_STATUSES, RoomKind, TicketStatus, ticket_status_expression
 from services import audit, people
 from services.context import Actor
@@ -274,7 +284,15 @@ def free_seats(
     query = (
         select(Seat.id, Seat.number, Room.id, Room.name)
         .join(Room, Room.id == Seat.room_id)
-        .where(Room.kind == RoomKind.COWORKING.value, Seat.id.not_in(busy))
+        .join(Building, Building.id == Room.building_id)
+        .where(
+            Room.kind == RoomKind.COWORKING.value,
+            Seat.id.not_in(busy),
+            # Retired seats, rooms and buildings take no new tickets.
+            Seat.is_active.is_(True),
+            Room.is_active.is_(True),
+            Building.is_active.is_(True),
+        )
         .order_by(Room.name, Seat.number)
     )
     if room_id is not None:
@@ -310,6 +328,8 @@ def lock_seat(session: Session, seat_id: int) -> Seat:
         seat = session.scalar(select(Seat).where(Seat.id == seat_id).with_for_update())
     if seat is None or session.get(Room, seat.room_id).kind != RoomKind.COWORKING.value:
         raise NotFound("There is no such coworking seat.")
+    if not seat.is_active:
+        raise DomainError("Seat %(seat)s is retired; choose another.", seat=seat.number)
     return seat
 
 

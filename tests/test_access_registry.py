@@ -31,7 +31,16 @@ import dash
 import pytest
 import sqlalchemy as sa
 
-from models import AuditEntry, Base, CoworkingTicket, EventTicket, Message, StaffUser
+from models import (
+    AuditEntry,
+    Base,
+    Building,
+    CoworkingTicket,
+    EventTicket,
+    Message,
+    StaffUser,
+    Tariff,
+)
 from services import numbering, staff
 from tests.dash_http import ROLE_EMAILS, Site, answer_text, module_database_url, post_callback
 from tests.factories import World
@@ -382,6 +391,42 @@ def _new_account(s: Scene) -> dict[str, Any]:
 STAFF_FEEDBACK = "..staff-feedback.children...staff-version.data.."
 STAFF_FORM = "..staff-form.children...staff-account.data...staff-feedback.children.."
 
+# --- the catalog: every write adds or retires something new, so that it always may ---
+
+
+def _building_of(s: Scene) -> int:
+    with s.site.db.read() as session:
+        return session.scalar(sa.select(Building.id).order_by(Building.id))
+
+
+def _fresh_tariff(s: Scene) -> int:
+    """A tariff of its own to retire (the catalog lives on for the whole module)."""
+    with s.site.db.write() as session:
+        tariff = Tariff(
+            service_id=s.world.services["simple"],
+            name=f"Разовый {uuid.uuid4().hex[:8]}",
+            unit="piece",
+            price_kopecks=100,
+        )
+        session.add(tariff)
+        session.flush()
+        return tariff.id
+
+
+def _catalog_form(button: str, **fields: Callable[[Scene], Any]) -> Values:
+    return lambda s: {
+        f"{button}.n_clicks": 1,
+        "catalog-version.data": 0,
+        **{f"{key.replace('_', '-')}.value": make(s) for key, make in fields.items()},
+    }
+
+
+def _unique(prefix: str) -> Callable[[Scene], str]:
+    return lambda s: f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+CATALOG_FEEDBACK = "..catalog-feedback.children...catalog-version.data"
+CATALOG_KEEPERS = roles(ADMIN)
 
 ORDER_FEEDBACK = "..order-feedback.children...order-version.data.."
 TICKET_FEEDBACK = "..ticket-feedback.children...ticket-version.data.."
@@ -980,6 +1025,118 @@ RULES: dict[str, Rule] = {
             shows=("/exports/balances.csv",),
         )
     ),
+    # --- catalog (admin only) ---
+    "..catalog-buildings.children...catalog-rooms.children...catalog-services.children"
+    "...catalog-tariffs.children...catalog-room-building.options...catalog-room-building.value"
+    "...catalog-seats-room.options...catalog-seats-room.value...catalog-service-room.options"
+    "...catalog-service-room.value...catalog-tariff-service.options"
+    "...catalog-tariff-service.value...catalog-price-tariff.options..": read(
+        Case(
+            lambda s: {"catalog-version.data": 0}, CATALOG_KEEPERS, shows=("Корпус А", "Open Space")
+        )
+    ),
+    "..catalog-seats.children...catalog-seat-pick.options...catalog-seat-pick.value..": read(
+        Case(
+            lambda s: {"catalog-seats-room.value": str(s.world.room_id)},
+            CATALOG_KEEPERS,
+            shows=("data-seat-id",),
+        )
+    ),
+    f"{CATALOG_FEEDBACK}...catalog-building-name.value..": write(
+        Case(
+            _catalog_form("catalog-building-save", catalog_building_name=_unique("Корпус")),
+            CATALOG_KEEPERS,
+            audit="building.create",
+        )
+    ),
+    f"{CATALOG_FEEDBACK}...catalog-room-name.value..": write(
+        Case(
+            _catalog_form(
+                "catalog-room-save",
+                catalog_room_building=lambda s: str(_building_of(s)),
+                catalog_room_name=_unique("Переговорная"),
+                catalog_room_kind=lambda s: "meeting_room",
+                catalog_room_capacity=lambda s: 8,
+                catalog_room_hours=lambda s: "09:00–21:00",
+            ),
+            CATALOG_KEEPERS,
+            audit="room.create",
+        )
+    ),
+    f"{CATALOG_FEEDBACK}.. <- catalog-seats-save.n_clicks": write(
+        Case(
+            _catalog_form(
+                "catalog-seats-save",
+                catalog_seats_room=lambda s: str(s.world.room_id),
+                catalog_seats_count=lambda s: 2,
+            ),
+            CATALOG_KEEPERS,
+            audit="room.add_seats",
+        )
+    ),
+    f"{CATALOG_FEEDBACK}...catalog-seat-label.value..": write(
+        Case(
+            _catalog_form(
+                "catalog-seat-rename",
+                catalog_seat_pick=lambda s: str(s.world.seats[0]),
+                catalog_seat_label=_unique("У окна"),
+            ),
+            CATALOG_KEEPERS,
+            audit="seat.rename",
+        )
+    ),
+    f"{CATALOG_FEEDBACK}...catalog-service-name.value..": write(
+        Case(
+            _catalog_form(
+                "catalog-service-save",
+                catalog_service_name=_unique("Уборка"),
+                catalog_service_type=lambda s: "simple",
+                catalog_service_room=lambda s: "none",
+                catalog_service_partial=lambda s: True,
+                catalog_service_prepayment=lambda s: 30,
+                catalog_service_cancellable=lambda s: True,
+                catalog_service_min_remaining=lambda s: "50",
+            ),
+            CATALOG_KEEPERS,
+            audit="service.create",
+        )
+    ),
+    f"{CATALOG_FEEDBACK}...catalog-tariff-name.value..": write(
+        Case(
+            _catalog_form(
+                "catalog-tariff-save",
+                catalog_tariff_service=lambda s: str(s.world.services["simple"]),
+                catalog_tariff_name=_unique("Мойка окон"),
+                catalog_tariff_unit=lambda s: "piece",
+                catalog_tariff_price=lambda s: "2 500,50",
+            ),
+            CATALOG_KEEPERS,
+            audit="tariff.create",
+        )
+    ),
+    f"{CATALOG_FEEDBACK}...catalog-price-value.value..": write(
+        Case(
+            _catalog_form(
+                "catalog-price-save",
+                catalog_price_tariff=lambda s: str(_fresh_tariff(s)),
+                catalog_price_value=lambda s: "1 234,56",
+            ),
+            CATALOG_KEEPERS,
+            audit="tariff.price",
+        )
+    ),
+    f'{CATALOG_FEEDBACK}.. <- {{"thing":["ALL"],"type":"catalog-toggle"}}.n_clicks': write(
+        Case(
+            lambda s: {
+                "catalog-toggle.n_clicks": pattern(
+                    "catalog-toggle", {"thing": f"retire-tariff-{_fresh_tariff(s)}"}
+                ),
+                "catalog-version.data": 0,
+            },
+            CATALOG_KEEPERS,
+            audit="tariff.retire",
+        )
+    ),
 }
 
 # --- pages (dash.page_registry) ------------------------------------------------------------------
@@ -1007,6 +1164,7 @@ PAGE_RULES: dict[str, PageRule] = {
     "pages.exports": PageRule(lambda t: "/exports", EXPORTERS),
     "pages.staff": PageRule(lambda t: "/staff", roles(ADMIN)),
     "pages.people_import": PageRule(lambda t: "/import", roles(ADMIN)),
+    "pages.catalog": PageRule(lambda t: "/catalog", roles(ADMIN)),
     "pages.not_found_404": PageRule(lambda t: "/404", EVERYONE, status=404),
 }
 
@@ -1118,6 +1276,11 @@ def access(request, tmp_path_factory):
 
 
 WATCHED = (
+    "buildings",
+    "rooms",
+    "seats",
+    "services",
+    "tariffs",
     "orders",
     "order_items",
     "payments",

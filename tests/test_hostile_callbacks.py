@@ -45,15 +45,21 @@ from sqlalchemy.orm import Session
 
 from models import (
     AuditEntry,
+    Building,
     CoworkingTicket,
     EventTicket,
     Message,
     Order,
     Payment,
     Person,
+    Room,
+    Seat,
+    Service,
     StaffSession,
     StaffUser,
+    Tariff,
 )
+from models.statuses import RoomKind, ServiceType, Unit
 from services import integrity
 from services.money import parse_amount
 from tests.dash_http import (
@@ -572,6 +578,89 @@ def _accounts(s: Scene, other: Targets) -> list[Any]:
     ]
 
 
+def _catalog_row(session: Session, model, audit: Audited):
+    return session.get(model, int(audit.entity_id))
+
+
+def _typed_name(values: dict[str, Any], slot: str) -> str:
+    """What a name field is stored as (anything but a text is an empty field)."""
+    typed = values.get(slot)
+    return " ".join(cleaned(typed).split()) if isinstance(typed, str) else ""
+
+
+def verify_building(session, scene, values, audit):
+    building = _catalog_row(session, Building, audit)
+    assert building.name == _typed_name(values, "catalog-building-name.value")
+    assert building.is_active
+
+
+def verify_room(session, scene, values, audit):
+    room = _catalog_row(session, Room, audit)
+    assert room.name == _typed_name(values, "catalog-room-name.value")
+    assert room.kind == values["catalog-room-kind.value"]
+    assert str(room.building_id) == str(values["catalog-room-building.value"]).strip()
+    assert session.get(Building, room.building_id).is_active
+
+
+def verify_seats(session, scene, values, audit):
+    room = _catalog_row(session, Room, audit)
+    assert room.kind == "coworking" and room.is_active
+    first, last = audit.after["numbers"]
+    numbers = session.scalars(
+        sa.select(Seat.number).where(Seat.room_id == room.id, Seat.number >= first)
+    ).all()
+    assert sorted(numbers) == list(range(first, last + 1))
+    assert audit.after["seats"] - audit.before["seats"] == last - first + 1
+
+
+def verify_seat_label(session, scene, values, audit):
+    seat = _catalog_row(session, Seat, audit)
+    assert (seat.label or "") == _typed_name(values, "catalog-seat-label.value")
+
+
+def verify_service(session, scene, values, audit):
+    service = _catalog_row(session, Service, audit)
+    assert service.name == _typed_name(values, "catalog-service-name.value")
+    assert service.type == values["catalog-service-type.value"]
+    assert 1 <= service.prepayment_percent <= 100
+
+
+def verify_tariff(session, scene, values, audit):
+    tariff = _catalog_row(session, Tariff, audit)
+    assert tariff.name == _typed_name(values, "catalog-tariff-name.value")
+    assert tariff.unit == values["catalog-tariff-unit.value"]
+    assert 0 <= tariff.price_kopecks <= 10_000_000 * 100
+
+
+def verify_price(session, scene, values, audit):
+    tariff = _catalog_row(session, Tariff, audit)
+    assert tariff.price_kopecks == audit.after["price_kopecks"] != audit.before["price_kopecks"]
+    assert 0 <= tariff.price_kopecks <= 10_000_000 * 100
+
+
+CATALOG_MODELS = {
+    "building": Building,
+    "room": Room,
+    "seat": Seat,
+    "service": Service,
+    "tariff": Tariff,
+}
+
+
+def _plain_name(model, column: str = "name") -> Callable[[Session, Audited], None]:
+    def tidy(session: Session, audit: Audited) -> None:
+        row = session.get(model, int(audit.entity_id))
+        setattr(row, column, None if column == "label" else f"{model.__name__} {row.id}")
+
+    return tidy
+
+
+def verify_toggle(session, scene, values, audit):
+    kind, change = audit.action.split(".")
+    thing = session.get(CATALOG_MODELS[kind], int(audit.entity_id))
+    assert thing.is_active == (change == "activate")
+
+
 @dataclass(frozen=True)
 class Plan:
     """How to attack one writing callback: who acts (a role that may), what a complete
@@ -589,6 +678,10 @@ class Plan:
     # Whether a write changes the records of ``Targets`` (then new ones are built, in a time
     # window of their own); a staff plan changes accounts, and the demo ones are restored.
     records: bool = True
+    # After a checked write: give what it named a plain name again. The catalog's names
+    # are shown by other pages (the occupancy filters, the order form), whose reading
+    # callbacks must not meet "SELECT …" that this module stored on purpose.
+    tidy: Callable[[Session, Audited], None] | None = None
 
 
 def _order_numbers(s: Scene, other: Targets) -> list[Any]:
@@ -624,6 +717,16 @@ def _event_tickets(s: Scene, other: Targets) -> list[Any]:
 
 def _seats(s: Scene, other: Targets) -> list[Any]:
     return [*map(str, s.world.seats + s.world.other_room_seats), s.world.seats[3]]
+
+
+def _buildings(s: Scene, other: Targets) -> list[Any]:
+    with s.site.db.read() as session:
+        return [str(i) for i in session.scalars(sa.select(Building.id).order_by(Building.id))]
+
+
+def _rooms(s: Scene, other: Targets) -> list[Any]:
+    with s.site.db.read() as session:
+        return [str(i) for i in session.scalars(sa.select(Room.id).order_by(Room.id).limit(20))]
 
 
 def _people(s: Scene, other: Targets) -> list[Any]:
@@ -862,6 +965,100 @@ PLANS: dict[str, Plan] = {
         {"staff-account.data": _accounts},
         records=False,
     ),
+    # The catalog: each write adds something (its names drawn, or real ones: duplicates).
+    "..catalog-feedback.children...catalog-version.data...catalog-building-name.value..": Plan(
+        "catalog-building",
+        ADMIN,
+        ("building.create",),
+        verify_building,
+        {"catalog-building-name.value": lambda s, o: ["Корпус А", " корпус  а ", "Корпус Б"]},
+        tidy=_plain_name(Building),
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-room-name.value..": Plan(
+        "catalog-room",
+        ADMIN,
+        ("room.create",),
+        verify_room,
+        {
+            "catalog-room-building.value": _buildings,
+            "catalog-room-name.value": lambda s, o: ["Open Space", "Тихая зона", "Зал 2"],
+            "catalog-room-kind.value": lambda s, o: [k.value for k in RoomKind],
+            "catalog-room-capacity.value": lambda s, o: [0, "12", 10_000, 10_001, -1],
+            "catalog-room-hours.value": lambda s, o: ["08:00–22:00", "8-24", "22-8", "24:00-1"],
+        },
+        tidy=_plain_name(Room),
+    ),
+    "..catalog-feedback.children...catalog-version.data.. <- catalog-seats-save.n_clicks": Plan(
+        "catalog-seats",
+        ADMIN,
+        ("room.add_seats",),
+        verify_seats,
+        {
+            "catalog-seats-room.value": _rooms,
+            "catalog-seats-count.value": lambda s, o: [1, "3", 500, 501, 0],
+        },
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-seat-label.value..": Plan(
+        "catalog-seat-label",
+        ADMIN,
+        ("seat.rename",),
+        verify_seat_label,
+        {
+            "catalog-seat-pick.value": _seats,
+            "catalog-seat-label.value": lambda s, o: ["У окна", "", "x" * 41],
+        },
+        tidy=_plain_name(Seat, "label"),
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-service-name.value..": Plan(
+        "catalog-service",
+        ADMIN,
+        ("service.create",),
+        verify_service,
+        {
+            "catalog-service-name.value": lambda s, o: ["Услуга simple", "Новая услуга"],
+            "catalog-service-type.value": lambda s, o: [t.value for t in ServiceType],
+            "catalog-service-room.value": lambda s, o: ["none", "", *map(str, _rooms(s, o))],
+            "catalog-service-prepayment.value": lambda s, o: [1, 100, 0, 101, "50"],
+            "catalog-service-min-remaining.value": lambda s, o: ["0", "50", "-1", "1e30"],
+        },
+        tidy=_plain_name(Service),
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-tariff-name.value..": Plan(
+        "catalog-tariff",
+        ADMIN,
+        ("tariff.create",),
+        verify_tariff,
+        {
+            "catalog-tariff-service.value": lambda s, o: [
+                str(i) for i in s.world.services.values()
+            ],
+            "catalog-tariff-name.value": lambda s, o: ["День", "Час", "Новый"],
+            "catalog-tariff-unit.value": lambda s, o: [u.value for u in Unit],
+            "catalog-tariff-price.value": lambda s, o: ["0", "10000000", "10000000,01", "-0,01"],
+        },
+        tidy=_plain_name(Tariff),
+    ),
+    "..catalog-feedback.children...catalog-version.data...catalog-price-value.value..": Plan(
+        "catalog-price",
+        ADMIN,
+        ("tariff.price",),
+        verify_price,
+        {
+            "catalog-price-tariff.value": lambda s, o: [str(i) for i in s.world.tariffs.values()],
+            "catalog-price-value.value": lambda s, o: ["0", "1500", "10000000,01", "-1", "1,005"],
+        },
+    ),
+    "..catalog-feedback.children...catalog-version.data.. <- "
+    '{"thing":["ALL"],"type":"catalog-toggle"}.n_clicks': Plan(
+        "catalog-toggle",
+        ADMIN,
+        tuple(
+            f"{kind}.{change}"
+            for kind in ("building", "room", "seat", "service", "tariff")
+            for change in ("retire", "activate")
+        ),
+        verify_toggle,
+    ),
 }
 
 WRITERS = sorted(key for key, rule in RULES.items() if rule.kind == WRITE)
@@ -959,6 +1156,16 @@ PATTERN_VALUES = {
     "balances-bucket": ["0-7", "8-30", "31-60", "over-60"],
     "payments-preset": ["month", "last-month", "30-days", "year"],
     "occupancy-csv": ["occupancy-daily", "occupancy-heatmap", "occupancy-by-room"],
+    # Things that do not exist, or that are no thing: the valid value retires a tariff of
+    # its own; the world's seats, rooms and tariffs stay in use for the other plans.
+    "catalog-toggle": [
+        "retire-tariff-999999",
+        "activate-seat-999999",
+        "retire-building-0",
+        "retire-order-1",
+        "retire-tariff",
+        "delete-tariff-1",
+    ],
 }
 
 
@@ -1041,6 +1248,10 @@ def test_hostile_values_in_every_slot_are_refused_in_words_or_written_whole(host
                 hostile.renew()
             else:
                 restore_demo_staff(hostile.site, hostile.demo_staff)
+            if plan.tidy is not None:
+                with db.write() as session:
+                    plan.tidy(session, written[0])
+            hostile.renew()
 
     started = time.perf_counter()
     attack()

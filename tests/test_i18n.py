@@ -15,13 +15,17 @@ from models.statuses import (
     ORDER_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
     ROLE_LABELS,
+    ROOM_KIND_LABELS,
     SERVICE_TYPE_LABELS,
     TICKET_STATUS_LABELS,
+    UNIT_LABELS,
     OrderStatus,
     PaymentMethod,
     Role,
+    RoomKind,
     ServiceType,
     TicketStatus,
+    Unit,
 )
 from services.messages import StatusLabel
 
@@ -45,6 +49,8 @@ LABEL_TABLES = [
     (SERVICE_TYPE_LABELS, ServiceType),
     (PAYMENT_METHOD_LABELS, PaymentMethod),
     (FORM_FIELD_LABELS, FormField),
+    (ROOM_KIND_LABELS, RoomKind),
+    (UNIT_LABELS, Unit),
 ]
 
 

@@ -17,6 +17,8 @@ NAV_BY_ROLE = {
         "events",
         "exports",
         "staff",
+        "catalog",
+        "people-import",
     },
     "rental@parkdesk.local": {"overview", "orders", "tickets", "occupancy"},
     "service@parkdesk.local": {"overview", "orders"},
