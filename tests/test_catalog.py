@@ -605,7 +605,7 @@ def test_a_retired_tariff_is_offered_no_more_and_its_orders_still_open_and_expor
         ("tariff.retire", {"is_active": True}, {"is_active": False})
     ]
     with db.read() as session:
-        offered = {t.id for _s, ts in coworking.coworking_catalogue(session) for t in ts}
+        offered = {t.id for offer in coworking.coworking_catalogue(session) for t in offer.tariffs}
         assert world.tariffs["day"] not in offered and world.tariffs["hour"] in offered
         with pytest.raises(DomainError, match="no longer sold"):
             coworking.quote(
@@ -619,7 +619,9 @@ def test_a_retired_tariff_is_offered_no_more_and_its_orders_still_open_and_expor
         view = tickets.get_ticket(session, ticket, NOW)
         order = get_order(session, admin, view.order_number)
         assert order.total_kopecks == 150_000
-        assert session.scalar(select(func.count()).select_from(Tariff)) == 3  # nothing deleted
+        assert (
+            session.scalar(select(func.count()).select_from(Tariff)) == 5
+        )  # nothing deleted (3 + 2 modifiers)
     login(client, "admin@parkdesk.local")
     response = client.get(
         "/exports/orders.csv", query_string={"from": "2026-03-01", "to": "2026-03-31"}
@@ -704,5 +706,11 @@ def test_the_catalog_lists_everything_retired_things_marked(db, world, admin):
         "Тихая зона": 2,
         "Большой зал": 0,
     }
-    assert {t.name: t.active for t in found.tariffs} == {"Час": True, "День": True, "Месяц": False}
+    assert {t.name: t.active for t in found.tariffs} == {
+        "Час": True,
+        "День": True,
+        "Месяц": False,
+        "Шкафчик": True,  # the coworking service's modifiers (piece tariffs)
+        "Принтер": True,
+    }
     assert len(found.services) == 7
