@@ -27,6 +27,7 @@ def nav_link(page_key: str) -> str:
 
 # Overview
 OVERVIEW_FIGURES = "overview-figures"
+OVERVIEW_SETUP = "overview-setup"  # a house with nothing on sale: how to set it up
 
 # Coworking tickets list (SPEC §8)
 TICKETS_GRID = "tickets-grid"

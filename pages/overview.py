@@ -59,8 +59,43 @@ def _orders_link(**query: str) -> str:
     return "/orders?" + urlencode(query)
 
 
-def figures(data: Overview | None, allowed: set[str]) -> html.Div:
-    """The cards this role may read; a role with none sees a short greeting."""
+def setup_note(may_set_up: bool) -> dbc.Alert:
+    """What a house with nothing on sale does next: the administrator sets it up (the
+    catalog, the staff, the customers); anybody else is told who will."""
+    if not may_set_up:
+        return dbc.Alert(
+            _(
+                "Nothing is on sale yet: an administrator sets up the buildings, rooms, "
+                "services and prices in the catalog."
+            ),
+            color="info",
+            id=ids.OVERVIEW_SETUP,
+        )
+    steps = [
+        (_("Catalog"), "/catalog", _("buildings, rooms and seats, services and their prices")),
+        (_("Staff"), "/staff", _("an account for each colleague, with their role")),
+        (_("Import"), "/import", _("your customer list from a CSV file")),
+    ]
+    return dbc.Alert(
+        [
+            html.H2(_("Set up your house"), className="h5"),
+            html.P(_("Nothing is on sale yet. Three steps, in this order:"), className="mb-2"),
+            html.Ol(
+                [
+                    html.Li([dcc.Link(title, href=href, className="alert-link"), " — ", text])
+                    for title, href, text in steps
+                ],
+                className="mb-0",
+            ),
+        ],
+        color="info",
+        id=ids.OVERVIEW_SETUP,
+    )
+
+
+def figures(data: Overview | None, allowed: set[str], *, may_set_up: bool = False) -> html.Div:
+    """The cards this role may read; a role with none sees a short greeting. A house
+    with nothing on sale says first how it is set up."""
     lang = language()
     cards = []
     if Action.VIEW_TICKETS in allowed:
@@ -148,6 +183,7 @@ def figures(data: Overview | None, allowed: set[str]) -> html.Div:
                 "/events",
             )
         )
+    setup = setup_note(may_set_up) if data is not None and data.house_empty else None
     if not cards:
-        return html.P(_("Welcome to Parkdesk."), className="text-body-secondary")
-    return dbc.Row(cards, className="g-3")
+        return html.Div([setup, html.P(_("Welcome to Parkdesk."), className="text-body-secondary")])
+    return html.Div([setup, dbc.Row(cards, className="g-3")])

@@ -43,6 +43,8 @@ class Overview:
     today: str  # ISO date in the operator's time zone
     # Booked orders owing after their period, service orders past their deadline.
     overdue: int = 0
+    # Nothing on sale yet: a new house, set up from the catalog (SPEC §9.2).
+    house_empty: bool = False
 
     @property
     def occupancy_percent(self) -> float:
@@ -182,4 +184,5 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         events,
         local.date().isoformat(),
         late,
+        house_empty=session.scalar(select(Service.id).where(Service.is_active).limit(1)) is None,
     )
