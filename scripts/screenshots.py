@@ -34,6 +34,9 @@ def main() -> int:
     parser.add_argument("--wait", type=float, default=2.5)
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument(
+        "--upload", help="a file to choose in each page's upload field before its screenshot"
+    )
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
 
@@ -60,6 +63,10 @@ def main() -> int:
         for path in args.paths:
             driver.get(base + path)
             time.sleep(args.wait)
+            if args.upload:
+                field = driver.find_element(By.CSS_SELECTOR, "input[type=file]")
+                field.send_keys(str(Path(args.upload).resolve()))
+                time.sleep(args.wait)
             name = path.strip("/").replace("/", "_").replace("?", "_") or "overview"
             target = out / f"{name}.{args.lang}.png"
             driver.save_screenshot(str(target))
