@@ -159,7 +159,16 @@ def register(app: Dash, db: Database) -> None:
         if not _may():
             return None, [], None, None
         if not service_id or not tariff_id:
-            choose = _("Choose a coworking service and a tariff.")
+            with db.read() as session:  # a new house: say what is missing, and where
+                on_sale = any(offer.tariffs for offer in coworking.coworking_catalogue(session))
+            choose = (
+                _("Choose a coworking service and a tariff.")
+                if on_sale
+                else _(
+                    "Nothing is on sale yet: an administrator adds a coworking room with "
+                    "seats, a coworking service and its tariff in the catalog."
+                )
+            )
             return page.quote_problem(choose), [], None, None
         try:
             start = _start(day, at)
