@@ -27,8 +27,9 @@ def desk(db, world):
                 "confirmed", start=now - timedelta(hours=1), seat=world.seats[1]
             ),
             "new": world.coworking("new", start=now + timedelta(days=2), seat=world.seats[2]),
+            # Over, and its order done by the sweep (seed 004: only then is it done).
             "done": world.coworking(
-                "confirmed", start=now - timedelta(days=3), seat=world.seats[0]
+                "done", start=now - timedelta(days=3), seat=world.seats[0], paid=150_000
             ),
         }
         from models import CoworkingTicket
