@@ -62,7 +62,7 @@ def _counts(report: people_import.ImportReport) -> html.Div:
             badge(_("New"), report.new, "success"),
             badge(_("Updated"), report.updated, "info"),
             badge(_("Unchanged"), report.unchanged, "secondary"),
-            badge(_("Refused"), len(report.refused), "danger"),
+            badge(_("Not taken"), len(report.refused), "danger"),
         ],
         className="mb-2 fs-6",
     )

@@ -33,7 +33,7 @@ def test_an_admin_previews_then_imports_a_file_and_the_second_time_nothing_chang
     _upload(parkdesk, people)
     parkdesk.wait_for_contains_text("#import-preview", "What the import would do")
     preview = parkdesk.find_element("#import-preview").text
-    assert "New: 2" in preview and "Refused: 1" in preview
+    assert "New: 2" in preview and "Not taken: 1" in preview
     assert "Line 4: Enter the first and the last name." in preview
     assert "Импортова Ирина Петровна" in preview
     with db.read() as session:  # the preview wrote nothing
