@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Person, person_search_text, phone_key
+from models.places import full_name
 from services import audit, people
 from services.context import Actor
 from services.errors import DomainError
@@ -323,6 +324,7 @@ def _take_chunk(
         if wanted is None:
             _preview(report, preview_limit, line.number, REFUSED, line.values.get("name", ""))
             continue
+        name = full_name(wanted["last_name"], wanted["first_name"], wanted["middle_name"])
         found = [index.find(wanted) for index in (here, unwritten, stored)]
         match = (
             next((f[0] for f in found if f[0]), None),
@@ -332,7 +334,13 @@ def _take_chunk(
             outcome, someone, changes = _decide(match, wanted)
         except DomainError as refusal:
             refused.append(RefusedLine(line.number, refusal))
-            _preview(report, preview_limit, line.number, REFUSED, _display(wanted))
+            _preview(
+                report,
+                preview_limit,
+                line.number,
+                REFUSED,
+                name,
+            )
             continue
         if outcome == NEW:
             someone = _Someone(None, dict(wanted))
@@ -348,7 +356,13 @@ def _take_chunk(
         here.remember(someone)
         if outcome != UNCHANGED:
             touched.append(someone)
-        _preview(report, preview_limit, line.number, outcome, _display(wanted))
+        _preview(
+            report,
+            preview_limit,
+            line.number,
+            outcome,
+            name,
+        )
     report.refused += sorted(refused, key=lambda line: line.number)
     if report.dry_run:
         for someone in touched:  # what later chunks would find in the database
@@ -358,10 +372,6 @@ def _take_chunk(
         session.execute(insert(Person), [{**_stored(s.row), "created_at": now} for s in new])
     if changed:
         session.execute(update(Person), [{"id": i, **_stored(s.row)} for i, s in changed.items()])
-
-
-def _display(row: dict) -> str:
-    return " ".join(filter(None, (row["last_name"], row["first_name"], row["middle_name"])))
 
 
 def _stored(row: dict) -> dict:
