@@ -25,6 +25,7 @@ from models.places import (
     phone_key,
 )
 from models.staff import LoginAttempt, StaffSession, StaffUser
+from models.tallies import OrderTally
 
 __all__ = [
     "AuditEntry",
@@ -39,6 +40,7 @@ __all__ = [
     "Message",
     "Order",
     "OrderItem",
+    "OrderTally",
     "Payment",
     "Person",
     "Room",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models import CoworkingTicket, Order, Payment, Service
 from models.statuses import CANCELLED_STATUSES, OrderStatus, PaymentKind
+from services import tallies
 from services.overdue import BOOKED_TYPES
 from services.payments import signed_amount
 
@@ -74,6 +75,14 @@ def check(session: Session, limit: int = 20) -> list[Finding]:
         Finding("every issued invoice has a number", f"order {number}") for number in uninvoiced
     ]
     findings += _money_findings(session, limit)
+    findings += [
+        Finding(
+            "the running totals match a recount",
+            f"status {d.status}, service {d.service_id}, executor {d.executor_key}: "
+            f"kept (orders, owing, balance, tickets) {d.kept}, counted {d.counted}",
+        )
+        for d in tallies.recount(session)[:limit]
+    ]
     return findings
 
 

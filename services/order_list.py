@@ -16,7 +16,8 @@ from models import Order, Person, Service, StaffUser
 from models.orders import status_literals
 from models.places import full_name
 from models.statuses import CANCELLED_STATUSES, OrderStatus, ServiceType
-from services import grid
+from models.tallies import UNASSIGNED_KEY
+from services import grid, tallies
 from services.context import Actor
 from services.filter_values import a_date, chosen_codes, digits, search_words
 from services.overdue import overdue
@@ -276,11 +277,7 @@ def list_orders(
         ).all()
     count = balance = None
     if not block.counted:
-        count, balance = session.execute(
-            select(func.count(), func.coalesce(func.sum(DUE), 0))
-            .select_from(Order)
-            .where(*conditions)
-        ).one()
+        count, balance = _totals(session, reader, filters, conditions)
     return (
         [
             OrderRow(
@@ -315,6 +312,42 @@ def list_orders(
         None if count is None else int(count),
         None if balance is None else int(balance),
     )
+
+
+def _totals(
+    session: Session,
+    reader: Actor,
+    filters: OrderFilters,
+    conditions: list[ColumnElement[bool]],
+) -> tuple[int, int]:
+    """The number of orders matched and their balance due: from the running totals
+    (services.tallies) when the filters are theirs — status, type, executor, balance
+    due, the role's scope — and counted over the orders otherwise."""
+    free = filters.number or filters.customer or filters.date_from or filters.date_to
+    if not (free or filters.overdue):
+        scope = order_scope(reader)
+        types = set(filters.types) if filters.types else None
+        if scope is not None:
+            types = set(scope) if types is None else types & scope
+        executor = (
+            None
+            if not filters.executor
+            else UNASSIGNED_KEY
+            if filters.executor == UNASSIGNED
+            else int(filters.executor)
+        )
+        totals = tallies.order_totals(
+            session,
+            statuses=filters.statuses or None,
+            types=types,
+            executor=executor,
+            owing_only=filters.balance_due,
+        )
+        return totals.orders, totals.balance_due_kopecks
+    count, balance = session.execute(
+        select(func.count(), func.coalesce(func.sum(DUE), 0)).select_from(Order).where(*conditions)
+    ).one()
+    return int(count), int(balance)
 
 
 def executor_choices(session: Session) -> list[tuple[int, str]]:

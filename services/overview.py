@@ -10,7 +10,6 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Event, Order, Payment, Room, Seat, Service
-from models.orders import status_literals
 from models.statuses import (
     CLOSED_STATUSES,
     NEW_STATUSES,
@@ -19,8 +18,10 @@ from models.statuses import (
     TicketStatus,
     ticket_status_condition,
 )
+from models.tallies import UNASSIGNED_KEY
+from services import tallies
 from services.context import Actor
-from services.order_list import OPEN, OUTSTANDING, of_types
+from services.order_list import OPEN, of_types
 from services.overdue import overdue
 from services.payments import signed_amount
 from services.permissions import order_scope
@@ -103,44 +104,21 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         )
         or 0
     )
-    new_orders = (
-        session.scalar(
-            select(func.count())
-            .select_from(Order)
-            .where(Order.status.in_([s.value for s in NEW_STATUSES]), *scope)
-        )
-        or 0
-    )
-    awaiting = (
-        session.scalar(
-            select(func.count())
-            .select_from(Order)
-            .where(Order.status == OrderStatus.DONE_AWAITING_CONFIRMATION.value, *scope)
-        )
-        or 0
-    )
-    unassigned = (
-        session.scalar(
-            select(func.count())
-            .select_from(Order)
-            .join(Service, Service.id == Order.service_id)
-            .where(
-                Service.type.in_(WORK_TYPES),
-                Order.executor_id.is_(None),
-                Order.status.not_in(status_literals(CLOSED_STATUSES)),  # = UNASSIGNED_SQL
-                *scope,
-            )
-        )
-        or 0
-    )
-    outstanding = (
-        session.scalar(
-            select(func.coalesce(func.sum(Order.total_kopecks - Order.paid_kopecks), 0)).where(
-                OUTSTANDING, *scope
-            )
-        )
-        or 0
-    )
+    # The orders waiting for someone, and what is owed: from the running totals.
+    types = order_scope(reader)
+    new_orders = tallies.order_totals(
+        session, statuses=[s.value for s in NEW_STATUSES], types=types
+    ).orders
+    awaiting = tallies.order_totals(
+        session, statuses=[OrderStatus.DONE_AWAITING_CONFIRMATION.value], types=types
+    ).orders
+    unassigned = tallies.order_totals(
+        session,
+        statuses=[s.value for s in OrderStatus if s not in CLOSED_STATUSES],  # UNASSIGNED_SQL
+        types=set(WORK_TYPES) if types is None else set(WORK_TYPES) & types,
+        executor=UNASSIGNED_KEY,
+    ).orders
+    outstanding = tallies.order_totals(session, types=types, owing_only=True).balance_due_kopecks
 
     def revenue(start: datetime, end: datetime) -> int:
         return (

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import CoworkingTicket, Order, Person, Room, Seat
 from models.places import full_name
 from models.statuses import TicketStatus, ticket_status_condition
-from services import grid
+from services import grid, tallies
 from services.filter_values import a_date, chosen_codes, digits, search_words
 from services.tickets import status_sql
 
@@ -191,7 +191,7 @@ def list_tickets(
                 block,
             )
         ).all()
-    count = None if block.counted else _count(session, filters, conditions)
+    count = None if block.counted else _count(session, filters, conditions, now)
     return [
         TicketRow(
             number,
@@ -209,7 +209,9 @@ def list_tickets(
     ], count
 
 
-def _count(session: Session, filters: TicketFilters, conditions: list) -> int:
+def _count(session: Session, filters: TicketFilters, conditions: list, now: datetime) -> int:
+    if not (filters.number or filters.visitor or filters.date_from or filters.date_to):
+        return tallies.ticket_count(session, filters.statuses, now)  # no scan
     # The order is joined only when the status filter reads it (every ticket has one).
     query = select(func.count()).select_from(CoworkingTicket)
     if filters.statuses:

@@ -1,0 +1,184 @@
+"""Counts and balance sums read from ``order_tallies`` (models.tallies) instead of
+counted over the orders: the register's default view, a status, a type, an executor,
+the balance-due filter and any combination of them cost a few dozen rows, not a scan.
+
+``answers`` tells whether a filter can be read here; what it cannot (a name, a number,
+a date range, the clock's overdue) is counted over the orders as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from models import CoworkingTicket, Order, OrderTally, Service
+from models.statuses import (
+    CANCELLED_STATUSES,
+    NEW_STATUSES,
+    OrderStatus,
+    TicketStatus,
+    ticket_status_condition,
+)
+from models.tallies import UNASSIGNED_KEY
+
+CANCELLED = frozenset(s.value for s in CANCELLED_STATUSES)
+# A ticket's order being served: neither new, nor cancelled, nor done (models.statuses).
+SERVING = frozenset(
+    s.value for s in OrderStatus if s.value not in CANCELLED | {s.value for s in NEW_STATUSES}
+) - {OrderStatus.DONE.value}
+TICKET_ORDER_STATUSES = {
+    TicketStatus.CANCELLED.value: CANCELLED,
+    TicketStatus.NEW.value: frozenset(s.value for s in NEW_STATUSES),
+    TicketStatus.DONE.value: frozenset({OrderStatus.DONE.value}),
+}
+
+
+@dataclass(frozen=True)
+class Totals:
+    orders: int
+    balance_due_kopecks: int
+
+
+def _conditions(
+    statuses: Collection[str] | None,
+    types: Collection[str] | None,
+    executor: int | None,
+) -> list[ColumnElement[bool]]:
+    """``statuses``/``types`` None: any; ``executor`` None: anyone, UNASSIGNED_KEY: nobody."""
+    where: list[ColumnElement[bool]] = []
+    if statuses is not None:
+        where.append(OrderTally.status.in_(sorted(statuses)))
+    if types is not None:
+        where.append(
+            OrderTally.service_id.in_(
+                select(Service.id).where(Service.type.in_(sorted(types))).scalar_subquery()
+            )
+        )
+    if executor is not None:
+        where.append(OrderTally.executor_key == executor)
+    return where
+
+
+def order_totals(
+    session: Session,
+    *,
+    statuses: Collection[str] | None = None,
+    types: Collection[str] | None = None,
+    executor: int | None = None,
+    owing_only: bool = False,
+) -> Totals:
+    """How many orders match and their balance due (open orders only owe): the orders
+    of these statuses, service types and executor; ``owing_only``: those with a balance
+    to collect (services.order_list.OUTSTANDING)."""
+    open_ = OrderTally.status.not_in(sorted(CANCELLED))
+    where = _conditions(statuses, types, executor)
+    if owing_only:
+        where.append(open_)
+    count = OrderTally.owing if owing_only else OrderTally.orders
+    due = case((open_, OrderTally.balance_kopecks), else_=0)
+    orders, balance = session.execute(
+        select(func.coalesce(func.sum(count), 0), func.coalesce(func.sum(due), 0)).where(*where)
+    ).one()
+    return Totals(int(orders), int(balance))
+
+
+def tickets_of_order_statuses(session: Session, statuses: Iterable[str] | None) -> int:
+    """The coworking tickets whose orders are in these statuses (None: every ticket)."""
+    where = [] if statuses is None else [OrderTally.status.in_(sorted(statuses))]
+    return int(session.scalar(select(func.coalesce(func.sum(OrderTally.tickets), 0)).where(*where)))
+
+
+def ticket_count(session: Session, statuses: Collection[str], now: datetime) -> int:
+    """The tickets of these ticket statuses at ``now`` (empty: every ticket).
+
+    Cancelled, new and done follow the order alone: read from the tallies. Active and
+    confirmed split the orders being served by the clock: the active ones are a range of
+    the period index (the tickets running now), confirmed are the rest.
+    """
+    wanted = set(statuses) or {s.value for s in TicketStatus}
+    total = tickets_of_order_statuses(
+        session,
+        set().union(*(TICKET_ORDER_STATUSES[s] for s in wanted if s in TICKET_ORDER_STATUSES)),
+    )
+    serving = {TicketStatus.ACTIVE.value, TicketStatus.CONFIRMED.value} & wanted
+    if serving == {TicketStatus.ACTIVE.value, TicketStatus.CONFIRMED.value}:
+        return total + tickets_of_order_statuses(session, SERVING)
+    if not serving:
+        return total
+    active = int(
+        session.scalar(
+            select(func.count())
+            .select_from(CoworkingTicket)
+            .join(Order, Order.id == CoworkingTicket.order_id)
+            .where(
+                ticket_status_condition(
+                    [TicketStatus.ACTIVE],
+                    Order.status,
+                    CoworkingTicket.period_start,
+                    CoworkingTicket.period_end,
+                    now,
+                )
+            )
+        )
+        or 0
+    )
+    if serving == {TicketStatus.ACTIVE.value}:
+        return total + active
+    return total + tickets_of_order_statuses(session, SERVING) - active
+
+
+@dataclass(frozen=True)
+class Drift:
+    status: str
+    service_id: int
+    executor_key: int
+    kept: tuple[int, int, int, int]  # orders, owing, balance, tickets
+    counted: tuple[int, int, int, int]
+
+
+def recount(session: Session) -> list[Drift]:
+    """Every key whose kept row differs from a count over the orders (empty: exact)."""
+    tickets = (
+        select(CoworkingTicket.order_id, func.count().label("n"))
+        .group_by(CoworkingTicket.order_id)
+        .subquery()
+    )
+    executor = func.coalesce(Order.executor_id, UNASSIGNED_KEY)
+    counted = {
+        (status, service, who): (int(n), int(owing), int(balance), int(held))
+        for status, service, who, n, owing, balance, held in session.execute(
+            select(
+                Order.status,
+                Order.service_id,
+                executor,
+                func.count(),
+                func.sum(case((Order.total_kopecks > Order.paid_kopecks, 1), else_=0)),
+                func.sum(Order.total_kopecks - Order.paid_kopecks),
+                func.coalesce(func.sum(tickets.c.n), 0),
+            )
+            .outerjoin(tickets, tickets.c.order_id == Order.id)
+            .group_by(Order.status, Order.service_id, executor)
+        )
+    }
+    kept = {
+        (row.status, row.service_id, row.executor_key): (
+            row.orders,
+            row.owing,
+            row.balance_kopecks,
+            row.tickets,
+        )
+        for row in session.scalars(select(OrderTally))
+    }
+    zero = (0, 0, 0, 0)
+    return [
+        Drift(*key, kept.get(key, zero), counted.get(key, zero))
+        for key in sorted(kept.keys() | counted.keys())
+        if kept.get(key, zero) != counted.get(key, zero)
+    ]
+
+
+__all__ = ["Drift", "Totals", "order_totals", "recount", "ticket_count"]
