@@ -113,6 +113,7 @@ from models.statuses import (
     Unit,
 )
 from models.statuses import OrderStatus as St
+from services import tallies
 from services.errors import DomainError
 from services.staff import hash_password
 
@@ -230,7 +231,8 @@ def generate(
     with engine.begin() as connection:
         _refuse_unless_empty(connection)
         generator = _Generator(connection, orders=orders, rng=Random(seed), today=today)
-        generator.run(progress)
+        with tallies.bulk_write(connection):
+            generator.run(progress)
         return SeedSummary(generator.counts)
 
 

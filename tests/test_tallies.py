@@ -1,0 +1,254 @@
+"""The running totals (models.tallies, migration 0011) stay exact: after any writes at
+all — inserts, updates and deletes of orders and tickets in any order — and under real
+concurrent payments, cancellations, status changes and assignments, on both databases.
+The reads built on them answer what a count over the orders answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import hypothesis.strategies as st
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+
+import demo
+from dashboard.__main__ import main as cli
+from models import CoworkingTicket, Order, OrderItem, OrderTally, Payment, Service
+from models.statuses import OrderStatus, TicketStatus
+from services import integrity, tallies
+from services.errors import DomainError
+from services.orders import assign_executor, cancel_order, change_work_status
+from services.payments import record_payment
+from services.workflow import OrderAction
+from tests.conftest import demo_today
+from tests.factories import NOW, actor
+from tests.test_concurrency import all_at_once
+
+STATUSES = [s.value for s in OrderStatus]
+EXAMPLES = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# One write: (what, which row, a status, a service type, an executor, kopecks)
+writes = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["order", "status", "pay", "total", "executor", "ticket", "untick", "move", "drop"]
+        ),
+        st.integers(0, 50),
+        st.sampled_from(STATUSES),
+        st.sampled_from(["coworking", "simple", "request", "hotel"]),
+        st.sampled_from([None, "admin", "service"]),
+        st.integers(0, 300_000),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _counted(session, where) -> tuple[int, int]:
+    """What the register counted before the tallies: over the orders."""
+    from services.order_list import DUE
+
+    count, due = session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(DUE), 0))
+        .select_from(Order)
+        .join(Service, Service.id == Order.service_id)
+        .where(*where)
+    ).one()
+    return int(count), int(due)
+
+
+@EXAMPLES
+@given(steps=writes, data=st.data())
+def test_the_tallies_stay_exact_whatever_is_written(db, world, staff_ids, steps, data):
+    executors = {None: None, "admin": staff_ids["admin@parkdesk.local"]}
+    executors["service"] = staff_ids["service@parkdesk.local"]
+    with db.write() as session:
+        world.session = session
+        orders = session.scalars(sa.select(Order).order_by(Order.id)).all()
+        tickets = session.scalars(sa.select(CoworkingTicket).order_by(CoworkingTicket.id)).all()
+        for what, which, status, kind, who, kopecks in steps:
+            order = orders[which % len(orders)] if orders else None
+            if what == "order" or order is None:
+                total = kopecks
+                orders.append(
+                    world.order(
+                        kind,
+                        status,
+                        total=total,
+                        paid=min(total, kopecks // 2),
+                        executor_id=executors[who],
+                    )
+                )
+            elif what == "status":
+                order.status = status
+            elif what == "pay":
+                order.paid_kopecks = min(order.total_kopecks, kopecks)
+            elif what == "total":
+                order.total_kopecks = max(order.paid_kopecks, kopecks)
+            elif what == "executor":
+                order.executor_id = executors[who]
+            elif what == "ticket":
+                start = NOW + timedelta(hours=which)
+                tickets.append(_ticket(session, world, order, start))
+            elif what == "untick" and tickets:
+                session.delete(tickets.pop(which % len(tickets)))
+            elif what == "move" and tickets:
+                tickets[which % len(tickets)].order_id = order.id
+            elif what == "drop" and not any(t.order_id == order.id for t in tickets):
+                for part in (Payment, OrderItem):
+                    session.execute(sa.delete(part).where(part.order_id == order.id))
+                session.delete(order)
+                orders.remove(order)
+            session.flush()
+    with db.read() as session:
+        assert tallies.recount(session) == []
+        statuses = data.draw(st.none() | st.sets(st.sampled_from(STATUSES), min_size=1))
+        types = data.draw(st.none() | st.sets(st.sampled_from(["coworking", "simple"]), min_size=1))
+        who = data.draw(st.sampled_from([None, "nobody", "admin"]))
+        owing = data.draw(st.booleans())
+        where = []
+        if statuses is not None:
+            where.append(Order.status.in_(statuses))
+        if types is not None:
+            where.append(Service.type.in_(types))
+        if who == "nobody":
+            where.append(Order.executor_id.is_(None))
+        elif who == "admin":
+            where.append(Order.executor_id == executors["admin"])
+        if owing:
+            from services.order_list import OUTSTANDING
+
+            where.append(OUTSTANDING)
+        totals = tallies.order_totals(
+            session,
+            statuses=statuses,
+            types=types,
+            executor={None: None, "nobody": 0, "admin": executors["admin"]}[who],
+            owing_only=owing,
+        )
+        assert (totals.orders, totals.balance_due_kopecks) == _counted(session, where)
+
+
+def _ticket(session, world, order, start) -> CoworkingTicket:
+    ticket = CoworkingTicket(
+        number=next(world._numbers),
+        order_id=order.id,
+        visitor_id=world.people[0],
+        seat_id=world.seats[0],
+        tariff_id=world.tariffs["hour"],
+        period_start=start,
+        period_end=start + timedelta(hours=1),
+    )
+    session.add(ticket)
+    return ticket
+
+
+ACTIONS = ["pay", "cancel", "start", "finish", "complete", "assign", "unassign"]
+# What each manager does at the same instant, and to which of eight orders.
+moves_at_once = st.lists(
+    st.tuples(st.sampled_from(ACTIONS), st.integers(0, 7)), min_size=4, max_size=8
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    moves=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 7)), min_size=4, max_size=8)
+)
+def test_the_tallies_stay_exact_under_concurrent_work(db, moves):
+    """Managers paying, cancelling, moving work on and assigning the same few orders at
+    the same instant: whoever wins, the totals are what a recount finds."""
+    if not _seeded(db):
+        demo.seed(db.engine, orders=300, seed=5, today=demo_today())
+    with db.read() as session:
+        numbers = session.scalars(
+            sa.select(Order.number)
+            .where(Order.status.not_in(["done", "cancelled", "cancelled_refunded"]))
+            .order_by(Order.number)
+            .limit(8)
+        ).all()
+        admin = actor(session, "admin@parkdesk.local")
+        executor = actor(session, "service@parkdesk.local").id
+
+    def act(session, i: int) -> object:
+        what, which = moves[i]
+        number = numbers[which % len(numbers)]
+        try:
+            if what == "pay":
+                order = session.scalar(sa.select(Order).where(Order.number == number))
+                due = order.total_kopecks - order.paid_kopecks
+                amount = f"{due // 100}.{due % 100:02d}"
+                return record_payment(
+                    session, admin, number, amount, "cash", f"t-{i}-{number}", NOW
+                )
+            if what == "cancel":
+                return cancel_order(session, admin, number, NOW)
+            if what in ("assign", "unassign"):
+                return assign_executor(
+                    session, admin, number, executor if what == "assign" else None, NOW
+                )
+            action = {
+                "start": OrderAction.START_WORK,
+                "finish": OrderAction.FINISH_WORK,
+                "complete": OrderAction.COMPLETE,
+            }[what]
+            return change_work_status(session, admin, number, action, NOW)
+        except DomainError as refusal:  # the rules refused it: nothing written
+            return refusal
+
+    outcomes = all_at_once(db, len(moves), act)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    with db.read() as session:
+        assert tallies.recount(session) == []
+
+
+def _seeded(db) -> bool:
+    with db.read() as session:
+        return bool(session.scalar(sa.select(sa.func.count()).select_from(Order)))
+
+
+def test_the_tickets_count_by_status_matches_the_clock(db):
+    demo.seed(db.engine, orders=600, seed=3, today=demo_today())
+    from datetime import UTC, datetime, time
+
+    from models.statuses import ticket_status_expression
+
+    now = datetime.combine(demo_today(), time(11), UTC)
+    with db.read() as session:
+        status = ticket_status_expression(
+            Order.status, CoworkingTicket.period_start, CoworkingTicket.period_end, now
+        )
+        counted = dict(
+            session.execute(
+                sa.select(status, sa.func.count())
+                .select_from(CoworkingTicket)
+                .join(Order, Order.id == CoworkingTicket.order_id)
+                .group_by(status)
+            ).all()
+        )
+        assert counted.get(TicketStatus.ACTIVE.value), "no ticket running at 11:00"
+        every = [s.value for s in TicketStatus]
+        for chosen in [[s] for s in every] + [every, [], ["active", "confirmed"], ["new", "done"]]:
+            expected = sum(counted.get(s, 0) for s in (chosen or every))
+            assert tallies.ticket_count(session, chosen, now) == expected, chosen
+
+
+def test_check_finds_a_tally_that_drifted(database_url, db, monkeypatch, capsys):
+    demo.seed(db.engine, orders=300, seed=2, today=demo_today())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert cli(["check"]) == 0
+    with db.write() as session:
+        session.execute(
+            sa.update(OrderTally)
+            .where(OrderTally.status == OrderStatus.DONE.value)
+            .values(orders=OrderTally.orders + 1)
+        )
+    with db.read() as session:
+        assert any(
+            f.check == "the running totals match a recount" for f in integrity.check(session)
+        )
+    assert cli(["check"]) == 1
+    assert "the running totals match a recount" in capsys.readouterr().err
