@@ -49,6 +49,11 @@ LIVE_SQL = f"status NOT IN ({_listed(CANCELLED_STATUSES)})"  # not cancelled
 OUTSTANDING_SQL = f"total_kopecks > paid_kopecks AND {LIVE_SQL}"  # a balance to collect
 UNASSIGNED_SQL = f"executor_id IS NULL AND status NOT IN ({_listed(CLOSED_STATUSES)})"
 UNSOLD_SQL = f"status IN ({_listed(CANCELLED_STATUSES | NEW_STATUSES)})"  # not sold (yet)
+# Work not finished (services.overdue.FINISHED_STATUSES): its deadline can pass.
+UNFINISHED_SQL = (
+    f"deadline IS NOT NULL AND status NOT IN "
+    f"({_listed(CANCELLED_STATUSES | {OrderStatus.DONE, OrderStatus.DONE_AWAITING_CONFIRMATION})})"
+)
 
 
 # A ledger row's amount with its sign, as services.payments.signed_amount builds it.
@@ -105,6 +110,13 @@ class Order(Base):
         ),
         # An invoice number is the operator's own (a yearly sequence): never twice.
         Index("ix_orders_invoice_number", "invoice_number", unique=True),
+        # The service orders whose deadline can still pass: the overdue ones are a range.
+        Index(
+            "ix_orders_unfinished_deadline",
+            "deadline",
+            postgresql_where=text(UNFINISHED_SQL),
+            sqlite_where=text(UNFINISHED_SQL),
+        ),
         Index(
             "ix_orders_unsold",
             "id",

@@ -297,6 +297,25 @@ def _likely_sqlite(element: likely, compiler, **kw) -> str:
     return f"likely{compiler.process(element.clause_expr, **kw)}"
 
 
+class unindexed(FunctionElement):
+    """A column the query planner must not read an index of, on SQLite (``+column``,
+    its documented way): where another condition's index is the narrow one and
+    the planner, with no histograms, cannot tell. Elsewhere the column as it is."""
+
+    inherit_cache = True
+    name = "unindexed"
+
+
+@compiles(unindexed)
+def _unindexed_elsewhere(element: unindexed, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler, **kw) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
+
+
 def ticket_status_condition(
     statuses: Iterable[str],
     order_status: ColumnElement,

@@ -22,7 +22,7 @@ from models.tallies import UNASSIGNED_KEY
 from services import tallies
 from services.context import Actor
 from services.order_list import OPEN, of_types
-from services.overdue import overdue
+from services.overdue import count_overdue
 from services.payments import signed_amount
 from services.permissions import order_scope
 
@@ -143,12 +143,7 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         )
         or 0
     )
-    late = (
-        session.scalar(
-            select(func.count()).select_from(Order).where(overdue(now, local.date()), *scope)
-        )
-        or 0
-    )
+    late = count_overdue(session, now, local.date(), types)
     return Overview(
         seats,
         taken,

@@ -10,6 +10,9 @@ Lock order: a write that moves an order from one key to another touches the two 
 key order, so two transactions moving orders in opposite directions wait for each other
 instead of deadlocking.
 
+Also the small partial index of the service orders whose deadline can still pass
+(``ix_orders_unfinished_deadline``): the overdue ones are a range of it.
+
 Note for later migrations: SQLite's batch mode rebuilds a table by copying it, which
 drops its triggers; a batch migration of ``orders`` or ``coworking_tickets`` must create
 these triggers again (``python -m dashboard check`` finds tallies that drifted).
@@ -186,7 +189,20 @@ GROUP BY o.status, o.service_id, COALESCE(o.executor_id, 0)
 """
 
 
+UNFINISHED = (  # models.orders.UNFINISHED_SQL as of this revision
+    "deadline IS NOT NULL AND status NOT IN ('cancelled', 'cancelled_payment_failed', "
+    "'cancelled_refund_pending', 'cancelled_refunded', 'done', 'done_awaiting_confirmation')"
+)
+
+
 def upgrade() -> None:
+    op.create_index(
+        "ix_orders_unfinished_deadline",
+        "orders",
+        ["deadline"],
+        postgresql_where=sa.text(UNFINISHED),
+        sqlite_where=sa.text(UNFINISHED),
+    )
     op.create_table(
         "order_tallies",
         sa.Column("status", sa.String(32), nullable=False),
@@ -196,9 +212,7 @@ def upgrade() -> None:
         sa.Column("owing", sa.BigInteger(), nullable=False),
         sa.Column("balance_kopecks", sa.BigInteger(), nullable=False),
         sa.Column("tickets", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "status", "service_id", "executor_key", name="pk_order_tallies"
-        ),
+        sa.PrimaryKeyConstraint("status", "service_id", "executor_key", name="pk_order_tallies"),
     )
     postgres = op.get_bind().dialect.name == "postgresql"
     for statement in _postgresql() if postgres else _sqlite():
@@ -228,3 +242,4 @@ def downgrade() -> None:
         ):
             op.execute(f"DROP TRIGGER order_tallies_{name}")
     op.drop_table("order_tallies")
+    op.drop_index("ix_orders_unfinished_deadline", table_name="orders")
