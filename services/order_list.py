@@ -73,6 +73,13 @@ class OrderFilters:
             overdue=late in (True, "1", "true", "on", ["1"], ["on"]),
         )
 
+    @property
+    def tallied(self) -> bool:
+        """The count and balance of these filters are read from the running totals
+        (services.tallies) at once; other filters (a name, a number, dates, the clock's
+        overdue) are counted over the orders."""
+        return not (self.number or self.customer or self.date_from or self.date_to or self.overdue)
+
     def query(self) -> dict[str, str]:
         pairs = {
             "number": self.number,
@@ -252,9 +259,12 @@ def list_orders(
     request: Mapping[str, Any] | None,
     timezone: str,
     now: datetime | None = None,
+    count_free_filters: bool = True,
 ) -> tuple[list[OrderRow], int | None, int | None]:
     """One block of the register as ``reader`` may read it, the number of orders matched
-    and their balance due (both None when the grid said it knows them already)."""
+    and their balance due (both None when the grid said it knows them already, or when
+    the filters are not ``tallied`` and ``count_free_filters`` is off: the page then
+    shows the rows first and asks ``count_orders`` apart)."""
     conditions = _readable(reader) + _where(filters, ZoneInfo(timezone), now)
     block = grid.parse_request(request, SORTABLE)
     order = grid.ordering(block, SORTABLE, DEFAULT_ORDER)
@@ -276,7 +286,7 @@ def list_orders(
             )
         ).all()
     count = balance = None
-    if not block.counted:
+    if not block.counted and (filters.tallied or count_free_filters):
         count, balance = _totals(session, reader, filters, conditions)
     return (
         [
@@ -323,8 +333,7 @@ def _totals(
     """The number of orders matched and their balance due: from the running totals
     (services.tallies) when the filters are theirs — status, type, executor, balance
     due, the role's scope — and counted over the orders otherwise."""
-    free = filters.number or filters.customer or filters.date_from or filters.date_to
-    if not (free or filters.overdue):
+    if filters.tallied:
         scope = order_scope(reader)
         types = set(filters.types) if filters.types else None
         if scope is not None:
@@ -348,6 +357,19 @@ def _totals(
         select(func.count(), func.coalesce(func.sum(DUE), 0)).select_from(Order).where(*conditions)
     ).one()
     return int(count), int(balance)
+
+
+def count_orders(
+    session: Session,
+    reader: Actor,
+    filters: OrderFilters,
+    timezone: str,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """The number of orders ``reader`` may read that the filters match, and their
+    balance due."""
+    conditions = _readable(reader) + _where(filters, ZoneInfo(timezone), now)
+    return _totals(session, reader, filters, conditions)
 
 
 def executor_choices(session: Session) -> list[tuple[int, str]]:

@@ -630,6 +630,14 @@ RULES: dict[str, Rule] = {
             shows=(MARK_NAME,),
         )
     ),
+    # A filter the running totals do not answer: counted apart from the rows.
+    "orders-count.children": read(
+        Case(
+            lambda s: {"orders-filters.data": {"customer": MARK_NAME}},
+            ORDER_READERS,
+            shows=("balance due",),
+        )
+    ),
     # --- one order ---
     "order-body.children": read(
         Case(

@@ -204,4 +204,6 @@ def test_the_register_filters_speak_the_users_language(parkdesk, orders):
     parkdesk.wait_for_text_to_equal(
         "#orders-grid .ag-overlay", "По этим фильтрам ничего не найдено."
     )
+    # A name is not in the running totals: counted apart, after the rows.
+    parkdesk.wait_for_contains_text("#orders-count", "0 заказов")
     assert parkdesk.get_logs() == []
