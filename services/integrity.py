@@ -99,17 +99,20 @@ def _money_findings(session: Session, limit: int) -> list[Finding]:
         Finding("no order owes a negative balance", f"order {number}: total {total}, paid {paid}")
         for number, total, paid in overpaid
     ]
-    refund = aliased(Payment)
-    refunded = func.coalesce(func.sum(refund.amount_kopecks), 0)
-    per_payment = session.execute(
-        select(Payment.id, Payment.amount_kopecks, refunded)
-        .outerjoin(
-            refund,
-            and_(refund.refund_of_id == Payment.id, refund.kind == PaymentKind.REFUND.value),
+    # The refunds of each payment summed in one pass over the ledger, then matched to
+    # their payments by key (a join on refund_of_id would read the ledger per payment).
+    refunds = (
+        select(
+            Payment.refund_of_id.label("payment_id"), func.sum(Payment.amount_kopecks).label("back")
         )
-        .where(Payment.kind == PaymentKind.PAYMENT.value)
-        .group_by(Payment.id, Payment.amount_kopecks)
-        .having(refunded > Payment.amount_kopecks)
+        .where(Payment.kind == PaymentKind.REFUND.value, Payment.refund_of_id.is_not(None))
+        .group_by(Payment.refund_of_id)
+        .subquery()
+    )
+    per_payment = session.execute(
+        select(Payment.id, Payment.amount_kopecks, refunds.c.back)
+        .join(refunds, refunds.c.payment_id == Payment.id)
+        .where(Payment.kind == PaymentKind.PAYMENT.value, refunds.c.back > Payment.amount_kopecks)
         .limit(limit)
     ).all()
     findings += [
