@@ -122,3 +122,23 @@ def test_the_vendored_plotly_bundle(admin):
     assert _decoded(gzipped) == bundle.read_bytes()
     assert admin.get("/vendor/plotly-parkdesk-4.1.1/LICENSE").status_code == 404
     assert admin.get("/vendor/../__init__.py.js").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/parkdesk.css",
+        "/bootstrap/static/css/bootstrap.min.css",
+        "/_dash-component-suites/dash_ag_grid/async-community.js",
+        f"/vendor/{PLOTLY_BUNDLE}",
+    ],
+)
+def test_a_compressed_file_revalidates_to_304(admin, path):
+    """The ETag of a compressed answer names its encoding; sent back, it gets a 304."""
+    headers = {"Accept-Encoding": "br"}
+    first = admin.get(path, headers=headers)
+    assert first.status_code == 200
+    assert first.headers["Content-Encoding"] == "br"
+    again = admin.get(path, headers={**headers, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""
