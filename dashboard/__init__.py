@@ -16,10 +16,6 @@ if TYPE_CHECKING:
     from dashboard.config import Config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-STYLESHEETS = [
-    "/bootstrap/static/css/bootstrap.min.css",
-    "/bootstrap/static/css/font/bootstrap-icons.min.css",
-]
 
 
 def create_app(config: Config | None = None) -> Dash:
@@ -32,7 +28,7 @@ def create_app(config: Config | None = None) -> Dash:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from callbacks import register_all
-    from dashboard import auth, documents, downloads, errors, i18n, schema, shell
+    from dashboard import auth, delivery, documents, downloads, errors, i18n, schema, shell
     from dashboard.config import Config
     from dashboard.db import Database
 
@@ -56,6 +52,7 @@ def create_app(config: Config | None = None) -> Dash:
         # Dash pages stay open all day; the token is tied to the session instead.
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=config.secure_cookies,
+        **delivery.compress_config(),
     )
     if config.proxy_count:
         n = config.proxy_count
@@ -76,6 +73,7 @@ def create_app(config: Config | None = None) -> Dash:
     auth.init_app(server)  # the guard runs before CSRFProtect: anonymous POSTs get 401
     CSRFProtect(server)
     errors.init_app(server)
+    delivery.init_app(server)
     server.register_blueprint(downloads.blueprint)
     server.register_blueprint(documents.blueprint)
 
@@ -91,14 +89,17 @@ def create_app(config: Config | None = None) -> Dash:
         use_pages=True,
         pages_folder="",
         assets_folder=str(PACKAGE_DIR / "assets"),
-        external_stylesheets=STYLESHEETS,
+        external_stylesheets=[
+            delivery.bootstrap_url("css/bootstrap.min.css"),
+            delivery.bootstrap_url("css/font/bootstrap-icons.min.css"),
+        ],
         serve_locally=True,
         # Layouts are data-free shells; without this flag Dash would also call
         # every page layout to build a validation layout for every user.
         suppress_callback_exceptions=True,
         title="Parkdesk",
         update_title=None,
-        compress=False,
+        compress=True,  # Flask-Compress, set up by delivery.compress_config()
     )
     shell.register_pages()  # after Dash(): Dash refuses pages before its app exists
     app.layout = shell.layout

@@ -151,21 +151,29 @@ def dropdown_labels() -> dict[str, str]:
     }
 
 
+def row_id_getter(field: str) -> str:
+    """AG Grid's getRowId for a row field: AG Grid wants a string (warning #25 for a
+    number), and the rows carry numbers. (dash-ag-grid evaluates the expression itself,
+    without JavaScript's globals: ``String(…)`` would be undefined, ``+ ""`` is not.)"""
+    return f'params.data.{field} + ""'
+
+
 def infinite_grid(
     grid_id: str,
     columns: list[dict],
     *,
     height: str = "calc(100vh - 270px)",
-    row_id: str = "params.data.number",
+    row_id: str = "number",
 ) -> dag.AgGrid:
     """A server-side grid: AG Grid's infinite row model asks for blocks of 100 rows,
-    which a callback answers from SQL; sorting is done there too."""
+    which a callback answers from SQL; sorting is done there too. ``row_id`` names the
+    field of a row that identifies it."""
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True},
         rowModelType="infinite",
-        getRowId=row_id,
+        getRowId=row_id_getter(row_id),
         dashGridOptions={
             "rowBuffer": 0,
             "cacheBlockSize": 100,

@@ -243,7 +243,7 @@ def layout(
             infinite_grid(
                 ids.BALANCES_GRID,
                 _balance_columns(),
-                row_id="params.data.number",
+                row_id="number",
                 height="440px",
             ),
             html.H2(_("Payments and revenue"), className="h5 mt-4"),
@@ -267,7 +267,7 @@ def layout(
             infinite_grid(
                 ids.PAYMENTS_GRID,
                 _journal_columns(),
-                row_id="params.data.row_id",
+                row_id="row_id",
                 height="520px",
             ),
         ]

@@ -11,7 +11,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, _, format_datetime, label, labels, language
 from models.statuses import ROLE_LABELS
-from pages.components import page_header
+from pages.components import page_header, row_id_getter
 from services.permissions import Action
 from services.staff_admin import StaffRow
 
@@ -57,7 +57,7 @@ def layout(**_query: str) -> html.Div:
                 ],
                 defaultColDef={"sortable": True, "resizable": True},
                 rowData=[],
-                getRowId="params.data.id",
+                getRowId=row_id_getter("id"),
                 dashGridOptions={
                     # A click opens the account (cellClicked); from the keyboard, Space
                     # on a row selects it, which opens it too.

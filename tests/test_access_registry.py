@@ -31,6 +31,7 @@ import dash
 import pytest
 import sqlalchemy as sa
 
+from dashboard.delivery import PLOTLY_BUNDLE
 from models import (
     AuditEntry,
     Base,
@@ -1220,6 +1221,7 @@ ROUTE_RULES: dict[str, RouteRule] = {
         GUARDED, RENTAL_ORDER_READERS, lambda t: f"/orders/{t.done}/act"
     ),
     "/assets/<path:filename>": RouteRule(STATIC, path=lambda t: "/assets/grid.js"),
+    "/vendor/<path:name>": RouteRule(STATIC, path=lambda t: f"/vendor/{PLOTLY_BUNDLE}"),
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": RouteRule(
         STATIC, path=_component_script
     ),

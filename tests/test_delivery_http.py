@@ -1,0 +1,144 @@
+"""What goes over the wire, through the real Flask server: compressed answers, a year's
+cache for addresses that carry their version, a light login page, and the vendored
+plotly.js bundle (dashboard/delivery.py). The bytes of whole pages in a browser are
+measured in bench/, not here."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import brotli
+import pytest
+from plotly.offline import get_plotlyjs_version
+
+from dashboard import PACKAGE_DIR
+from dashboard.delivery import PLOTLY_BUNDLE, VENDOR_DIR
+from tests.conftest import login
+
+YEAR = "max-age=31536000"
+
+
+def _scripts(client) -> list[str]:
+    index = client.get("/").get_data(as_text=True)
+    return re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
+
+
+def _decoded(response) -> bytes:
+    data = response.get_data()
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "br":
+        return brotli.decompress(data)
+    if encoding == "gzip":
+        return gzip.decompress(data)
+    assert encoding is None, encoding
+    return data
+
+
+@pytest.fixture
+def admin(client):
+    login(client, "admin@parkdesk.local")
+    return client
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_component_bundle_is_compressed_and_cached_for_a_year(admin, encoding):
+    grid = next(src for src in _scripts(admin) if "/dash_ag_grid/" in src)
+    plain = admin.get(grid)
+    packed = admin.get(grid, headers={"Accept-Encoding": f"{encoding}, identity;q=0.5"})
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert _decoded(packed) == plain.get_data()
+    assert len(packed.get_data()) < len(plain.get_data()) / 3
+    for response in (plain, packed):
+        cache = response.headers["Cache-Control"]
+        assert YEAR in cache and "immutable" in cache and "public" in cache, cache
+    # Asked again, the same bytes (kept compressed by the worker, not compressed anew).
+    again = admin.get(grid, headers={"Accept-Encoding": encoding})
+    assert again.get_data() == packed.get_data()
+
+
+def test_a_callback_answer_and_a_page_are_compressed(admin):
+    page = admin.get("/orders", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert page.status_code == 200
+    assert page.headers["Content-Encoding"] == "br"
+    assert b"_dash-config" in _decoded(page)
+    layout = admin.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert layout.headers["Content-Encoding"] == "gzip"
+    assert b'"props"' in _decoded(layout)
+
+
+def test_addresses_without_a_version_are_revalidated(admin):
+    # The renderer's lazily loaded chunks carry no fingerprint: an ETag, no year.
+    chunk = admin.get("/_dash-component-suites/dash_ag_grid/async-community.js")
+    assert chunk.status_code == 200
+    assert YEAR not in chunk.headers.get("Cache-Control", "")
+    assert chunk.headers["ETag"]
+    css = admin.get("/assets/parkdesk.css")
+    assert YEAR not in css.headers.get("Cache-Control", "")
+    versioned = admin.get("/assets/parkdesk.css?m=1")
+    assert YEAR in versioned.headers["Cache-Control"]
+
+
+def test_the_login_page_is_light(client):
+    """The login page and everything it loads, as a browser that takes Brotli gets them:
+    a few tens of kB (Bootstrap's stylesheet is most of it)."""
+    headers = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    page = client.get("/login", headers=headers)
+    assert page.status_code == 200
+    html = _decoded(page).decode()
+    links = re.findall(r'<(?:link|script)[^>]+(?:href|src)="(/[^"]+)"', html)
+    assert any(link.startswith("/bootstrap/static/css/bootstrap.min.css?v=") for link in links)
+    total = len(page.get_data())
+    for link in links:
+        response = client.get(link, headers=headers)
+        assert response.status_code == 200, link
+        assert response.headers.get("Content-Encoding") == "br", link
+        total += len(response.get_data())
+        if "?v=" in link:
+            assert YEAR in response.headers["Cache-Control"], link
+    assert total < 50_000, total
+
+
+def test_the_vendored_plotly_bundle(admin):
+    """The vendored bundle is the plotly.js version the plotly package builds figures for,
+    the asset that points dcc.Graph at it names it, and it goes out as Brotli."""
+    bundle = VENDOR_DIR / PLOTLY_BUNDLE
+    assert f"plotly-parkdesk-{get_plotlyjs_version()}/" in PLOTLY_BUNDLE
+    assert f'"/vendor/{PLOTLY_BUNDLE}"' in (PACKAGE_DIR / "assets" / "plotly_bundle.js").read_text()
+    assert (bundle.parent / "LICENSE").is_file()
+    plain = admin.get(f"/vendor/{PLOTLY_BUNDLE}")
+    assert plain.status_code == 200
+    assert plain.get_data() == bundle.read_bytes()
+    packed = admin.get(f"/vendor/{PLOTLY_BUNDLE}", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "br"
+    assert _decoded(packed) == bundle.read_bytes()
+    assert len(packed.get_data()) < 400_000
+    assert YEAR in packed.headers["Cache-Control"]
+    gzipped = admin.get(f"/vendor/{PLOTLY_BUNDLE}", headers={"Accept-Encoding": "gzip"})
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    assert _decoded(gzipped) == bundle.read_bytes()
+    assert admin.get("/vendor/plotly-parkdesk-4.1.1/LICENSE").status_code == 404
+    assert admin.get("/vendor/../__init__.py.js").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/parkdesk.css",
+        "/bootstrap/static/css/bootstrap.min.css",
+        "/_dash-component-suites/dash_ag_grid/async-community.js",
+        f"/vendor/{PLOTLY_BUNDLE}",
+    ],
+)
+def test_a_compressed_file_revalidates_to_304(admin, path):
+    """The ETag of a compressed answer names its encoding; sent back, it gets a 304."""
+    headers = {"Accept-Encoding": "br"}
+    first = admin.get(path, headers=headers)
+    assert first.status_code == 200
+    assert first.headers["Content-Encoding"] == "br"
+    again = admin.get(path, headers={**headers, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""
