@@ -389,7 +389,9 @@ def _rows_visible(page: str) -> Callable[[dict], tuple[str, bool | None] | None]
         timing = dict(_page_contents(result)).get(page)
         if not timing:
             return None
-        return f"{_ms(timing['median'])} (of {timing['runs']})", timing["median"] <= 1.0
+        at_least = "≥ " if timing.get("metrics", {}).get("timed_out") else ""
+        text = f"{at_least}{_ms(timing['median'])} (median of {timing['runs']})"
+        return text, timing["median"] <= 1.0
 
     return check
 
@@ -585,8 +587,9 @@ def _page_loads_section(timings: dict[str, dict], date: str | None = None) -> li
         if worst:
             mark = "✅" if worst["p95"] <= 0.050 else "❌"
             worst_text = f"{_ms(worst['p95'])} {mark} ({worst['name'].split(' · ', 1)[-1]})"
+        at_least = "≥ " if metrics.get("timed_out") else ""
         lines.append(
-            f"| {label} | {what} | {_ms(timing['median'])} ({timing['runs']}) | "
+            f"| {label} | {what} | {at_least}{_ms(timing['median'])} ({timing['runs']}) | "
             f"{megabytes:.2f} MB {'✅' if megabytes <= 1.5 else '❌'} | {len(callbacks)} | "
             f"{worst_text} |"
         )
