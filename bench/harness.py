@@ -126,7 +126,12 @@ def production_app(database_url: str, workers: int = 2, threads: int = 4) -> Ite
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not answer /healthz within 120 s")
                 time.sleep(0.3)
+            _set_up_every_worker(base, workers * threads * 2)
             yield base
+        except BaseException:
+            log.seek(0)
+            print(f"gunicorn's log (the end):\n{log.read()[-5000:]}", file=sys.stderr)
+            raise
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -134,6 +139,23 @@ def production_app(database_url: str, workers: int = 2, threads: int = 4) -> Ite
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def _set_up_every_worker(base: str, at_once: int) -> None:
+    """Dash sets itself up on a worker's first request (a before_request hook), and a
+    request that comes in on another thread meanwhile finds no script registered: the
+    burst of a browser's first page load on a fresh worker gets 500s for Dash's own
+    scripts. So, before any measurement, requests to /healthz from more clients at once
+    than one worker takes (``worker_connections`` = threads) reach every worker; each
+    answer comes after its worker's setup is done."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ping(_: int) -> int:
+        return requests.get(f"{base}/healthz", timeout=60).status_code
+
+    with ThreadPoolExecutor(at_once) as pool:
+        for _round in range(2):
+            assert set(pool.map(ping, range(at_once))) == {200}
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's chromium and chromium-driver
