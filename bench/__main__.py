@@ -567,10 +567,11 @@ def _page_loads_section(timings: dict[str, dict], date: str | None = None) -> li
         "bytes: the most any of them received (compressed, headers included); the load "
         "callbacks: every `/_dash-update-component` request the page sent while opening, "
         "replayed over HTTP with the same session (targets: content of the lists ≤ 1 s, "
-        "≤ 1.5 MB, callbacks p95 ≤ 50 ms).",
+        "≤ 1.5 MB, callbacks p95 ≤ 50 ms); console: the errors and warnings the first "
+        "browser's console showed.",
         "",
-        "| page | content | time to content | bytes | load callbacks | worst p95 |",
-        "|---|---|---|---|---|---|",
+        "| page | content | time to content | bytes | load callbacks | worst p95 | console |",
+        "|---|---|---|---|---|---|---|",
     ]
     details = ["", "| page · load callback | p50 | p95 | runs |", "|---|---|---|---|"]
     for key, timing in timings.items():
@@ -591,7 +592,7 @@ def _page_loads_section(timings: dict[str, dict], date: str | None = None) -> li
         lines.append(
             f"| {label} | {what} | {at_least}{_ms(timing['median'])} ({timing['runs']}) | "
             f"{megabytes:.2f} MB {'✅' if megabytes <= 1.5 else '❌'} | {len(callbacks)} | "
-            f"{worst_text} |"
+            f"{worst_text} | {metrics.get('console', 0):.0f} |"
         )
         for callback in callbacks:
             details.append(
