@@ -25,7 +25,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import checkin, coldload, dataset, exports, grids, login, occupancy, people_import
+from bench import (
+    checkin,
+    coldload,
+    dataset,
+    exports,
+    grids,
+    login,
+    occupancy,
+    pages,
+    people_import,
+)
 from bench.harness import Timing
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -57,6 +67,7 @@ SECTIONS: dict[str, Section] = {
     "tickets grid": lambda url, runs, smoke: grids.tickets_grid(url, runs),
     "orders grid": lambda url, runs, smoke: grids.orders_grid(url, runs),
     "deep pages": lambda url, runs, smoke: grids.deep_pages(url, runs),
+    "default views": lambda url, runs, smoke: grids.default_views(url, runs),
     "occupancy": lambda url, runs, smoke: occupancy.occupancy_year(url, max(3, runs // 3)),
     "payments export": lambda url, runs, smoke: exports.payments_export(url, 1 if smoke else 2),
     "check-in desk": lambda url, runs, smoke: checkin.checkin_desk(url, runs),
@@ -64,6 +75,7 @@ SECTIONS: dict[str, Section] = {
     "cold page load": lambda url, runs, smoke: coldload.cold_load(
         url, 1 if smoke else runs, naive=not smoke
     ),
+    "page loads": lambda url, runs, smoke: pages.page_loads(url, runs, smoke),
     "people import": lambda url, runs, smoke: people_import.people_import(url, smoke),
 }
 
@@ -336,6 +348,106 @@ CHECKS: list[Check] = [
 ]
 
 
+# ---- issue #18: what people see (SPEC §9.4)
+
+
+def _page_contents(result: dict) -> list[tuple[str, dict]]:
+    """The page loads section's pages: (key, its time-to-content timing)."""
+    found = result.get("sections", {}).get("page loads", {})
+    return [(k[: -len("_content")], t) for k, t in found.items() if k.endswith("_content")]
+
+
+def _page_label(timing: dict) -> str:
+    return timing["name"].split(": time to content", 1)[0]
+
+
+def _callbacks_of(result: dict, page: str) -> list[dict]:
+    found = result.get("sections", {}).get("page loads", {})
+    return [t for k, t in found.items() if k.startswith(f"{page}_cb")]
+
+
+def _load_callbacks(result: dict) -> tuple[str, bool | None] | None:
+    pages_found = _page_contents(result)
+    if not pages_found:
+        return None
+    worst, over = None, 0
+    for page, _timing in pages_found:
+        callbacks = _callbacks_of(result, page)
+        if any(c["p95"] > 0.050 for c in callbacks):
+            over += 1
+        for callback in callbacks:
+            if worst is None or callback["p95"] > worst["p95"]:
+                worst = callback
+    if worst is None:
+        return "no callbacks", True
+    text = f"worst {_ms(worst['p95'])} ({worst['name']}); {over} of {len(pages_found)} pages over"
+    return text, worst["p95"] <= 0.050
+
+
+def _rows_visible(page: str) -> Callable[[dict], tuple[str, bool | None] | None]:
+    def check(result: dict) -> tuple[str, bool | None] | None:
+        timing = dict(_page_contents(result)).get(page)
+        if not timing:
+            return None
+        at_least = "≥ " if timing.get("metrics", {}).get("timed_out") else ""
+        text = f"{at_least}{_ms(timing['median'])} (median of {timing['runs']})"
+        return text, timing["median"] <= 1.0
+
+    return check
+
+
+def _page_bytes(result: dict) -> tuple[str, bool | None] | None:
+    pages_found = _page_contents(result)
+    if not pages_found:
+        return None
+    sizes = [(t["metrics"]["bytes"], _page_label(t)) for _k, t in pages_found]
+    largest, where = max(sizes)
+    over = sum(1 for size, _ in sizes if size > 1.5e6)
+    text = f"largest {largest / 1e6:.2f} MB ({where}); {over} of {len(sizes)} pages over"
+    return text, over == 0
+
+
+def _view(key: str, limit: float) -> Callable[[dict], tuple[str, bool | None] | None]:
+    def check(result: dict) -> tuple[str, bool | None] | None:
+        timing = _timing(result, "default views", key)
+        if not timing:
+            return None
+        return f"{_ms(timing['p95'])} (p50 {_ms(timing['median'])})", timing["p95"] <= limit
+
+    return check
+
+
+def _load_p95_200(load: dict) -> tuple[str, bool | None] | None:
+    p95 = load.get("p95_ms")
+    return (f"{p95:,.0f} ms", p95 <= 200) if p95 is not None else None
+
+
+CHECKS_18: list[Check] = [
+    ("every page's load callbacks: p95 ≤ 50 ms", _load_callbacks),
+    ("/orders: rows visible in a fresh browser ≤ 1.0 s (median)", _rows_visible("orders")),
+    ("/tickets: rows visible in a fresh browser ≤ 1.0 s (median)", _rows_visible("tickets")),
+    ("/payments: rows visible in a fresh browser ≤ 1.0 s (median)", _rows_visible("payments")),
+    ("every cold page: ≤ 1.5 MB over the wire", _page_bytes),
+    ("default /orders first block (every order): p95 ≤ 30 ms", _view("orders_default", 0.030)),
+    (
+        f"default /orders first block, {grids.AT_ONCE} users at once: p95 ≤ 60 ms",
+        _view("orders_default_at_once", 0.060),
+    ),
+    (
+        f"/orders, biggest status ({grids.BIGGEST_ORDER_STATUS}), first block: p95 ≤ 50 ms",
+        _view("orders_done", 0.050),
+    ),
+    ("default /tickets first block: p95 ≤ 50 ms", _view("tickets_default", 0.050)),
+]
+
+LOAD_CHECKS_18: list[Check] = [
+    ("load test (50 staff): p95 ≤ 200 ms", _load_p95_200),
+]
+
+# The sections issue #18's table reads (its "measured" dates are theirs).
+SECTIONS_18 = ("page loads", "default views")
+
+
 LOAD_CHECKS: list[Check] = [
     ("load test: 0 failed requests", _load_failures),
     ("load test: p95 of all requests < 500 ms", _load_p95),
@@ -356,21 +468,38 @@ def _verdict(found: list[tuple[str, bool | None] | None]) -> str:
     return "yes" if all(judged) else "**no**"
 
 
-def _summary(size: str, results: dict[str, dict], loads: dict[str, dict]) -> list[str]:
+def _summary(
+    size: str,
+    results: dict[str, dict],
+    loads: dict[str, dict],
+    issue: int = 8,
+    checks: list[Check] = CHECKS,
+    load_checks: list[Check] = LOAD_CHECKS,
+    sections: tuple[str, ...] | None = None,
+) -> list[str]:
     lines = [
-        f"## Targets of issue #8 · {size} data set",
+        f"## Targets of issue #{issue} · {size} data set",
         "",
         "| target | SQLite | PostgreSQL | met? |",
         "|---|---|---|---|",
     ]
-    rows = [(title, check, results) for title, check in CHECKS]
-    rows += [(title, check, loads) for title, check in LOAD_CHECKS]
+    rows = [(title, check, results) for title, check in checks]
+    rows += [(title, check, loads) for title, check in load_checks]
+    shown = 0
     for title, check, source in rows:
         found = [check(source[db]) if db in source else None for db in DB_NAMES]
         if any(found):
+            shown += 1
             lines.append(f"| {title} | {_cell(found[0])} | {_cell(found[1])} | {_verdict(found)} |")
+    if not shown:
+        return []
     dates = sorted(
-        {d for r in results.values() for d in (section_dates(r).values() or [r["date"]])}
+        {
+            d
+            for r in results.values()
+            for name, d in (section_dates(r).items() or [("", r["date"])])
+            if sections is None or name in sections
+        }
         | {r["date"] for r in loads.values()}
     )
     if dates:
@@ -425,6 +554,52 @@ def _section(name: str, timings: dict[str, dict], date: str | None = None) -> li
                     f"{_ms(before['median'])} before (bare SQL, medians)."
                 )
     return [*lines, ""]
+
+
+def _page_loads_section(timings: dict[str, dict], date: str | None = None) -> list[str]:
+    """One line per page (content, bytes, worst callback), then every load callback."""
+    title = "### page loads" + (f" · measured {date}" if date else "")
+    lines = [
+        title,
+        "",
+        "Each page in a fresh headless Chromium (empty cache) against gunicorn as in "
+        "production; time to content on the page's clock (median of the browsers opened); "
+        "bytes: the most any of them received (compressed, headers included); the load "
+        "callbacks: every `/_dash-update-component` request the page sent while opening, "
+        "replayed over HTTP with the same session (targets: content of the lists ≤ 1 s, "
+        "≤ 1.5 MB, callbacks p95 ≤ 50 ms); console: the errors and warnings the first "
+        "browser's console showed.",
+        "",
+        "| page | content | time to content | bytes | load callbacks | worst p95 | console |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    details = ["", "| page · load callback | p50 | p95 | runs |", "|---|---|---|---|"]
+    for key, timing in timings.items():
+        if not key.endswith("_content"):
+            continue
+        page = key[: -len("_content")]
+        label, _, what = timing["name"].partition(": time to content — ")
+        what = what.split(" (fresh Chromium", 1)[0]
+        callbacks = [t for k, t in timings.items() if k.startswith(f"{page}_cb")]
+        worst = max(callbacks, key=lambda t: t["p95"], default=None)
+        metrics = timing.get("metrics", {})
+        megabytes = metrics.get("bytes", 0) / 1e6
+        worst_text = "—"
+        if worst:
+            mark = "✅" if worst["p95"] <= 0.050 else "❌"
+            worst_text = f"{_ms(worst['p95'])} {mark} ({worst['name'].split(' · ', 1)[-1]})"
+        at_least = "≥ " if metrics.get("timed_out") else ""
+        lines.append(
+            f"| {label} | {what} | {at_least}{_ms(timing['median'])} ({timing['runs']}) | "
+            f"{megabytes:.2f} MB {'✅' if megabytes <= 1.5 else '❌'} | {len(callbacks)} | "
+            f"{worst_text} | {metrics.get('console', 0):.0f} |"
+        )
+        for callback in callbacks:
+            details.append(
+                f"| {callback['name']} | {_ms(callback['median'])} | {_ms(callback['p95'])} | "
+                f"{callback['runs']} |"
+            )
+    return [*lines, *details, ""]
 
 
 def _load_details(load: dict) -> list[str]:
@@ -540,6 +715,15 @@ def render(results_dir: Path = RESULTS) -> str:
     ]
     sizes = sorted({*runs, *loads}, key=lambda s: (s != "full", s))
     for size in sizes:
+        lines += _summary(
+            size,
+            runs.get(size, {}),
+            loads.get(size, {}),
+            issue=18,
+            checks=CHECKS_18,
+            load_checks=LOAD_CHECKS_18,
+            sections=SECTIONS_18,
+        )
         lines += _summary(size, runs.get(size, {}), loads.get(size, {}))
     for size in sizes:
         for db in DB_NAMES:
@@ -557,7 +741,11 @@ def render(results_dir: Path = RESULTS) -> str:
                 dates = section_dates(result)
                 several = len(set(dates.values())) > 1
                 for name, timings in result.get("sections", {}).items():
-                    lines += _section(name, timings, dates[name] if several else None)
+                    date = dates[name] if several else None
+                    if name == "page loads":
+                        lines += _page_loads_section(timings, date)
+                    else:
+                        lines += _section(name, timings, date)
             if db in loads.get(size, {}):
                 lines += _load_section(loads[size][db])
     return "\n".join(lines)

@@ -284,3 +284,97 @@ def deep_pages(url: str, runs: int) -> dict[str, Timing]:
         for key, timing in _deep_block("journal", url, accountant, runs).items():
             result[f"journal_{key}"] = timing
     return result
+
+
+# The default views as a fresh page asks for them (the first block request of /orders and
+# /tickets, as captured from Chromium by bench/pages.py), over gunicorn as in production.
+FRESH_BLOCK = {
+    "startRow": 0,
+    "endRow": 100,
+    "sortModel": [{"sort": "desc", "type": "default", "colId": "number"}],
+    "filterModel": {},
+    "context": {"after": {}, "counted": False},
+}
+FRESH_ORDER_FILTERS = {
+    "number": "",
+    "customer": "",
+    "status": [],
+    "type": [],
+    "executor": "",
+    "from": "",
+    "to": "",
+    "balance": "",
+    "overdue": "",
+}
+FRESH_TICKET_FILTERS = {"number": "", "visitor": "", "status": [], "from": "", "to": ""}
+BIGGEST_ORDER_STATUS = "done"
+AT_ONCE = 4  # users asking for the default /orders block at the same time
+
+
+def default_views(url: str, runs: int) -> dict[str, Timing]:
+    """The registers' default (unfiltered) first blocks with their count (and balance
+    due) over HTTP, as the administrator sees them (every order), single user and
+    AT_ONCE users at once; and the orders' biggest status."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from bench.harness import production_app
+
+    done_filters = {**FRESH_ORDER_FILTERS, "status": [BIGGEST_ORDER_STATUS]}
+    with production_app(url) as base:
+        client = StaffClient(base, "admin@parkdesk.local")
+        orders = client.callback("orders-grid", "getRowsRequest")
+        tickets = client.callback("tickets-grid", "getRowsRequest")
+
+        def ask(who: StaffClient, dep: dict, grid: str, store: str, filters: dict):
+            def call() -> dict:
+                answer = who.post(dep, {f"{grid}.getRowsRequest": FRESH_BLOCK, store: filters})
+                response = answer["response"][grid]["getRowsResponse"]
+                assert response["rowData"] and "rowCount" in response, answer
+                return answer
+
+            return call
+
+        fresh_orders = ask(
+            client, orders, "orders-grid", "orders-filters.data", FRESH_ORDER_FILTERS
+        )
+        done = ask(client, orders, "orders-grid", "orders-filters.data", done_filters)
+        fresh_tickets = ask(
+            client, tickets, "tickets-grid", "tickets-filters.data", FRESH_TICKET_FILTERS
+        )
+        result = {
+            "orders_default": measure(
+                "orders, the default view (every order): first block with count and balance "
+                "due, over HTTP",
+                fresh_orders,
+                runs,
+            ),
+            "orders_done": measure(
+                f"orders, the biggest status ({BIGGEST_ORDER_STATUS}): first block with "
+                "count and balance due, over HTTP",
+                done,
+                runs,
+            ),
+            "tickets_default": measure(
+                "tickets, the default view: first block with count, over HTTP",
+                fresh_tickets,
+                runs,
+            ),
+        }
+        users = [client] + [StaffClient(base, "admin@parkdesk.local") for _ in range(AT_ONCE - 1)]
+        start = Barrier(AT_ONCE)
+
+        def one_user(who: StaffClient) -> list[float]:
+            call = ask(who, orders, "orders-grid", "orders-filters.data", FRESH_ORDER_FILTERS)
+            call()  # warm-up
+            start.wait()
+            return measure("", call, runs, warmup=0).samples
+
+        with ThreadPoolExecutor(AT_ONCE) as pool:
+            samples = [s for found in pool.map(one_user, users) for s in found]
+        result["orders_default_at_once"] = Timing(
+            f"orders, the default view: the same request from {AT_ONCE} users at once "
+            f"({runs} each)",
+            samples,
+        )
+    return result

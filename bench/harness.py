@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import secrets
+import signal
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -60,12 +68,106 @@ def live_app(database_url: str) -> Iterator[str]:
         app.server.extensions["parkdesk_db"].dispose()
 
 
+ROOT = Path(__file__).resolve().parent.parent
+# The README's production server (section "Production"); 2 workers × 4 threads, as in
+# issue #18's measurements (this machine has 2 cores).
+GUNICORN = ["gunicorn", "-c", "dashboard/gunicorn_conf.py", "dashboard.wsgi:server"]
+
+
+@contextmanager
+def production_app(database_url: str, workers: int = 2, threads: int = 4) -> Iterator[str]:
+    """Parkdesk served as in production — gunicorn with dashboard/gunicorn_conf.py,
+    ``PARKDESK_ENV=production``, the compiled catalog — on a free loopback port, plain
+    HTTP with no proxy in front (so no Secure cookies, no trusted X-Forwarded-For)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "PARKDESK_ENV": "production",
+        "PARKDESK_BIND": f"127.0.0.1:{port}",
+        "PARKDESK_PROXY_COUNT": "0",
+        "PARKDESK_SECURE_COOKIES": "0",
+        "WEB_CONCURRENCY": str(workers),
+        "PARKDESK_THREADS": str(threads),
+        "PARKDESK_DB_POOL_SIZE": str(threads + 1),
+        "PARKDESK_ACCESS_LOG": os.devnull,
+    }
+    python = Path(sys.executable)
+    subprocess.run(
+        [python, "-m", "dashboard", "compile-messages"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.NamedTemporaryFile("w+", prefix="parkdesk-bench-gunicorn-", suffix=".log") as log:
+        server = subprocess.Popen(
+            [python.parent / GUNICORN[0], *GUNICORN[1:]],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                if server.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"gunicorn exited with {server.returncode}:\n{log.read()}")
+                try:
+                    if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass  # refused while it starts
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer /healthz within 120 s")
+                time.sleep(0.3)
+            _set_up_every_worker(base, workers * threads * 2)
+            yield base
+        except BaseException:
+            log.seek(0)
+            print(f"gunicorn's log (the end):\n{log.read()[-5000:]}", file=sys.stderr)
+            raise
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _set_up_every_worker(base: str, at_once: int) -> None:
+    """Dash sets itself up on a worker's first request (a before_request hook), and a
+    request that comes in on another thread meanwhile finds no script registered: the
+    burst of a browser's first page load on a fresh worker gets 500s for Dash's own
+    scripts. So, before any measurement, requests to /healthz from more clients at once
+    than one worker takes (``worker_connections`` = threads) reach every worker; each
+    answer comes after its worker's setup is done."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ping(_: int) -> int:
+        return requests.get(f"{base}/healthz", timeout=60).status_code
+
+    with ThreadPoolExecutor(at_once) as pool:
+        for _round in range(2):
+            assert set(pool.map(ping, range(at_once))) == {200}
+
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's chromium and chromium-driver
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
-def chromium(width: int = 1440, height: int = 900):
-    """A headless Chromium under WebDriver (the benchmarks' and scripts/screenshots.py's)."""
+def chromium(width: int = 1440, height: int = 900, performance_log: bool = False):
+    """A headless Chromium under WebDriver (the benchmarks' and scripts/screenshots.py's).
+
+    With ``performance_log`` the driver keeps Chrome's performance log (the DevTools
+    Network events: requests with their bodies, bytes received), read with
+    ``driver.get_log("performance")``."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service as DriverService
 
@@ -81,6 +183,8 @@ def chromium(width: int = 1440, height: int = 900):
     ):
         options.add_argument(flag)
     options.binary_location = CHROMIUM
+    if performance_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     return webdriver.Chrome(service=DriverService(CHROMEDRIVER), options=options)
 
 
