@@ -28,7 +28,17 @@ def create_app(config: Config | None = None) -> Dash:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from callbacks import register_all
-    from dashboard import auth, delivery, documents, downloads, errors, i18n, schema, shell
+    from dashboard import (
+        auth,
+        dash_compat,
+        delivery,
+        documents,
+        downloads,
+        errors,
+        i18n,
+        schema,
+        shell,
+    )
     from dashboard.config import Config
     from dashboard.db import Database
 
@@ -107,4 +117,5 @@ def create_app(config: Config | None = None) -> Dash:
 
     register_all(app, db)
     errors.content_security_policy(app)
+    dash_compat.set_up_before_any_request(app)
     return app

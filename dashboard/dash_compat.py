@@ -16,11 +16,14 @@ again rather than finding out in production. Nothing here imports the rest of Pa
   allows duplicates — with ``callback`` in the entry of a server callback only, and
   ``inputs`` and ``state`` as ``{"id", "property"}`` with a pattern-matching id as JSON
   text in which a wildcard is ``["ALL"]``, ``["ALLSMALLER"]`` or ``["MATCH"]``.
+- Dash's first-request setup (``Dash._setup_server``, private, a before_request hook that
+  marks itself done before it is): ``set_up_before_any_request`` serialises it.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,3 +84,23 @@ def split_prop_id(prop_id: str) -> tuple[str, str]:
     """``changedPropIds``' "<id>.<property>" (a dict id as JSON text) in two."""
     component, _, prop = prop_id.rpartition(".")
     return component, prop
+
+
+def set_up_before_any_request(app: Any) -> None:
+    """Dash registers its scripts on a worker's first request, in a before_request hook
+    that marks itself done before it is: a request arriving on another thread meanwhile
+    finds no script registered and is answered 500 (a fresh browser's burst of script
+    requests just after a restart or deploy). A hook of ours, first in line, lets one
+    thread run that setup while the others wait for it."""
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def set_up() -> None:
+        if done.is_set():
+            return
+        with lock:
+            if not done.is_set():
+                app._setup_server()
+                done.set()
+
+    app.server.before_request_funcs.setdefault(None, []).insert(0, set_up)

@@ -142,3 +142,35 @@ def test_a_compressed_file_revalidates_to_304(admin, path):
     again = admin.get(path, headers={**headers, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert again.get_data() == b""
+
+
+def test_a_fresh_worker_answers_a_burst_of_first_requests(config, staff_ids):
+    """Dash sets itself up on a worker's first request; requests arriving on other
+    threads meanwhile wait for that setup (dash_compat.set_up_before_any_request)
+    instead of finding no script registered and answering 500 — a browser's first page
+    load just after a restart."""
+    import threading
+
+    from dashboard import create_app
+
+    browser = create_app(config).server.test_client()  # logs in on another worker
+    login(browser, "admin@parkdesk.local")
+    scripts = _scripts(browser)
+    cookie = browser.get_cookie(browser.application.config["SESSION_COOKIE_NAME"])
+    fresh = create_app(config)  # a worker that has not answered a single request yet
+    clients = [fresh.server.test_client() for _ in range(16)]
+    for client in clients:
+        client.set_cookie(cookie.key, cookie.value)
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def first_request(client) -> None:
+        barrier.wait(timeout=30)
+        statuses.append(client.get(scripts[0]).status_code)
+
+    threads = [threading.Thread(target=first_request, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [200] * len(clients)
