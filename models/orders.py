@@ -214,6 +214,26 @@ class Payment(Base):
     recorded_by: Mapped[StaffUser | None] = relationship()
 
 
+class PaymentQuarter(Base):
+    """The ledger summed by UTC quarter-hour and method: how many rows were paid in it
+    and their signed sum (refunds negative). Every UTC offset in use is a whole number
+    of quarter-hours, so any local day or month is a run of whole quarters, whatever the
+    operator's time zone (and a change of it leaves this table right).
+
+    Kept by database triggers on ``payments`` (migration 0012), in the same transaction
+    as the row they follow — whoever writes the ledger, however — and checked against a
+    recount by ``python -m dashboard check``. A quarter whose rows all went away keeps a
+    row of zeros; readers skip rows with no entries."""
+
+    __tablename__ = "payment_quarters"
+
+    # Seconds since 1970 of the quarter's start ÷ 900 (the floor).
+    quarter: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    method: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    kopecks: Mapped[int] = mapped_column(BigInteger)  # signed
+
+
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
