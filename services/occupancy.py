@@ -38,7 +38,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     ScalarSelect,
     Select,
@@ -46,6 +45,8 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -60,7 +61,7 @@ from models import (
     RoomBooking,
     Seat,
 )
-from models.orders import status_literals
+from models.orders import LONG_TICKET_DAYS, UNSOLD_SQL, long_ticket_sql, status_literals
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES, RoomKind
 
 # Literals, as in the partial index ix_orders_unsold that the "not sold" lookup reads.
@@ -256,68 +257,125 @@ class _Sold:
         )
 
 
-def _overlapping(start: datetime, end: datetime, dialect: str) -> list[ColumnElement[bool]]:
-    """Tickets whose period overlaps [start, end).
+def _overlapping(start: datetime, end: datetime, dialect: str) -> list[list[ColumnElement[bool]]]:
+    """Tickets whose period overlaps [start, end), as two sets that together hold each
+    such ticket once, each read by its own index alone (both cover every column the
+    query reads, so the tickets themselves are not visited):
 
-    SQLite keeps no statistics of how times spread, so it always walks a period index,
-    and "ends after the start" takes in every booking up to three months ahead as well:
-    on the full-size seed a plain scan of the tickets is faster even for a week (0.04 s
-    against 0.09 s), and for a year 0.43 s against 0.57 s. ``likelihood()`` tells its
-    planner these conditions keep most rows."""
-    conditions = [CoworkingTicket.period_start < end, CoworkingTicket.period_end > start]
-    if dialect != "sqlite":
-        return conditions
-    return [func.likelihood(c, literal_column("0.9"), type_=Boolean) for c in conditions]
+    - tickets of at most ``LONG_TICKET_DAYS`` (hours, days, a month): one that overlaps
+      starts after ``start`` − that many days, a range of ``ix_coworking_tickets_periods``
+      as long as the window and a month — not every ticket before the window's end;
+    - the long ones, the few of the partial index ``ix_coworking_tickets_long``.
+
+    (A margin of a day on the range: the length is compared in floating point on SQLite.
+    SQLite, which keeps no statistics, would read the long ones by the start as well —
+    every ticket after the window's start: a unary plus there leaves it the partial index.)"""
+    # As the partial index's predicate, word for word (SQLite matches them as written).
+    long_ticket, short_ticket = (
+        text(pattern.format(long_ticket_sql(dialect))) for pattern in ("{}", "NOT ({})")
+    )
+    overlaps = [CoworkingTicket.period_start < end, CoworkingTicket.period_end > start]
+    if dialect == "sqlite":
+        end_column = literal_column(
+            "+coworking_tickets.period_end", CoworkingTicket.period_end.type
+        )
+        long_overlaps = [CoworkingTicket.period_start < end, end_column > start]
+    else:
+        long_overlaps = overlaps
+    return [
+        [
+            short_ticket,
+            CoworkingTicket.period_start >= start - timedelta(days=LONG_TICKET_DAYS + 1),
+            *overlaps,
+        ],
+        [long_ticket, *long_overlaps],
+    ]
 
 
 def _sold_tickets(
-    session: Session, place: Period, start: datetime, end: datetime, as_of: Sequence[datetime]
+    session: Session,
+    place: Period,
+    start: datetime,
+    end: datetime,
+    as_of: Sequence[datetime],
+    created_by: datetime | None = None,
 ) -> _Sold:
-    """The sold tickets of the place's rooms overlapping [start, end), in one query.
+    """The sold tickets of the place's rooms overlapping [start, end) (only those
+    created by ``created_by``, if given), in one query.
 
-    "Sold" as "no unsold order" (an anti-join), not a look-up per ticket as in
-    ``_order_status``: a year is most of the tickets, and for that many rows one pass
-    over the orders beats 180,000 look-ups. On PostgreSQL that pass over the million
-    orders is most of the query's time; a partial index of the unsold orders (a few
-    MB) would let this same anti-join skip it."""
+    "Sold" as "no unsold order": a look-up of the ticket's order by its key for each
+    ticket the period index gives."""
     dialect = session.get_bind().dialect.name
     flags = _flag(CoworkingTicket.validated_at.is_not(None))
     for i, moment in enumerate(as_of):
         flags = flags + _flag(CoworkingTicket.created_at <= moment) * (2 << i)
-    query = (
-        select(
-            _moment(CoworkingTicket.period_start, dialect),
-            _moment(CoworkingTicket.period_end, dialect),
-            Seat.room_id,
-            flags,
-        )
-        .join(Seat, Seat.id == CoworkingTicket.seat_id)
+    seats = session.execute(
+        select(Seat.id, Seat.room_id)
         .join(Room, Room.id == Seat.room_id)
-        .where(
-            *_overlapping(start, end, dialect),
+        .where(*_room_filter(place))
+    ).all()
+    if dialect == "sqlite":
+        # SQLite would look the order up in the table by its key (a page of a million
+        # orders per ticket); the small partial index of unsold orders answers the same.
+        sold = text(
+            "NOT EXISTS (SELECT 1 FROM orders INDEXED BY ix_orders_unsold "
+            f"WHERE orders.id = coworking_tickets.order_id AND orders.{UNSOLD_SQL})"
+        )
+    else:
+        sold = (
             ~select(Order.id)
             .where(Order.id == CoworkingTicket.order_id, Order.status.in_(SOLD_EXCLUDED))
-            .exists(),
-            *_room_filter(place),
+            .exists()
         )
-    )
-    return _Sold.of(_numbers(session, query, 4), len(as_of), dialect)
+    conditions = [sold]
+    if _room_filter(place):
+        conditions.append(CoworkingTicket.seat_id.in_([seat for seat, _room in seats]))
+    if created_by is not None:
+        conditions.append(CoworkingTicket.created_at <= created_by)
+    # The tickets alone (their seat, not a join to seats and rooms): each part is read
+    # from its index; a seat's room is looked up here.
+    base = select(
+        _moment(CoworkingTicket.period_start, dialect),
+        _moment(CoworkingTicket.period_end, dialect),
+        CoworkingTicket.seat_id,
+        flags,
+    ).where(*conditions)
+    query = union_all(*(base.where(*part) for part in _overlapping(start, end, dialect)))
+    table = _numbers(session, query, 4)
+    room_of = np.zeros(max((seat for seat, _room in seats), default=0) + 1, dtype=np.float64)
+    for seat, room in seats:
+        room_of[seat] = room
+    table[:, 2] = room_of[table[:, 2].astype(np.int64)]
+    return _Sold.of(table, len(as_of), dialect)
 
 
 def _sold_in_windows(
-    session: Session, windows: Sequence[Period], as_of: Sequence[datetime]
+    session: Session,
+    windows: Sequence[tuple[Period, datetime | None]],
+    as_of: Sequence[datetime],
 ) -> list[_Sold]:
-    """The sold tickets overlapping each window (all of the same place). Windows that
-    overlap or touch are fetched together: a ticket that crosses from one into the
-    next is read once, and a year with its "on the books" windows is one query."""
-    spans: list[list[datetime]] = []
-    for start, end in sorted((w.start, w.end) for w in windows):
+    """The sold tickets overlapping each window (all of the same place), of those
+    created by the window's moment if it has one (others may come too: the caller
+    keeps the ones it needs). Windows that overlap or touch are fetched together: a
+    ticket that crosses from one into the next is read once, and a year with its "on
+    the books" windows is one query. A window apart with a moment (a year earlier)
+    reads only the tickets created by then: a few hundred of the three months'."""
+    spans: list[list] = []
+    for start, end, created_by in sorted(
+        ((w.start, w.end, by) for w, by in windows), key=lambda span: span[:2]
+    ):
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
+            previous = spans[-1][2]
+            spans[-1][2] = (
+                None if previous is None or created_by is None else max(previous, created_by)
+            )
         else:
-            spans.append([start, end])
+            spans.append([start, end, created_by])
+    place = windows[0][0]
     fetched = [
-        (start, end, _sold_tickets(session, windows[0], start, end, as_of)) for start, end in spans
+        (start, end, _sold_tickets(session, place, start, end, as_of, created_by))
+        for start, end, created_by in spans
     ]
 
     def covering(window: Period) -> _Sold:
@@ -325,7 +383,7 @@ def _sold_in_windows(
             sold for start, end, sold in fetched if start <= window.start <= window.end <= end
         )
 
-    return [covering(window).overlapping(window) for window in windows]
+    return [covering(window).overlapping(window) for window, _by in windows]
 
 
 def _seats(session: Session, period: Period) -> dict[int, tuple[str, int]]:
@@ -375,8 +433,9 @@ def occupancy(session: Session, period: Period, now: datetime) -> Occupancy:
     today = now.astimezone(period.zone).date()
     ahead = period.shifted(today, max(BOOKS_HORIZONS))
     year_ago = period.shifted(today - timedelta(days=365), max(BOOKS_HORIZONS))
+    then = now - timedelta(days=365)
     sold, sold_ahead, sold_year_ago = _sold_in_windows(
-        session, [period, ahead, year_ago], as_of=[now, now - timedelta(days=365)]
+        session, [(period, None), (ahead, None), (year_ago, then)], as_of=[now, then]
     )
 
     open_mask = _open_minutes_mask(period)

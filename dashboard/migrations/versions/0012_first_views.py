@@ -1,4 +1,5 @@
-"""The ledger summed by UTC quarter-hour and method, kept by triggers.
+"""Where people look first (issue 18): the ledger summed by UTC quarter-hour and method,
+kept by triggers; and the coworking tickets by period in covering indexes.
 
 The payments journal's count and sum for a period, the revenue charts and the overview's
 revenue read ``payment_quarters`` (a few thousand rows a month) instead of every ledger
@@ -11,6 +12,11 @@ delete takes it away, an update does both. The upsert's row lock makes concurren
 payments of one quarter and method add up, never overwrite each other. A quarter is
 ``floor(epoch seconds of paid_at) / 900`` with integer division, as
 services.balances computes it.
+
+Occupancy reads the tickets overlapping a window from two indexes that hold every column
+it reads (so the tickets themselves are not visited): those of at most 31 days by start,
+from 32 days before the window (a range as long as the window and a month, not every
+ticket before its end), and the few longer ones from a partial index.
 
 Revision ID: 0012
 Revises: 0011
@@ -49,7 +55,28 @@ def _add(quarter: str, row: str, sign: str, table_alias: str = "") -> str:
     )
 
 
+# Frozen copies of models/orders.py's as of this revision.
+LONG_TICKET_SQLITE = "julianday(period_end) - julianday(period_start) > 31"
+LONG_TICKET_POSTGRES = "period_end - period_start > interval '31 days'"
+TICKET_PERIOD_COLUMNS = [
+    "period_start",
+    "period_end",
+    "created_at",
+    "seat_id",
+    "order_id",
+    "validated_at",
+]
+
+
 def upgrade() -> None:
+    op.create_index("ix_coworking_tickets_periods", "coworking_tickets", TICKET_PERIOD_COLUMNS)
+    op.create_index(
+        "ix_coworking_tickets_long",
+        "coworking_tickets",
+        TICKET_PERIOD_COLUMNS,
+        sqlite_where=sa.text(LONG_TICKET_SQLITE),
+        postgresql_where=sa.text(LONG_TICKET_POSTGRES),
+    )
     op.create_table(
         "payment_quarters",
         sa.Column("quarter", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -105,3 +132,5 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER tr_payments_quarters ON payments")
         op.execute("DROP FUNCTION payment_quarters_follow()")
     op.drop_table("payment_quarters")
+    op.drop_index("ix_coworking_tickets_long", table_name="coworking_tickets")
+    op.drop_index("ix_coworking_tickets_periods", table_name="coworking_tickets")
