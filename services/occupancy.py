@@ -46,6 +46,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -290,6 +291,22 @@ def _overlapping(start: datetime, end: datetime, dialect: str) -> list[list[Colu
         ],
         [long_ticket, *long_overlaps],
     ]
+
+
+def seats_taken(session: Session, now: datetime, active: ColumnElement[bool]) -> int:
+    """How many seats have a ticket ``active`` (a condition on the ticket and its order)
+    at ``now``: the tickets around ``now`` read as in ``_overlapping`` (a month of the
+    period index and the long ones), not every booking from now on."""
+    dialect = session.get_bind().dialect.name
+    seats = union(
+        *(
+            select(CoworkingTicket.seat_id)
+            .join(Order, Order.id == CoworkingTicket.order_id)
+            .where(active, *part)
+            for part in _overlapping(now, now + timedelta(microseconds=1), dialect)
+        )
+    ).subquery()
+    return int(session.scalar(select(func.count()).select_from(seats)) or 0)
 
 
 def _sold_tickets(

@@ -22,6 +22,7 @@ from models.tallies import UNASSIGNED_KEY
 from services import tallies
 from services.balances import ledger_totals
 from services.context import Actor
+from services.occupancy import seats_taken
 from services.order_list import OPEN, of_types
 from services.overdue import count_overdue
 from services.payments import signed_amount
@@ -85,14 +86,7 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         CoworkingTicket.period_end,
         now,
     )
-    taken = (
-        session.scalar(
-            select(func.count(func.distinct(CoworkingTicket.seat_id)))
-            .join(Order, Order.id == CoworkingTicket.order_id)
-            .where(active)
-        )
-        or 0
-    )
+    taken = seats_taken(session, now, active)
     starting = (
         session.scalar(
             select(func.count())

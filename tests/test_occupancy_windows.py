@@ -10,10 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from models import CoworkingTicket
+from models import CoworkingTicket, Order
 from models.orders import LONG_TICKET_DAYS
+from models.statuses import TicketStatus, ticket_status_condition
 from services import occupancy
+from services.context import Actor
 from services.occupancy import Period
+from services.overview import overview
 
 WINDOW = Period(date(2026, 3, 2), date(2026, 3, 4), "Europe/Moscow")
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -50,7 +53,9 @@ def tickets(db, world) -> list[tuple[datetime, datetime, datetime]]:
             order = world.order(
                 "coworking", "new" if i % 5 == 0 else "confirmed", created_at=created
             )
-            ticket = world.ticket(order, start, end, seat=world.seats[i % 2], number=900_000 + i)
+            ticket = world.ticket(
+                order, start, end, seat=world.seats[i % len(world.seats)], number=900_000 + i
+            )
             ticket.created_at = created
             if i % 5:
                 made.append((start, end, created))
@@ -81,3 +86,33 @@ def test_the_two_parts_find_every_overlapping_sold_ticket_once(db, tickets, crea
         abs(a - b) <= 1 and abs(c - d) <= 1 for (a, c), (b, d) in zip(found, expected, strict=True)
     )
     assert len(expected) > 20
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        WINDOW.start,
+        WINDOW.start - timedelta(seconds=1),
+        WINDOW.start + timedelta(seconds=1),
+        WINDOW.end,
+        WINDOW.end - timedelta(days=LONG_TICKET_DAYS + 1),
+        WINDOW.end + timedelta(days=200),
+    ],
+)
+def test_seats_taken_now_are_those_of_the_active_tickets(db, tickets, moment):
+    active = ticket_status_condition(
+        [TicketStatus.ACTIVE],
+        Order.status,
+        CoworkingTicket.period_start,
+        CoworkingTicket.period_end,
+        moment,
+    )
+    with db.read() as session:
+        expected = session.scalar(
+            sa.select(sa.func.count(sa.func.distinct(CoworkingTicket.seat_id)))
+            .join(Order, Order.id == CoworkingTicket.order_id)
+            .where(active)
+        )
+        assert occupancy.seats_taken(session, moment, active) == expected
+        figures = overview(session, Actor(0, "x", "executive"), moment, "Europe/Moscow")
+    assert figures.seats_taken_now == expected
