@@ -4,14 +4,19 @@ revenue — each equal to the same figure counted from the ledger rows themselve
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from datetime import UTC, date, datetime, timedelta
 
+import plotly.graph_objects as go
 import pytest
 import sqlalchemy as sa
+from plotly.io.json import to_json_plotly
 
+from dashboard import create_app
 from models import Payment, PaymentQuarter
+from pages import payments as payments_page
 from services import balances, integrity
 from services.balances import JournalFilters
 from services.context import Actor
@@ -268,3 +273,21 @@ def test_concurrent_payments_of_one_quarter_add_up(db, world):
         ).one()
     assert tuple(row) == (80, 8 * 55 * RUB)
     assert _findings(db) == []
+
+
+def test_the_revenue_charts_are_what_a_validated_figure_would_send(config):
+    """The charts are plain dicts (a Figure validates every property on every request):
+    plotly accepts them as they are and sends the same JSON for them as for the Figure."""
+    data = balances.Revenue(
+        [date(2026, 3, d) for d in range(1, 4)],
+        [100, -5, 123_456_789],
+        [("cash", 500), ("bank_card", -3)],
+        123_457_384,
+    )
+    app = create_app(config)
+    with app.server.test_request_context("/"):
+        for figure in (payments_page.daily_figure(data), payments_page.methods_figure(data)):
+            assert json.loads(to_json_plotly(go.Figure(figure))) == json.loads(
+                to_json_plotly(figure)
+            )
+    app.server.extensions["parkdesk_db"].dispose()
