@@ -444,16 +444,41 @@ def _percent(part: float, whole: float) -> float:
     return round(100.0 * float(part) / float(whole), 2) if whole else 0.0
 
 
-def occupancy(session: Session, period: Period, now: datetime) -> Occupancy:
+def _books_windows(place: Period, now: datetime) -> tuple[Period, Period, datetime]:
+    """The next 90 days from today, the same days a year earlier, and that moment."""
+    today = now.astimezone(place.zone).date()
+    ahead = place.shifted(today, max(BOOKS_HORIZONS))
+    year_ago = place.shifted(today - timedelta(days=365), max(BOOKS_HORIZONS))
+    return ahead, year_ago, now - timedelta(days=365)
+
+
+def on_the_books(session: Session, place: Period, now: datetime) -> list[tuple[int, float, float]]:
+    """ "On the books" alone (the place and opening hours of ``place``; its days do not
+    matter): what ``occupancy(...).on_the_books`` holds, for a page that shows it apart
+    from the period's figures."""
+    seats = sum(count for _name, count in _seats(session, place).values())
+    ahead, year_ago, then = _books_windows(place, now)
+    sold_ahead, sold_year_ago = _sold_in_windows(
+        session, [(ahead, None), (year_ago, then)], as_of=[now, then]
+    )
+    return _on_the_books(
+        place,
+        seats,
+        ahead,
+        sold_ahead.where(sold_ahead.known[:, 0]),
+        year_ago,
+        sold_year_ago.where(sold_year_ago.known[:, 1]),
+    )
+
+
+def occupancy(session: Session, period: Period, now: datetime, *, books: bool = True) -> Occupancy:
+    """The period's figures, and "on the books" unless ``books`` is false (the page asks
+    for it apart: ``on_the_books``)."""
     rooms = _seats(session, period)
     seats = sum(count for _name, count in rooms.values())
-    today = now.astimezone(period.zone).date()
-    ahead = period.shifted(today, max(BOOKS_HORIZONS))
-    year_ago = period.shifted(today - timedelta(days=365), max(BOOKS_HORIZONS))
-    then = now - timedelta(days=365)
-    sold, sold_ahead, sold_year_ago = _sold_in_windows(
-        session, [(period, None), (ahead, None), (year_ago, then)], as_of=[now, then]
-    )
+    ahead, year_ago, then = _books_windows(period, now)
+    windows = [(period, None)] + ([(ahead, None), (year_ago, then)] if books else [])
+    sold, *books_sold = _sold_in_windows(session, windows, as_of=[now, then])
 
     open_mask = _open_minutes_mask(period)
     sold_curve = _coverage(sold.starts, sold.ends, period)
@@ -509,10 +534,12 @@ def occupancy(session: Session, period: Period, now: datetime) -> Occupancy:
             period,
             seats,
             ahead,
-            sold_ahead.where(sold_ahead.known[:, 0]),
+            books_sold[0].where(books_sold[0].known[:, 0]),
             year_ago,
-            sold_year_ago.where(sold_year_ago.known[:, 1]),
-        ),
+            books_sold[1].where(books_sold[1].known[:, 1]),
+        )
+        if books
+        else [],
     )
 
 

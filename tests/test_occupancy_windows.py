@@ -116,3 +116,18 @@ def test_seats_taken_now_are_those_of_the_active_tickets(db, tickets, moment):
         assert occupancy.seats_taken(session, moment, active) == expected
         figures = overview(session, Actor(0, "x", "executive"), moment, "Europe/Moscow")
     assert figures.seats_taken_now == expected
+
+
+@pytest.mark.parametrize("moment", [NOW, WINDOW.start + timedelta(days=10), WINDOW.end])
+def test_on_the_books_apart_equals_the_figure_of_the_whole_computation(db, tickets, moment):
+    with db.read() as session:
+        whole = occupancy.occupancy(session, WINDOW, moment)
+        apart = occupancy.on_the_books(session, WINDOW, moment)
+        without = occupancy.occupancy(session, WINDOW, moment, books=False)
+    assert apart == whole.on_the_books
+    assert any(now > 0 for _days, now, _then in apart)
+    assert without.on_the_books == []
+    assert (without.sold_percent, without.no_show_count) == (
+        whole.sold_percent,
+        whole.no_show_count,
+    )
