@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import chain
 from zoneinfo import ZoneInfo
 
@@ -184,14 +185,29 @@ def _minute_index(seconds: np.ndarray, period: Period, round_up: bool = False) -
 
 
 def _open_minutes_mask(period: Period) -> np.ndarray:
-    """For every local minute of the period: is the coworking open then?"""
-    of_day = np.arange(period.days * MINUTES_PER_DAY) % MINUTES_PER_DAY
-    return (of_day >= period.opening[0] * 60) & (of_day < period.opening[1] * 60)
+    """For every local minute of the period: is the coworking open then? (Read-only:
+    the same array for every period of as many days and the same hours.)"""
+    return _open_mask(period.days, period.opening)
+
+
+@lru_cache(maxsize=32)
+def _open_mask(days: int, opening: tuple[int, int]) -> np.ndarray:
+    of_day = np.arange(days * MINUTES_PER_DAY) % MINUTES_PER_DAY
+    mask = (of_day >= opening[0] * 60) & (of_day < opening[1] * 60)
+    mask.flags.writeable = False
+    return mask
+
+
+@lru_cache(maxsize=32)
+def _open_before_of(days: int, opening: tuple[int, int]) -> np.ndarray:
+    before = np.concatenate([[0], np.cumsum(_open_mask(days, opening), dtype=np.int64)])
+    before.flags.writeable = False
+    return before
 
 
 def _open_before(period: Period) -> np.ndarray:
     """``[k]`` = open minutes of the period before minute index k (k = 0 … size)."""
-    return np.concatenate([[0], np.cumsum(_open_minutes_mask(period), dtype=np.int64)])
+    return _open_before_of(period.days, period.opening)
 
 
 def _coverage(starts: np.ndarray, ends: np.ndarray, period: Period) -> np.ndarray:
