@@ -105,7 +105,7 @@ def register(app: Dash, db: Database) -> None:
             _place(room),
         )
         with db.read() as session:
-            data = occupancy.occupancy(session, period, moment)
+            data = occupancy.occupancy(session, period, moment, books=False)
         cards = [
             html.P(page.period_text(data), className="text-body-secondary mb-2"),
             page.figure_cards(data),
@@ -132,6 +132,30 @@ def register(app: Dash, db: Database) -> None:
             no_update if keep else start.isoformat(),
             no_update if keep else end.isoformat(),
         )
+
+    @app.callback(
+        Output(ids.OCCUPANCY_BOOKS, "children"),
+        Input(ids.OCCUPANCY_BUILDING, "value"),
+        Input(ids.OCCUPANCY_ROOM, "value"),
+    )
+    def books(building, room):
+        """ "On the books" for the place: the next 90 days from today, whatever the
+        period shown (so the period's figures do not wait for it)."""
+        if not can(current_user, Action.VIEW_OCCUPANCY):
+            raise PreventUpdate
+        settings = current_app.config["PARKDESK"]
+        moment = now()
+        place = occupancy.Period(
+            moment.date(),
+            moment.date(),
+            settings.timezone,
+            settings.opening_hours,
+            _place(building),
+            _place(room),
+        )
+        with db.read() as session:
+            ahead = occupancy.on_the_books(session, place, moment)
+        return page.books(ahead)
 
     @app.callback(
         Output(ids.OCCUPANCY_DOWNLOAD, "data"),

@@ -113,7 +113,7 @@ from models.statuses import (
     Unit,
 )
 from models.statuses import OrderStatus as St
-from services import tallies
+from services import balances, tallies
 from services.errors import DomainError
 from services.staff import hash_password
 
@@ -231,7 +231,7 @@ def generate(
     with engine.begin() as connection:
         _refuse_unless_empty(connection)
         generator = _Generator(connection, orders=orders, rng=Random(seed), today=today)
-        with tallies.bulk_write(connection):
+        with tallies.bulk_write(connection), balances.bulk_ledger(connection):
             generator.run(progress)
         return SeedSummary(generator.counts)
 

@@ -12,6 +12,7 @@ from models.orders import (
     Order,
     OrderItem,
     Payment,
+    PaymentQuarter,
     RoomBooking,
 )
 from models.places import (
@@ -42,6 +43,7 @@ __all__ = [
     "OrderItem",
     "OrderTally",
     "Payment",
+    "PaymentQuarter",
     "Person",
     "Room",
     "RoomBooking",

@@ -65,6 +65,30 @@ SIGNED_AMOUNT_SQL = (
 )
 
 
+# A coworking ticket longer than this is "long" (a few a year): occupancy finds the
+# tickets overlapping a window among those starting at most this long before it, and
+# the long ones apart, each set through its own index (services.occupancy).
+LONG_TICKET_DAYS = 31
+LONG_TICKET_SQLITE = f"julianday(period_end) - julianday(period_start) > {LONG_TICKET_DAYS}"
+LONG_TICKET_POSTGRES = f"period_end - period_start > interval '{LONG_TICKET_DAYS} days'"
+
+
+def long_ticket_sql(dialect: str) -> str:
+    return LONG_TICKET_SQLITE if dialect == "sqlite" else LONG_TICKET_POSTGRES
+
+
+# What occupancy reads of a ticket, in an index: the tickets of a window are read from
+# it alone, never visited.
+TICKET_PERIOD_COLUMNS = (
+    "period_start",
+    "period_end",
+    "created_at",
+    "seat_id",
+    "order_id",
+    "validated_at",
+)
+
+
 def status_literals(statuses: frozenset[OrderStatus]) -> list[ColumnElement[str]]:
     """The statuses as SQL literals (not bound parameters), as in the predicates above."""
     return [literal_column(f"'{value}'") for value in sorted(s.value for s in statuses)]
@@ -214,6 +238,26 @@ class Payment(Base):
     recorded_by: Mapped[StaffUser | None] = relationship()
 
 
+class PaymentQuarter(Base):
+    """The ledger summed by UTC quarter-hour and method: how many rows were paid in it
+    and their signed sum (refunds negative). Every UTC offset in use is a whole number
+    of quarter-hours, so any local day or month is a run of whole quarters, whatever the
+    operator's time zone (and a change of it leaves this table right).
+
+    Kept by database triggers on ``payments`` (migration 0012), in the same transaction
+    as the row they follow — whoever writes the ledger, however — and checked against a
+    recount by ``python -m dashboard check``. A quarter whose rows all went away keeps a
+    row of zeros; readers skip rows with no entries."""
+
+    __tablename__ = "payment_quarters"
+
+    # Seconds since 1970 of the quarter's start ÷ 900 (the floor).
+    quarter: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    method: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    kopecks: Mapped[int] = mapped_column(BigInteger)  # signed
+
+
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
@@ -251,6 +295,15 @@ class CoworkingTicket(Base):
         # A visitor's tickets by period: a name filter finds its people, then only their
         # tickets that are not over yet (active, confirmed: a tenth of a year's tickets).
         Index("ix_coworking_tickets_visitor_period_end", "visitor_id", "period_end"),
+        # Occupancy: the tickets overlapping a window, by start (at most a month
+        # before it), and the long ones apart (services.occupancy._overlapping).
+        Index("ix_coworking_tickets_periods", *TICKET_PERIOD_COLUMNS),
+        Index(
+            "ix_coworking_tickets_long",
+            *TICKET_PERIOD_COLUMNS,
+            sqlite_where=text(LONG_TICKET_SQLITE),
+            postgresql_where=text(LONG_TICKET_POSTGRES),
+        ),
     )
 
     id: Mapped[intpk]

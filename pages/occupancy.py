@@ -116,7 +116,10 @@ def layout(**_query: str) -> html.Div:
             controls,
             dcc.Store(id=ids.OCCUPANCY_DATA),
             dcc.Download(id=ids.OCCUPANCY_DOWNLOAD),
-            dcc.Loading(html.Div(id=ids.OCCUPANCY_FIGURES, className="mb-3")),
+            dcc.Loading(html.Div(id=ids.OCCUPANCY_FIGURES)),
+            # "On the books" looks ahead from today whatever the period: its own callback,
+            # which the period's figures do not wait for.
+            html.Div(id=ids.OCCUPANCY_BOOKS, className="small text-body-secondary mt-2 mb-3"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -186,15 +189,6 @@ def figure_cards(data: Occupancy) -> dbc.Row:
             lg=3,
         )
 
-    books = ", ".join(
-        _(
-            "%(days)d days: %(now)s (a year ago %(then)s)",
-            days=days,
-            now=_percent(now),
-            then=_percent(then),
-        )
-        for days, now, then in data.on_the_books
-    )
     return dbc.Row(
         [
             card(
@@ -228,17 +222,25 @@ def figure_cards(data: Occupancy) -> dbc.Row:
                     ended=data.ended_count,
                 ),
             ),
-            dbc.Col(
-                html.Div(
-                    [html.Strong(_("On the books: ")), books],
-                    id=ids.OCCUPANCY_BOOKS,
-                    className="small text-body-secondary mt-2",
-                ),
-                md=12,
-            ),
         ],
         className="g-3",
     )
+
+
+def books(on_the_books: list[tuple[int, float, float]]) -> list:
+    """The "on the books" line: sold now for the next 30/60/90 days, and a year ago."""
+    return [
+        html.Strong(_("On the books: ")),
+        ", ".join(
+            _(
+                "%(days)d days: %(now)s (a year ago %(then)s)",
+                days=days,
+                now=_percent(now),
+                then=_percent(then),
+            )
+            for days, now, then in on_the_books
+        ),
+    ]
 
 
 # The figures are plain dicts in plotly.js's own schema: building go.Figure objects

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from models import CoworkingTicket, Order, Payment, Service
+from models import CoworkingTicket, Order, Payment, PaymentQuarter, Service
 from models.statuses import CANCELLED_STATUSES, OrderStatus, PaymentKind
 from services import tallies
+from services.balances import quarter_hour
 from services.overdue import BOOKED_TYPES
 from services.payments import signed_amount
 
@@ -83,7 +84,47 @@ def check(session: Session, limit: int = 20) -> list[Finding]:
         )
         for d in tallies.recount(session)[:limit]
     ]
+    findings += _quarter_findings(session, limit)
     return findings
+
+
+def _quarter_findings(session: Session, limit: int) -> list[Finding]:
+    """``payment_quarters`` (kept by triggers) against a recount of the ledger: every
+    (quarter-hour, method) with the same number of rows and signed sum; a quarter whose
+    rows all went away may stay as a row of zeros."""
+    quarter = quarter_hour(Payment.paid_at, session.get_bind().dialect.name)
+    recount = {
+        (int(q), method): (int(entries), int(kopecks))
+        for q, method, entries, kopecks in session.execute(
+            select(quarter, Payment.method, func.count(), func.sum(signed_amount())).group_by(
+                quarter, Payment.method
+            )
+        )
+    }
+    kept = {
+        (int(row.quarter), row.method): (int(row.entries), int(row.kopecks))
+        for row in session.execute(
+            select(
+                PaymentQuarter.quarter,
+                PaymentQuarter.method,
+                PaymentQuarter.entries,
+                PaymentQuarter.kopecks,
+            )
+        )
+    }
+    wrong = sorted(
+        key
+        for key in recount.keys() | kept.keys()
+        if recount.get(key, (0, 0)) != kept.get(key, (0, 0))
+    )
+    return [
+        Finding(
+            "payments by quarter-hour equal the ledger",
+            f"quarter {q} ({method}): kept {kept.get((q, method), (0, 0))}, "
+            f"ledger {recount.get((q, method), (0, 0))} (rows, kopecks)",
+        )
+        for q, method in wrong[:limit]
+    ]
 
 
 def _money_findings(session: Session, limit: int) -> list[Finding]:

@@ -33,12 +33,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import chain
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     ScalarSelect,
     Select,
@@ -46,6 +46,9 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
+    union,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -60,7 +63,7 @@ from models import (
     RoomBooking,
     Seat,
 )
-from models.orders import status_literals
+from models.orders import LONG_TICKET_DAYS, UNSOLD_SQL, long_ticket_sql, status_literals
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES, RoomKind
 
 # Literals, as in the partial index ix_orders_unsold that the "not sold" lookup reads.
@@ -182,14 +185,29 @@ def _minute_index(seconds: np.ndarray, period: Period, round_up: bool = False) -
 
 
 def _open_minutes_mask(period: Period) -> np.ndarray:
-    """For every local minute of the period: is the coworking open then?"""
-    of_day = np.arange(period.days * MINUTES_PER_DAY) % MINUTES_PER_DAY
-    return (of_day >= period.opening[0] * 60) & (of_day < period.opening[1] * 60)
+    """For every local minute of the period: is the coworking open then? (Read-only:
+    the same array for every period of as many days and the same hours.)"""
+    return _open_mask(period.days, period.opening)
+
+
+@lru_cache(maxsize=32)
+def _open_mask(days: int, opening: tuple[int, int]) -> np.ndarray:
+    of_day = np.arange(days * MINUTES_PER_DAY) % MINUTES_PER_DAY
+    mask = (of_day >= opening[0] * 60) & (of_day < opening[1] * 60)
+    mask.flags.writeable = False
+    return mask
+
+
+@lru_cache(maxsize=32)
+def _open_before_of(days: int, opening: tuple[int, int]) -> np.ndarray:
+    before = np.concatenate([[0], np.cumsum(_open_mask(days, opening), dtype=np.int64)])
+    before.flags.writeable = False
+    return before
 
 
 def _open_before(period: Period) -> np.ndarray:
     """``[k]`` = open minutes of the period before minute index k (k = 0 … size)."""
-    return np.concatenate([[0], np.cumsum(_open_minutes_mask(period), dtype=np.int64)])
+    return _open_before_of(period.days, period.opening)
 
 
 def _coverage(starts: np.ndarray, ends: np.ndarray, period: Period) -> np.ndarray:
@@ -256,68 +274,141 @@ class _Sold:
         )
 
 
-def _overlapping(start: datetime, end: datetime, dialect: str) -> list[ColumnElement[bool]]:
-    """Tickets whose period overlaps [start, end).
+def _overlapping(start: datetime, end: datetime, dialect: str) -> list[list[ColumnElement[bool]]]:
+    """Tickets whose period overlaps [start, end), as two sets that together hold each
+    such ticket once, each read by its own index alone (both cover every column the
+    query reads, so the tickets themselves are not visited):
 
-    SQLite keeps no statistics of how times spread, so it always walks a period index,
-    and "ends after the start" takes in every booking up to three months ahead as well:
-    on the full-size seed a plain scan of the tickets is faster even for a week (0.04 s
-    against 0.09 s), and for a year 0.43 s against 0.57 s. ``likelihood()`` tells its
-    planner these conditions keep most rows."""
-    conditions = [CoworkingTicket.period_start < end, CoworkingTicket.period_end > start]
-    if dialect != "sqlite":
-        return conditions
-    return [func.likelihood(c, literal_column("0.9"), type_=Boolean) for c in conditions]
+    - tickets of at most ``LONG_TICKET_DAYS`` (hours, days, a month): one that overlaps
+      starts after ``start`` − that many days, a range of ``ix_coworking_tickets_periods``
+      as long as the window and a month — not every ticket before the window's end;
+    - the long ones, the few of the partial index ``ix_coworking_tickets_long``.
+
+    (A margin of a day on the range: the length is compared in floating point on SQLite.
+    SQLite, which keeps no statistics, would read the long ones by the start as well —
+    every ticket after the window's start: a unary plus there leaves it the partial index.)"""
+    # As the partial index's predicate, word for word (SQLite matches them as written).
+    long_ticket, short_ticket = (
+        text(pattern.format(long_ticket_sql(dialect))) for pattern in ("{}", "NOT ({})")
+    )
+    overlaps = [CoworkingTicket.period_start < end, CoworkingTicket.period_end > start]
+    if dialect == "sqlite":
+        end_column = literal_column(
+            "+coworking_tickets.period_end", CoworkingTicket.period_end.type
+        )
+        long_overlaps = [CoworkingTicket.period_start < end, end_column > start]
+    else:
+        long_overlaps = overlaps
+    return [
+        [
+            short_ticket,
+            CoworkingTicket.period_start >= start - timedelta(days=LONG_TICKET_DAYS + 1),
+            *overlaps,
+        ],
+        [long_ticket, *long_overlaps],
+    ]
+
+
+def seats_taken(session: Session, now: datetime, active: ColumnElement[bool]) -> int:
+    """How many seats have a ticket ``active`` (a condition on the ticket and its order)
+    at ``now``: the tickets around ``now`` read as in ``_overlapping`` (a month of the
+    period index and the long ones), not every booking from now on."""
+    dialect = session.get_bind().dialect.name
+    seats = union(
+        *(
+            select(CoworkingTicket.seat_id)
+            .join(Order, Order.id == CoworkingTicket.order_id)
+            .where(active, *part)
+            for part in _overlapping(now, now + timedelta(microseconds=1), dialect)
+        )
+    ).subquery()
+    return int(session.scalar(select(func.count()).select_from(seats)) or 0)
 
 
 def _sold_tickets(
-    session: Session, place: Period, start: datetime, end: datetime, as_of: Sequence[datetime]
+    session: Session,
+    place: Period,
+    start: datetime,
+    end: datetime,
+    as_of: Sequence[datetime],
+    created_by: datetime | None = None,
 ) -> _Sold:
-    """The sold tickets of the place's rooms overlapping [start, end), in one query.
+    """The sold tickets of the place's rooms overlapping [start, end) (only those
+    created by ``created_by``, if given), in one query.
 
-    "Sold" as "no unsold order" (an anti-join), not a look-up per ticket as in
-    ``_order_status``: a year is most of the tickets, and for that many rows one pass
-    over the orders beats 180,000 look-ups. On PostgreSQL that pass over the million
-    orders is most of the query's time; a partial index of the unsold orders (a few
-    MB) would let this same anti-join skip it."""
+    "Sold" as "no unsold order": a look-up of the ticket's order by its key for each
+    ticket the period index gives."""
     dialect = session.get_bind().dialect.name
     flags = _flag(CoworkingTicket.validated_at.is_not(None))
     for i, moment in enumerate(as_of):
         flags = flags + _flag(CoworkingTicket.created_at <= moment) * (2 << i)
-    query = (
-        select(
-            _moment(CoworkingTicket.period_start, dialect),
-            _moment(CoworkingTicket.period_end, dialect),
-            Seat.room_id,
-            flags,
-        )
-        .join(Seat, Seat.id == CoworkingTicket.seat_id)
+    seats = session.execute(
+        select(Seat.id, Seat.room_id)
         .join(Room, Room.id == Seat.room_id)
-        .where(
-            *_overlapping(start, end, dialect),
+        .where(*_room_filter(place))
+    ).all()
+    if dialect == "sqlite":
+        # SQLite would look the order up in the table by its key (a page of a million
+        # orders per ticket); the small partial index of unsold orders answers the same.
+        sold = text(
+            "NOT EXISTS (SELECT 1 FROM orders INDEXED BY ix_orders_unsold "
+            f"WHERE orders.id = coworking_tickets.order_id AND orders.{UNSOLD_SQL})"
+        )
+    else:
+        sold = (
             ~select(Order.id)
             .where(Order.id == CoworkingTicket.order_id, Order.status.in_(SOLD_EXCLUDED))
-            .exists(),
-            *_room_filter(place),
+            .exists()
         )
-    )
-    return _Sold.of(_numbers(session, query, 4), len(as_of), dialect)
+    conditions = [sold]
+    if _room_filter(place):
+        conditions.append(CoworkingTicket.seat_id.in_([seat for seat, _room in seats]))
+    if created_by is not None:
+        conditions.append(CoworkingTicket.created_at <= created_by)
+    # The tickets alone (their seat, not a join to seats and rooms): each part is read
+    # from its index; a seat's room is looked up here.
+    base = select(
+        _moment(CoworkingTicket.period_start, dialect),
+        _moment(CoworkingTicket.period_end, dialect),
+        CoworkingTicket.seat_id,
+        flags,
+    ).where(*conditions)
+    query = union_all(*(base.where(*part) for part in _overlapping(start, end, dialect)))
+    table = _numbers(session, query, 4)
+    room_of = np.zeros(max((seat for seat, _room in seats), default=0) + 1, dtype=np.float64)
+    for seat, room in seats:
+        room_of[seat] = room
+    table[:, 2] = room_of[table[:, 2].astype(np.int64)]
+    return _Sold.of(table, len(as_of), dialect)
 
 
 def _sold_in_windows(
-    session: Session, windows: Sequence[Period], as_of: Sequence[datetime]
+    session: Session,
+    windows: Sequence[tuple[Period, datetime | None]],
+    as_of: Sequence[datetime],
 ) -> list[_Sold]:
-    """The sold tickets overlapping each window (all of the same place). Windows that
-    overlap or touch are fetched together: a ticket that crosses from one into the
-    next is read once, and a year with its "on the books" windows is one query."""
-    spans: list[list[datetime]] = []
-    for start, end in sorted((w.start, w.end) for w in windows):
+    """The sold tickets overlapping each window (all of the same place), of those
+    created by the window's moment if it has one (others may come too: the caller
+    keeps the ones it needs). Windows that overlap or touch are fetched together: a
+    ticket that crosses from one into the next is read once, and a year with its "on
+    the books" windows is one query. A window apart with a moment (a year earlier)
+    reads only the tickets created by then: a few hundred of the three months'."""
+    spans: list[list] = []
+    for start, end, created_by in sorted(
+        ((w.start, w.end, by) for w, by in windows), key=lambda span: span[:2]
+    ):
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
+            previous = spans[-1][2]
+            spans[-1][2] = (
+                None if previous is None or created_by is None else max(previous, created_by)
+            )
         else:
-            spans.append([start, end])
+            spans.append([start, end, created_by])
+    place = windows[0][0]
     fetched = [
-        (start, end, _sold_tickets(session, windows[0], start, end, as_of)) for start, end in spans
+        (start, end, _sold_tickets(session, place, start, end, as_of, created_by))
+        for start, end, created_by in spans
     ]
 
     def covering(window: Period) -> _Sold:
@@ -325,7 +416,7 @@ def _sold_in_windows(
             sold for start, end, sold in fetched if start <= window.start <= window.end <= end
         )
 
-    return [covering(window).overlapping(window) for window in windows]
+    return [covering(window).overlapping(window) for window, _by in windows]
 
 
 def _seats(session: Session, period: Period) -> dict[int, tuple[str, int]]:
@@ -369,15 +460,41 @@ def _percent(part: float, whole: float) -> float:
     return round(100.0 * float(part) / float(whole), 2) if whole else 0.0
 
 
-def occupancy(session: Session, period: Period, now: datetime) -> Occupancy:
+def _books_windows(place: Period, now: datetime) -> tuple[Period, Period, datetime]:
+    """The next 90 days from today, the same days a year earlier, and that moment."""
+    today = now.astimezone(place.zone).date()
+    ahead = place.shifted(today, max(BOOKS_HORIZONS))
+    year_ago = place.shifted(today - timedelta(days=365), max(BOOKS_HORIZONS))
+    return ahead, year_ago, now - timedelta(days=365)
+
+
+def on_the_books(session: Session, place: Period, now: datetime) -> list[tuple[int, float, float]]:
+    """ "On the books" alone (the place and opening hours of ``place``; its days do not
+    matter): what ``occupancy(...).on_the_books`` holds, for a page that shows it apart
+    from the period's figures."""
+    seats = sum(count for _name, count in _seats(session, place).values())
+    ahead, year_ago, then = _books_windows(place, now)
+    sold_ahead, sold_year_ago = _sold_in_windows(
+        session, [(ahead, None), (year_ago, then)], as_of=[now, then]
+    )
+    return _on_the_books(
+        place,
+        seats,
+        ahead,
+        sold_ahead.where(sold_ahead.known[:, 0]),
+        year_ago,
+        sold_year_ago.where(sold_year_ago.known[:, 1]),
+    )
+
+
+def occupancy(session: Session, period: Period, now: datetime, *, books: bool = True) -> Occupancy:
+    """The period's figures, and "on the books" unless ``books`` is false (the page asks
+    for it apart: ``on_the_books``)."""
     rooms = _seats(session, period)
     seats = sum(count for _name, count in rooms.values())
-    today = now.astimezone(period.zone).date()
-    ahead = period.shifted(today, max(BOOKS_HORIZONS))
-    year_ago = period.shifted(today - timedelta(days=365), max(BOOKS_HORIZONS))
-    sold, sold_ahead, sold_year_ago = _sold_in_windows(
-        session, [period, ahead, year_ago], as_of=[now, now - timedelta(days=365)]
-    )
+    ahead, year_ago, then = _books_windows(period, now)
+    windows = [(period, None)] + ([(ahead, None), (year_ago, then)] if books else [])
+    sold, *books_sold = _sold_in_windows(session, windows, as_of=[now, then])
 
     open_mask = _open_minutes_mask(period)
     sold_curve = _coverage(sold.starts, sold.ends, period)
@@ -433,10 +550,12 @@ def occupancy(session: Session, period: Period, now: datetime) -> Occupancy:
             period,
             seats,
             ahead,
-            sold_ahead.where(sold_ahead.known[:, 0]),
+            books_sold[0].where(books_sold[0].known[:, 0]),
             year_ago,
-            sold_year_ago.where(sold_year_ago.known[:, 1]),
-        ),
+            books_sold[1].where(books_sold[1].known[:, 1]),
+        )
+        if books
+        else [],
     )
 
 

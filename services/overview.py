@@ -20,11 +20,13 @@ from models.statuses import (
 )
 from models.tallies import UNASSIGNED_KEY
 from services import tallies
+from services.balances import ledger_totals
 from services.context import Actor
+from services.occupancy import seats_taken
 from services.order_list import OPEN, of_types
 from services.overdue import count_overdue
 from services.payments import signed_amount
-from services.permissions import order_scope
+from services.permissions import Action, can, order_scope
 
 WORK_TYPES = ("simple", "request", "goods")
 
@@ -38,8 +40,9 @@ class Overview:
     awaiting_confirmation: int
     unassigned: int
     outstanding_kopecks: int
-    revenue_this_month_kopecks: int
-    revenue_last_month_kopecks: int
+    # None for a reader who may not see payments (nothing is summed for them).
+    revenue_this_month_kopecks: int | None
+    revenue_last_month_kopecks: int | None
     events_next_7_days: int
     today: str  # ISO date in the operator's time zone
     # Booked orders owing after their period, service orders past their deadline.
@@ -83,14 +86,7 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         CoworkingTicket.period_end,
         now,
     )
-    taken = (
-        session.scalar(
-            select(func.count(func.distinct(CoworkingTicket.seat_id)))
-            .join(Order, Order.id == CoworkingTicket.order_id)
-            .where(active)
-        )
-        or 0
-    )
+    taken = seats_taken(session, now, active)
     starting = (
         session.scalar(
             select(func.count())
@@ -120,16 +116,19 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
     ).orders
     outstanding = tallies.order_totals(session, types=types, owing_only=True).balance_due_kopecks
 
-    def revenue(start: datetime, end: datetime) -> int:
-        return (
+    def revenue(start: datetime, end: datetime) -> int | None:
+        """The signed sum of the ledger rows paid in [start, end), for a reader who may
+        see it (SPEC §1: only roles that read every kind of order do): the quarter-hour
+        sums, not the month's ledger rows (services.balances.ledger_totals)."""
+        if not can(reader, Action.VIEW_PAYMENTS):
+            return None
+        if not scope:
+            return ledger_totals(session, start, end)[1]
+        return int(
             session.scalar(
                 select(func.coalesce(func.sum(signed_amount()), 0)).where(
                     and_(Payment.paid_at >= start, Payment.paid_at < end),
-                    *(
-                        [Payment.order_id.in_(select(Order.id).where(*scope).scalar_subquery())]
-                        if scope
-                        else []
-                    ),
+                    Payment.order_id.in_(select(Order.id).where(*scope).scalar_subquery()),
                 )
             )
             or 0
@@ -152,8 +151,8 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
         awaiting,
         unassigned,
         int(outstanding),
-        int(revenue(this_month, now + timedelta(seconds=1))),
-        int(revenue(last_month, this_month)),
+        revenue(this_month, now + timedelta(seconds=1)),
+        revenue(last_month, this_month),
         events,
         local.date().isoformat(),
         late,

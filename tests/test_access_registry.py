@@ -524,6 +524,13 @@ RULES: dict[str, Rule] = {
     "...occupancy-to.value..": read(
         Case(lambda s: {"occupancy-preset.value": "month"}, OCCUPANCY_READERS)
     ),
+    "occupancy-books.children": read(
+        Case(
+            lambda s: {"occupancy-building.value": "all", "occupancy-room.value": "all"},
+            OCCUPANCY_READERS,
+            shows=("90",),
+        )
+    ),
     "occupancy-download.data": read(
         Case(_occupancy_csv, OCCUPANCY_READERS, shows=("occupancy-daily.csv",))
     ),

@@ -55,8 +55,9 @@ DAY = date(2025, 6, 18)
 # the wanted date and time and what to bring; goods orders their ready time; for the
 # desk sale: coworking modifiers sold as piece tariffs, tickets with variant codes; and
 # for the catalog (0010): buildings, rooms, seats and tariffs in use, seats not yet
-# placed, rooms open round the clock; and the running totals of 0011 (order_tallies).
-GOLDEN_DIGEST = "7ced6f883cb8f039bdd2cbc5a9fc20fdd38c9983974c5ca0e3e6dd77f81c914e"
+# placed, rooms open round the clock; and the running totals of 0011 (order_tallies);
+# and the ledger's sums by quarter-hour of 0012 (payment_quarters).
+GOLDEN_DIGEST = "aadbd836a1979e22a5dbf7256c74e5f3bc92e90c29b14210a4dfd7e850144736"
 
 
 @pytest.fixture
