@@ -127,6 +127,12 @@ class Order(Base):
             sqlite_where=text(OUTSTANDING_SQL),
         ),
         Index(
+            "ix_orders_outstanding_tickets_end",
+            "tickets_end",
+            postgresql_where=text(OUTSTANDING_SQL),
+            sqlite_where=text(OUTSTANDING_SQL),
+        ),
+        Index(
             "ix_orders_unassigned",
             "service_id",
             postgresql_where=text(UNASSIGNED_SQL),
@@ -172,6 +178,11 @@ class Order(Base):
     # Set once, when the invoice for a bank transfer is issued (services.orders).
     invoice_number: Mapped[str | None] = mapped_column(String(20))
     invoice_issued_at: Mapped[Timestamp | None]
+    # When the order's last coworking ticket ends (None: no ticket). Kept by triggers on
+    # coworking_tickets (migration 0013) in the same transaction as every ticket written:
+    # the coworking orders whose period is over are then a range of an index
+    # (services.overdue), not a look at every owing order's tickets.
+    tickets_end: Mapped[Timestamp | None]
 
     service: Mapped[Service] = relationship()
     customer: Mapped[Person] = relationship(foreign_keys=[customer_id])

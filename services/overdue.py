@@ -43,11 +43,8 @@ def period_over(now: datetime, today: date) -> ColumnElement[bool]:
     day (``today`` is the operator's local date) has passed. False for orders with
     no period (service orders)."""
     at = literal(now, type_=CoworkingTicket.period_end.type)
-    ticket_end = (
-        select(func.max(CoworkingTicket.period_end))
-        .where(CoworkingTicket.order_id == Order.id)
-        .scalar_subquery()
-    )
+    # The end of the last ticket, kept on the order (orders.tickets_end, migration 0013).
+    ticket_end = Order.tickets_end
     event_end = (
         select(func.max(Event.ends_at))
         .join(EventTicket, EventTicket.event_id == Event.id)
@@ -91,11 +88,25 @@ def overdue(now: datetime, today: date) -> ColumnElement[bool]:
 def count_overdue(
     session: Session, now: datetime, today: date, types: frozenset[str] | None = None
 ) -> int:
-    """How many orders (of these service types; None: of every type) are overdue: the
-    two kinds counted apart (they never overlap: a type is booked or has a deadline),
-    each through its own small index — the orders that owe, the unfinished work."""
+    """How many orders (of these service types; None: of every type) are overdue, in
+    three parts that never overlap, each through a small index: the coworking orders
+    that owe and whose last ticket has ended (a range of the owing orders' tickets_end),
+    the other booked orders that owe and are over (the few owing ones looked at), the
+    service orders past their deadline (a range of the unfinished work's deadlines)."""
     scope = [] if types is None else [_of_types(frozenset(map(ServiceType, types)), False)]
+    at = literal(now, type_=Order.tickets_end.type)
+    coworking = frozenset({ServiceType.COWORKING})
+    kinds = (
+        and_(
+            _of_types(coworking, indexed=False),
+            Order.total_kopecks > Order.paid_kopecks,
+            Order.status.not_in(status_literals(CANCELLED_STATUSES)),
+            Order.tickets_end <= at,
+        ),
+        and_(_of_types(BOOKED_TYPES - coworking, indexed=False), booked_overdue(now, today)),
+        past_deadline(now),
+    )
     return sum(
         session.scalar(select(func.count()).select_from(Order).where(kind, *scope)) or 0
-        for kind in (booked_overdue(now, today), past_deadline(now))
+        for kind in kinds
     )

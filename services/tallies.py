@@ -13,7 +13,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Select, case, delete, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Order, OrderTally, Service
@@ -26,7 +38,13 @@ from models.statuses import (
 )
 from models.tallies import UNASSIGNED_KEY
 
-TRIGGERED = ("orders", "coworking_tickets")  # the tables whose triggers keep the tallies
+# The triggers that keep what is derived from orders and tickets: the tallies (0011) and
+# each order's last ticket end (0013).
+DERIVED_BY_TRIGGERS = (
+    ("orders", "order_tallies"),
+    ("coworking_tickets", "order_tallies"),
+    ("coworking_tickets", "orders_tickets_end"),
+)
 CANCELLED = frozenset(s.value for s in CANCELLED_STATUSES)
 # A ticket's order being served: neither new, nor cancelled, nor done (models.statuses).
 SERVING = frozenset(
@@ -171,7 +189,8 @@ COLUMNS = ["status", "service_id", "executor_key", "orders", "owing", "balance_k
 @contextmanager
 def bulk_write(connection: Connection) -> Iterator[None]:
     """Around many orders written in one transaction (the demo): the tallies are counted
-    once at the end instead of by the triggers row by row.
+    (and on PostgreSQL the orders' last ticket ends set) once at the end instead of by
+    the triggers row by row.
 
     On PostgreSQL each trigger's update of a tally row makes a new version of it that
     the next update of the same row walks past until the transaction ends: a million
@@ -182,14 +201,49 @@ def bulk_write(connection: Connection) -> Iterator[None]:
     """
     postgres = connection.dialect.name == "postgresql"
     if postgres:
-        for table in TRIGGERED:
-            connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER order_tallies")
+        for table, trigger in DERIVED_BY_TRIGGERS:
+            connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
     yield
     if postgres:
-        for table in TRIGGERED:
-            connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER order_tallies")
+        # Each order's last ticket end (migration 0013), as its trigger would have set it.
+        connection.execute(
+            update(Order)
+            .values(
+                tickets_end=select(func.max(CoworkingTicket.period_end))
+                .where(CoworkingTicket.order_id == Order.id)
+                .scalar_subquery()
+            )
+            .where(Order.id.in_(select(CoworkingTicket.order_id)))
+        )
+        for table, trigger in DERIVED_BY_TRIGGERS:
+            connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
     connection.execute(delete(OrderTally))
     connection.execute(insert(OrderTally).from_select(COLUMNS, _counted()))
+
+
+def tickets_end_drift(session: Session, limit: int = 20) -> list[int]:
+    """The numbers of orders whose kept ``tickets_end`` is not their last ticket's end
+    (empty: exact)."""
+    last = (
+        select(CoworkingTicket.order_id, func.max(CoworkingTicket.period_end).label("end"))
+        .group_by(CoworkingTicket.order_id)
+        .subquery()
+    )
+    kept, counted = Order.tickets_end, last.c.end
+    differs = or_(
+        and_(kept.is_(None), counted.is_not(None)),
+        and_(kept.is_not(None), counted.is_(None)),
+        kept != counted,
+    )
+    return list(
+        session.scalars(
+            select(Order.number)
+            .outerjoin(last, last.c.order_id == Order.id)
+            .where(differs)
+            .order_by(Order.number)
+            .limit(limit)
+        )
+    )
 
 
 def recount(session: Session) -> list[Drift]:

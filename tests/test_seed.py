@@ -56,8 +56,9 @@ DAY = date(2025, 6, 18)
 # desk sale: coworking modifiers sold as piece tariffs, tickets with variant codes; and
 # for the catalog (0010): buildings, rooms, seats and tariffs in use, seats not yet
 # placed, rooms open round the clock; and the running totals of 0011 (order_tallies);
-# and the ledger's sums by quarter-hour of 0012 (payment_quarters).
-GOLDEN_DIGEST = "aadbd836a1979e22a5dbf7256c74e5f3bc92e90c29b14210a4dfd7e850144736"
+# and the ledger's sums by quarter-hour of 0012 (payment_quarters); each order's last
+# ticket end (0013, orders.tickets_end).
+GOLDEN_DIGEST = "080ff6a5306eb4f95f45c265e5985fe0e3056e1c62aeef0d0a1008a5bbe23cea"
 
 
 @pytest.fixture

@@ -35,7 +35,18 @@ EXAMPLES = settings(
 writes = st.lists(
     st.tuples(
         st.sampled_from(
-            ["order", "status", "pay", "total", "executor", "ticket", "untick", "move", "drop"]
+            [
+                "order",
+                "status",
+                "pay",
+                "total",
+                "executor",
+                "ticket",
+                "untick",
+                "move",
+                "period",
+                "drop",
+            ]
         ),
         st.integers(0, 50),
         st.sampled_from(STATUSES),
@@ -98,6 +109,9 @@ def test_the_tallies_stay_exact_whatever_is_written(db, world, staff_ids, steps,
                 session.delete(tickets.pop(which % len(tickets)))
             elif what == "move" and tickets:
                 tickets[which % len(tickets)].order_id = order.id
+            elif what == "period" and tickets:  # a ticket's period changes
+                ticket = tickets[which % len(tickets)]
+                ticket.period_end = ticket.period_start + timedelta(minutes=30 + kopecks % 600)
             elif what == "drop" and not any(t.order_id == order.id for t in tickets):
                 for part in (Payment, OrderItem):
                     session.execute(sa.delete(part).where(part.order_id == order.id))
@@ -106,6 +120,7 @@ def test_the_tallies_stay_exact_whatever_is_written(db, world, staff_ids, steps,
             session.flush()
     with db.read() as session:
         assert tallies.recount(session) == []
+        assert tallies.tickets_end_drift(session) == []
         statuses = data.draw(st.none() | st.sets(st.sampled_from(STATUSES), min_size=1))
         types = data.draw(st.none() | st.sets(st.sampled_from(["coworking", "simple"]), min_size=1))
         who = data.draw(st.sampled_from([None, "nobody", "admin"]))
