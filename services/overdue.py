@@ -97,8 +97,7 @@ def count_overdue(
     at = literal(now, type_=Order.tickets_end.type)
     coworking = frozenset({ServiceType.COWORKING})
     kinds = (
-        and_(
-            _of_types(coworking, indexed=False),
+        and_(  # only a coworking order has tickets, so a tickets_end
             Order.total_kopecks > Order.paid_kopecks,
             Order.status.not_in(status_literals(CANCELLED_STATUSES)),
             Order.tickets_end <= at,
