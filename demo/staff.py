@@ -7,6 +7,7 @@ without the generator.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -33,6 +34,13 @@ EXTRA_SERVICE_MANAGERS: tuple[tuple[str, str], ...] = (
 )
 
 
+@cache
+def demo_password_hash() -> str:
+    """The demo password's hash, computed once per process (argon2 is slow on purpose:
+    a test suite that creates the demo accounts for every test would spend minutes on it)."""
+    return hash_password(DEMO_PASSWORD)
+
+
 def create_demo_staff(
     session: Session, *, password_hash: str | None = None, created_at: datetime | None = None
 ) -> dict[str, int]:
@@ -41,7 +49,7 @@ def create_demo_staff(
     ``seed`` passes the hash it computed once and a fixed creation time, so that
     its rows do not depend on the clock.
     """
-    password_hash = password_hash or hash_password(DEMO_PASSWORD)
+    password_hash = password_hash or demo_password_hash()
     created = {"created_at": created_at} if created_at else {}
     session.execute(
         insert(StaffUser),

@@ -76,15 +76,24 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_EMPTY_EVERY_TABLE = ";".join(
+    f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables)
+)
+
+
 def fresh_database_url(request: pytest.FixtureRequest, directory: Path) -> str:
     """A migrated, empty database: this worker's PostgreSQL database truncated, or a
     fresh copy of the migrated SQLite template in ``directory``."""
     if ON_POSTGRES:
         url = request.getfixturevalue("_postgres_url")
         engine = sa.create_engine(url)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as connection:
-            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE's new files for
+            # every table and index cost ~0.3 s a test. Triggers and foreign-key checks are
+            # off for the transaction (every table is emptied), sequences start over.
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            connection.exec_driver_sql(_EMPTY_EVERY_TABLE)
+            connection.exec_driver_sql("SELECT setval(seqrelid, seqstart, false) FROM pg_sequence")
         engine.dispose()
         return url
     path = directory / "parkdesk.sqlite3"
