@@ -321,8 +321,10 @@ CATALOG_TARIFF_UNIT = "catalog-tariff-unit"
 CATALOG_TARIFF_PRICE = "catalog-tariff-price"
 CATALOG_TARIFF_SAVE = "catalog-tariff-save"
 CATALOG_TARIFFS = "catalog-tariffs"
-# pattern-matching: {"type": CATALOG_TOGGLE, "thing": "<kind>-<id>"} retires or brings back
+# the retire / bring back buttons: id "catalog-toggle-<action>-<kind>-<id>"; a press puts
+# {"thing": "<action>-<kind>-<id>", "at": ms} into CATALOG_TOGGLE_PRESSED (assets/grid.js)
 CATALOG_TOGGLE = "catalog-toggle"
+CATALOG_TOGGLE_PRESSED = "catalog-toggle-pressed"
 CATALOG_PRICE_TARIFF = "catalog-price-tariff"
 CATALOG_PRICE_VALUE = "catalog-price-value"
 CATALOG_PRICE_SAVE = "catalog-price-save"
