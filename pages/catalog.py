@@ -3,6 +3,8 @@ with its form and what exists, retired things marked and brought back from there
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -78,20 +80,41 @@ def _card(title: str, form: list, list_id: str) -> dbc.Card:
 # --- the lists: a grid each (its rows plain data, cheap to send and to draw), with the
 # words to say when it is empty; the grid stays hidden until it has rows ----------------------
 
-LISTS = (ids.CATALOG_BUILDINGS, ids.CATALOG_ROOMS, ids.CATALOG_SERVICES, ids.CATALOG_TARIFFS)
+
+@dataclass(frozen=True)
+class ListIds:
+    grid: str
+    rows: str  # the wrapper hidden while the list is empty
+    empty: str  # what the list says then
+
+
+PARTS = {
+    ids.CATALOG_BUILDINGS: ListIds(
+        ids.CATALOG_BUILDINGS_GRID, ids.CATALOG_BUILDINGS_ROWS, ids.CATALOG_BUILDINGS_EMPTY
+    ),
+    ids.CATALOG_ROOMS: ListIds(
+        ids.CATALOG_ROOMS_GRID, ids.CATALOG_ROOMS_ROWS, ids.CATALOG_ROOMS_EMPTY
+    ),
+    ids.CATALOG_SERVICES: ListIds(
+        ids.CATALOG_SERVICES_GRID, ids.CATALOG_SERVICES_ROWS, ids.CATALOG_SERVICES_EMPTY
+    ),
+    ids.CATALOG_TARIFFS: ListIds(
+        ids.CATALOG_TARIFFS_GRID, ids.CATALOG_TARIFFS_ROWS, ids.CATALOG_TARIFFS_EMPTY
+    ),
+}
+LISTS = tuple(PARTS)
 
 
 def grid_id(list_id: str) -> str:
-    return f"{list_id}-grid"
+    return PARTS[list_id].grid
 
 
 def rows_id(list_id: str) -> str:
-    """The wrapper hidden while the list is empty."""
-    return f"{list_id}-rows"
+    return PARTS[list_id].rows
 
 
 def empty_id(list_id: str) -> str:
-    return f"{list_id}-empty"
+    return PARTS[list_id].empty
 
 
 def _columns(list_id: str) -> list[dict]:
@@ -453,11 +476,11 @@ def tariff_options(rows: list[TariffRow]) -> list[dict[str, str]]:
 
 
 def seat_options(rows: list[SeatRow]) -> list[dict[str, str]]:
-    return [{"label": seat_name(row), "value": str(row.id)} for row in rows]
-
-
-def seat_name(row: SeatRow) -> str:
-    return row.label or _("Seat %(number)s", number=row.number)
+    numbered = _("Seat %(number)s")  # translated once, filled in per seat
+    return [
+        {"label": row.label or numbered % {"number": row.number}, "value": str(row.id)}
+        for row in rows
+    ]
 
 
 def _toggle_text(active: bool) -> str:
@@ -469,24 +492,28 @@ def _toggle_thing(kind: str, row_id: int, active: bool) -> str:
     return f"{'retire' if active else 'activate'}-{kind}-{row_id}"
 
 
-def _toggle(kind: str, row_id: int, active: bool) -> html.Button:
-    """On a seat's tile: an icon that says on hover whether it retires or brings back.
-    Its ``data-catalog-toggle`` names the thing; a press puts that into the page's store
-    (grid.js), as the button in a list's row does."""
-    thing = _toggle_thing(kind, row_id, active)
-    color = "btn-outline-secondary" if active else "btn-outline-success"
+def _seat_toggle(row: SeatRow, words: dict[str, object]) -> html.Button:
+    """On a seat's tile: an icon (the button's own class) that says on hover whether it
+    retires or brings back. Its ``data-catalog-toggle`` names the seat; a press puts that
+    into the page's store (grid.js), as the button in a list's row does."""
+    thing = _toggle_thing("seat", row.id, row.active)
+    look = (
+        "bi bi-archive btn-outline-secondary"
+        if row.active
+        else "bi bi-arrow-counterclockwise btn-outline-success"
+    )
     return html.Button(
-        html.I(className="bi bi-archive" if active else "bi bi-arrow-counterclockwise"),
         id=f"{ids.CATALOG_TOGGLE}-{thing}",
-        title=_toggle_text(active),
+        title=words["retire"] if row.active else words["bring_back"],
         type="button",
-        className=f"btn btn-sm py-0 {color}",
+        className=f"btn btn-sm py-0 {look}",
         **{"data-catalog-toggle": thing},
     )
 
 
 def seats_plan(rows: list[SeatRow], any_room: bool) -> html.Div:
-    """The room's seats where they stand on its plan (a grid until placed)."""
+    """The room's seats where they stand on its plan (a grid until placed); few
+    components a tile, the words translated once (a room may have hundreds)."""
     if not rows:
         return html.P(
             _("This room has no seats yet: add them above.")
@@ -495,15 +522,21 @@ def seats_plan(rows: list[SeatRow], any_room: bool) -> html.Div:
             className="text-body-secondary small mb-0 catalog-empty",
         )
     width = max(row.x for row in rows) + 1
+    words = _words()
+    numbered = _("Seat %(number)s")  # filled in per seat
+
+    def name(row: SeatRow) -> str:
+        return row.label or numbered % {"number": row.number}
+
     tiles = [
         html.Div(
             [
-                html.Div(seat_name(row), className="catalog-seat-name text-truncate"),
-                _toggle("seat", row.id, row.active),
+                html.Div(name(row), className="catalog-seat-name text-truncate"),
+                _seat_toggle(row, words),
             ],
             className="catalog-seat" + ("" if row.active else " catalog-seat-retired"),
             style={"gridColumn": row.x + 1, "gridRow": row.y + 1},
-            title=seat_name(row),
+            title=name(row),
             **{"data-seat-id": str(row.id)},
         )
         for row in rows
