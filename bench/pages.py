@@ -317,13 +317,15 @@ def replay(client: StaffClient, body: dict, runs: int) -> list[float]:
     return samples
 
 
-def page_loads(url: str, runs: int, smoke: bool = False) -> dict[str, Timing]:
-    """The bench section: every page in ``PAGES``."""
+def page_loads(
+    url: str, runs: int, smoke: bool = False, only: list[str] | None = None
+) -> dict[str, Timing]:
+    """The bench section: every page in ``PAGES`` (or only those whose keys are given)."""
     browsers = 1 if smoke else 3
     numbers = targets(url)
     result: dict[str, Timing] = {}
     with production_app(url) as base:
-        for page in PAGES:
+        for page in PAGES if only is None else [p for p in PAGES if p.key in only]:
             path = page.path.format(**numbers)
             # Full size: a first load, not timed, brings the page's data into the caches
             # of the database (and of the OS): "cold" is the browser, not the server.
@@ -377,9 +379,17 @@ def main() -> int:
     parser.add_argument("--size", choices=sorted(dataset.SIZES), default="small")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=[page.key for page in PAGES],
+        metavar="KEY",
+        help="only these pages (their keys: catalog, orders, overview_admin…); default all",
+    )
     args = parser.parse_args()
     url, _seeded = dataset.ensure(args.db, args.size)
-    for key, timing in page_loads(url, args.runs, smoke=args.runs < 5).items():
+    results = page_loads(url, args.runs, smoke=args.runs < 5, only=args.pages)
+    for key, timing in results.items():
         print(
             f"{key}: {timing.name}: median {timing.median * 1000:,.1f} ms, "
             f"p95 {timing.p95 * 1000:,.1f} ms, {len(timing.samples)} runs {timing.metrics or ''}"

@@ -3,7 +3,7 @@ rename a seat, retire a thing or bring it back."""
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
@@ -45,10 +45,15 @@ def _cleared(new_version: object) -> object:
 
 def register(app: Dash, db: Database) -> None:
     @app.callback(
-        Output(ids.CATALOG_BUILDINGS, "children"),
-        Output(ids.CATALOG_ROOMS, "children"),
-        Output(ids.CATALOG_SERVICES, "children"),
-        Output(ids.CATALOG_TARIFFS, "children"),
+        *[
+            Output(component(list_id), prop)
+            for list_id in page.LISTS
+            for component, prop in (
+                (page.grid_id, "rowData"),
+                (page.rows_id, "hidden"),
+                (page.empty_id, "children"),
+            )
+        ],
         Output(ids.CATALOG_ROOM_BUILDING, "options"),
         Output(ids.CATALOG_ROOM_BUILDING, "value"),
         Output(ids.CATALOG_SEATS_ROOM, "options"),
@@ -73,11 +78,21 @@ def register(app: Dash, db: Database) -> None:
         coworking = page.thing_options([r for r in found.rooms if r.kind == "coworking"])
         rooms = page.thing_options(found.rooms, none=_("No room"))
         services = page.thing_options(found.services)
+        lists = (
+            (ids.CATALOG_BUILDINGS, page.buildings_rows(found.buildings), True),
+            (ids.CATALOG_ROOMS, page.rooms_rows(found.rooms), bool(buildings)),
+            (ids.CATALOG_SERVICES, page.services_rows(found.services), True),
+            (ids.CATALOG_TARIFFS, page.tariffs_rows(found.tariffs), bool(services)),
+        )
+        shown: list = []
+        for list_id, rows, any_parent in lists:
+            shown += [
+                rows,
+                not rows,
+                "" if rows else page.empty_text(list_id, any_parent=any_parent),
+            ]
         return (
-            page.buildings_list(found.buildings),
-            page.rooms_list(found.rooms, any_building=bool(buildings)),
-            page.services_list(found.services),
-            page.tariffs_list(found.tariffs, any_service=bool(services)),
+            *shown,
             buildings,
             _chosen(buildings, building),
             coworking,
@@ -318,15 +333,14 @@ def register(app: Dash, db: Database) -> None:
     @app.callback(
         FEEDBACK,
         VERSION,
-        Input({"type": ids.CATALOG_TOGGLE, "thing": ALL}, "n_clicks"),
+        Input(ids.CATALOG_TOGGLE_PRESSED, "data"),
         State(ids.CATALOG_VERSION, "data"),
         prevent_initial_call=True,
     )
-    def toggle(_clicks, version):
-        thing = ctx.triggered_id
-        if not isinstance(thing, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
+    def toggle(pressed, version):
+        if not isinstance(pressed, dict):
             raise PreventUpdate
-        action, kind, record = _thing(thing.get("thing"))
+        action, kind, record = _thing(pressed.get("thing"))
         names: list[str] = []
         feedback, new_version = act(
             db,

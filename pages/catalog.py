@@ -3,11 +3,14 @@ with its form and what exists, retired things marked and brought back from there
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_money, label, labels
+from dashboard.i18n import N_, _, format_money, labels, language
 from models.statuses import (
     ROOM_KIND_LABELS,
     SERVICE_TYPE_LABELS,
@@ -38,6 +41,7 @@ def layout(**_query: str) -> html.Div:
                 ),
             ),
             dcc.Store(id=ids.CATALOG_VERSION, data=0),
+            dcc.Store(id=ids.CATALOG_TOGGLE_PRESSED, data=None),
             html.Div(id=ids.CATALOG_FEEDBACK, className="mb-3", role="status"),
             dbc.Row(
                 [
@@ -61,12 +65,128 @@ def _card(title: str, form: list, list_id: str) -> dbc.Card:
             dbc.CardBody(
                 [
                     html.Div(form, className="catalog-form mb-3"),
-                    html.Div(id=list_id, className="catalog-list"),
+                    html.Div(
+                        _list(list_id) if list_id in LISTS else None,
+                        id=list_id,
+                        className="catalog-list",
+                    ),
                 ]
             ),
         ],
         className="mb-3",
     )
+
+
+# --- the lists: a grid each (its rows plain data, cheap to send and to draw), with the
+# words to say when it is empty; the grid stays hidden until it has rows ----------------------
+
+
+@dataclass(frozen=True)
+class ListIds:
+    grid: str
+    rows: str  # the wrapper hidden while the list is empty
+    empty: str  # what the list says then
+
+
+PARTS = {
+    ids.CATALOG_BUILDINGS: ListIds(
+        ids.CATALOG_BUILDINGS_GRID, ids.CATALOG_BUILDINGS_ROWS, ids.CATALOG_BUILDINGS_EMPTY
+    ),
+    ids.CATALOG_ROOMS: ListIds(
+        ids.CATALOG_ROOMS_GRID, ids.CATALOG_ROOMS_ROWS, ids.CATALOG_ROOMS_EMPTY
+    ),
+    ids.CATALOG_SERVICES: ListIds(
+        ids.CATALOG_SERVICES_GRID, ids.CATALOG_SERVICES_ROWS, ids.CATALOG_SERVICES_EMPTY
+    ),
+    ids.CATALOG_TARIFFS: ListIds(
+        ids.CATALOG_TARIFFS_GRID, ids.CATALOG_TARIFFS_ROWS, ids.CATALOG_TARIFFS_EMPTY
+    ),
+}
+LISTS = tuple(PARTS)
+
+
+def grid_id(list_id: str) -> str:
+    return PARTS[list_id].grid
+
+
+def rows_id(list_id: str) -> str:
+    return PARTS[list_id].rows
+
+
+def empty_id(list_id: str) -> str:
+    return PARTS[list_id].empty
+
+
+def _columns(list_id: str) -> list[dict]:
+    name = {"cellRenderer": "CatalogName", "flex": 2, "minWidth": 140}
+    wrapped = {"wrapText": True, "autoHeight": True}
+    columns = {
+        ids.CATALOG_BUILDINGS: [
+            {"field": "name", "headerName": _("Building"), **name},
+            {"field": "rooms", "headerName": _("Rooms"), "flex": 1},
+        ],
+        ids.CATALOG_ROOMS: [
+            {"field": "name", "headerName": _("Room"), **name},
+            {"field": "building", "headerName": _("Building"), "flex": 1, **wrapped},
+            {"field": "kind", "headerName": _("Kind"), "flex": 1},
+            {"field": "capacity", "headerName": _("Capacity"), "width": 100},
+            {"field": "hours", "headerName": _("Hours"), "flex": 1},
+            {"field": "seats", "headerName": _("Seat count"), "width": 100},
+        ],
+        ids.CATALOG_SERVICES: [
+            {"field": "name", "headerName": _("Service"), **name},
+            {"field": "type", "headerName": _("Type"), "flex": 1},
+            {"field": "room", "headerName": _("Room"), "flex": 1, **wrapped},
+            {"field": "terms", "headerName": _("Terms"), "flex": 2, **wrapped},
+        ],
+        ids.CATALOG_TARIFFS: [
+            {"field": "name", "headerName": _("Tariff"), **name},
+            {"field": "service", "headerName": _("Service"), "flex": 2, **wrapped},
+            {"field": "unit", "headerName": _("Unit"), "flex": 1},
+            {
+                "field": "price",
+                "headerName": _("Price"),
+                "flex": 1,
+                "type": "rightAligned",
+                "valueFormatter": {"function": "params.data.price_text"},
+            },
+        ],
+    }[list_id]
+    toggle = {
+        "field": "toggle",
+        "headerName": "",
+        "cellRenderer": "CatalogToggle",
+        "sortable": False,
+        "resizable": False,
+        "width": 130,
+        "cellClass": "text-end",
+    }
+    return [*columns, toggle]
+
+
+def _list(list_id: str) -> list:
+    return [
+        html.P(id=empty_id(list_id), className="text-body-secondary small mb-0 catalog-empty"),
+        html.Div(
+            dag.AgGrid(
+                id=grid_id(list_id),
+                columnDefs=_columns(list_id),
+                defaultColDef={"sortable": True, "resizable": True},
+                # No getRowId: new rows replace the old whole, so that a retired thing's
+                # name gets its mark (a cell whose value stays is not drawn again).
+                rowData=[],
+                rowClassRules={"catalog-retired": "!params.data.active"},
+                dashGridOptions={
+                    "domLayout": "autoHeight",
+                    "rowHeight": 36,
+                    "headerHeight": 36,
+                    "suppressCellFocus": True,
+                },
+            ),
+            id=rows_id(list_id),
+            hidden=True,
+        ),
+    ]
 
 
 def _field(title: str, control, md: int | bool = True) -> dbc.Col:
@@ -344,9 +464,10 @@ def thing_options(rows: list, *, none: str | None = None) -> list[dict[str, str]
 
 def tariff_options(rows: list[TariffRow]) -> list[dict[str, str]]:
     """Tariffs in use, each with its service (two services may both have a "Day")."""
+    lang = language()
     return [
         {
-            "label": f"{row.service} · {row.name} · {format_money(row.price_kopecks)}",
+            "label": f"{row.service} · {row.name} · {format_money(row.price_kopecks, lang)}",
             "value": str(row.id),
         }
         for row in rows
@@ -355,96 +476,44 @@ def tariff_options(rows: list[TariffRow]) -> list[dict[str, str]]:
 
 
 def seat_options(rows: list[SeatRow]) -> list[dict[str, str]]:
-    return [{"label": seat_name(row), "value": str(row.id)} for row in rows]
+    numbered = _("Seat %(number)s")  # translated once, filled in per seat
+    return [
+        {"label": row.label or numbered % {"number": row.number}, "value": str(row.id)}
+        for row in rows
+    ]
 
 
-def seat_name(row: SeatRow) -> str:
-    return row.label or _("Seat %(number)s", number=row.number)
+def _toggle_text(active: bool) -> str:
+    return _("Retire") if active else _("Bring back")
 
 
-def _toggle(kind: str, row_id: int, active: bool, *, compact: bool = False) -> dbc.Button:
-    """Retire a thing, or bring it back; on a seat's tile an icon that says so on hover."""
-    text = _("Retire") if active else _("Bring back")
-    return dbc.Button(
-        html.I(className="bi bi-archive" if active else "bi bi-arrow-counterclockwise")
-        if compact
-        else text,
-        title=text,
-        id={
-            "type": ids.CATALOG_TOGGLE,
-            "thing": f"{'retire' if active else 'activate'}-{kind}-{row_id}",
-        },
-        size="sm",
-        color="secondary" if active else "success",
-        outline=True,
-        n_clicks=0,
-        className="py-0",
+def _toggle_thing(kind: str, row_id: int, active: bool) -> str:
+    """What a retire / bring back button names: "retire-tariff-12" (``callbacks``)."""
+    return f"{'retire' if active else 'activate'}-{kind}-{row_id}"
+
+
+def _seat_toggle(row: SeatRow, words: dict[str, object]) -> html.Button:
+    """On a seat's tile: an icon (the button's own class) that says on hover whether it
+    retires or brings back. Its ``data-catalog-toggle`` names the seat; a press puts that
+    into the page's store (grid.js), as the button in a list's row does."""
+    thing = _toggle_thing("seat", row.id, row.active)
+    look = (
+        "bi bi-archive btn-outline-secondary"
+        if row.active
+        else "bi bi-arrow-counterclockwise btn-outline-success"
     )
-
-
-def _state(active: bool):
-    return None if active else dbc.Badge(_("Not in use"), color="secondary", className="ms-2")
-
-
-def _table(header: list[str], rows: list[html.Tr], empty: str) -> html.Div:
-    if not rows:
-        return html.P(empty, className="text-body-secondary small mb-0 catalog-empty")
-    return dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in [*header, ""]])), html.Tbody(rows)],
-        size="sm",
-        hover=True,
-        className="mb-0 small align-middle",
-    )
-
-
-def _row(kind: str, row, cells: list, active: bool) -> html.Tr:
-    return html.Tr(
-        [
-            *[html.Td(cell) for cell in cells],
-            html.Td(_toggle(kind, row.id, active), className="text-end text-nowrap"),
-        ],
-        className="" if active else "text-body-tertiary",
-    )
-
-
-def buildings_list(rows: list[BuildingRow]) -> html.Div:
-    return _table(
-        [_("Building"), _("Rooms")],
-        [_row("building", b, [[b.name, _state(b.active)], b.rooms], b.active) for b in rows],
-        _("No building yet: add the first one above, then its rooms."),
-    )
-
-
-def rooms_list(rows: list[RoomRow], any_building: bool) -> html.Div:
-    return _table(
-        [_("Room"), _("Kind"), _("Capacity"), _("Hours"), _("Seat count")],
-        [
-            _row(
-                "room",
-                r,
-                [
-                    [
-                        r.name,
-                        _state(r.active),
-                        html.Div(r.building, className="text-body-secondary"),
-                    ],
-                    label(ROOM_KIND_LABELS, r.kind),
-                    r.capacity,
-                    r.hours or _("round the clock"),
-                    r.seats if r.kind == "coworking" else "",
-                ],
-                r.active,
-            )
-            for r in rows
-        ],
-        _("No room yet: choose a building and add its rooms.")
-        if any_building
-        else _("Add a building first, then its rooms."),
+    return html.Button(
+        id=f"{ids.CATALOG_TOGGLE}-{thing}",
+        title=words["retire"] if row.active else words["bring_back"],
+        type="button",
+        className=f"btn btn-sm py-0 {look}",
+        **{"data-catalog-toggle": thing},
     )
 
 
 def seats_plan(rows: list[SeatRow], any_room: bool) -> html.Div:
-    """The room's seats where they stand on its plan (a grid until placed)."""
+    """The room's seats where they stand on its plan (a grid until placed); few
+    components a tile, the words translated once (a room may have hundreds)."""
     if not rows:
         return html.P(
             _("This room has no seats yet: add them above.")
@@ -453,15 +522,21 @@ def seats_plan(rows: list[SeatRow], any_room: bool) -> html.Div:
             className="text-body-secondary small mb-0 catalog-empty",
         )
     width = max(row.x for row in rows) + 1
+    words = _words()
+    numbered = _("Seat %(number)s")  # filled in per seat
+
+    def name(row: SeatRow) -> str:
+        return row.label or numbered % {"number": row.number}
+
     tiles = [
         html.Div(
             [
-                html.Div(seat_name(row), className="catalog-seat-name text-truncate"),
-                _toggle("seat", row.id, row.active, compact=True),
+                html.Div(name(row), className="catalog-seat-name text-truncate"),
+                _seat_toggle(row, words),
             ],
             className="catalog-seat" + ("" if row.active else " catalog-seat-retired"),
             style={"gridColumn": row.x + 1, "gridRow": row.y + 1},
-            title=seat_name(row),
+            title=name(row),
             **{"data-seat-id": str(row.id)},
         )
         for row in rows
@@ -482,50 +557,112 @@ def seats_plan(rows: list[SeatRow], any_room: bool) -> html.Div:
     )
 
 
-def services_list(rows: list[ServiceRow]) -> html.Div:
+def _words() -> dict[str, object]:
+    """The words every row repeats, translated once per answer (not once per row)."""
+    return {
+        "lang": language(),
+        "retire": _toggle_text(True),
+        "bring_back": _toggle_text(False),
+        "retired": _("Not in use"),
+    }
+
+
+def _grid_row(kind: str, row, words: dict[str, object], /, **cells) -> dict:
+    return {
+        "id": str(row.id),
+        "active": row.active,
+        "retired": "" if row.active else words["retired"],
+        "toggle": _toggle_thing(kind, row.id, row.active),
+        "toggle_text": words["retire"] if row.active else words["bring_back"],
+        **cells,
+    }
+
+
+def buildings_rows(rows: list[BuildingRow]) -> list[dict]:
+    words = _words()
+    return [_grid_row("building", b, words, name=b.name, rooms=b.rooms) for b in rows]
+
+
+def rooms_rows(rows: list[RoomRow]) -> list[dict]:
+    words, kinds, always = _words(), labels(ROOM_KIND_LABELS), _("round the clock")
+    return [
+        _grid_row(
+            "room",
+            r,
+            words,
+            name=r.name,
+            building=r.building,
+            kind=kinds.get(r.kind, r.kind),
+            capacity=r.capacity,
+            hours=r.hours or always,
+            seats=r.seats if r.kind == "coworking" else None,
+        )
+        for r in rows
+    ]
+
+
+def services_rows(rows: list[ServiceRow]) -> list[dict]:
+    words, types = _words(), labels(SERVICE_TYPE_LABELS)
+    lang = str(words["lang"])
+    # Translated once; filled in per row (gettext without arguments leaves "%%" as is).
+    prepayment, minimum = _("prepayment %(percent)s%%"), _("min. balance %(amount)s")
+    in_full, cancellable, final = _("paid in full"), _("cancellable"), _("not cancellable")
+
     def terms(s: ServiceRow) -> str:
-        parts = [
-            _("prepayment %(percent)s%%", percent=s.prepayment_percent)
-            if s.partial
-            else _("paid in full"),
-            _("cancellable") if s.cancellable else _("not cancellable"),
-            _("min. balance %(amount)s", amount=format_money(s.min_remaining_kopecks)),
-        ]
-        return ", ".join(parts)
+        return ", ".join(
+            [
+                prepayment % {"percent": s.prepayment_percent} if s.partial else in_full,
+                cancellable if s.cancellable else final,
+                minimum % {"amount": format_money(s.min_remaining_kopecks, lang)},
+            ]
+        )
 
-    return _table(
-        [_("Service"), _("Type"), _("Room"), _("Terms")],
-        [
-            _row(
-                "service",
-                s,
-                [[s.name, _state(s.active)], label(SERVICE_TYPE_LABELS, s.type), s.room, terms(s)],
-                s.active,
-            )
-            for s in rows
-        ],
-        _("No service yet: add one above (a coworking service needs a coworking room)."),
-    )
+    return [
+        _grid_row(
+            "service",
+            s,
+            words,
+            name=s.name,
+            type=types.get(s.type, s.type),
+            room=s.room,
+            terms=terms(s),
+        )
+        for s in rows
+    ]
 
 
-def tariffs_list(rows: list[TariffRow], any_service: bool) -> html.Div:
-    return _table(
-        [_("Tariff"), _("Service"), _("Unit"), _("Price")],
-        [
-            _row(
-                "tariff",
-                t,
-                [
-                    [t.name, _state(t.active)],
-                    t.service,
-                    label(UNIT_LABELS, t.unit),
-                    format_money(t.price_kopecks),
-                ],
-                t.active,
-            )
-            for t in rows
-        ],
+def tariffs_rows(rows: list[TariffRow]) -> list[dict]:
+    words, units = _words(), labels(UNIT_LABELS)
+    lang = str(words["lang"])
+    return [
+        _grid_row(
+            "tariff",
+            t,
+            words,
+            name=t.name,
+            service=t.service,
+            unit=units.get(t.unit, t.unit),
+            price=t.price_kopecks,
+            price_text=format_money(t.price_kopecks, lang),
+        )
+        for t in rows
+    ]
+
+
+def empty_text(list_id: str, *, any_parent: bool = True) -> str:
+    """What an empty list says: what to add, and what first."""
+    if list_id == ids.CATALOG_BUILDINGS:
+        return _("No building yet: add the first one above, then its rooms.")
+    if list_id == ids.CATALOG_ROOMS:
+        return (
+            _("No room yet: choose a building and add its rooms.")
+            if any_parent
+            else _("Add a building first, then its rooms.")
+        )
+    if list_id == ids.CATALOG_SERVICES:
+        return _("No service yet: add one above (a coworking service needs a coworking room).")
+    return (
         _("No tariff yet: choose a service and give it a price.")
-        if any_service
-        else _("Add a service first, then its tariffs."),
+        if any_parent
+        else _("Add a service first, then its tariffs.")
     )

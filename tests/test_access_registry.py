@@ -1042,8 +1042,12 @@ RULES: dict[str, Rule] = {
         )
     ),
     # --- catalog (admin only) ---
-    "..catalog-buildings.children...catalog-rooms.children...catalog-services.children"
-    "...catalog-tariffs.children...catalog-room-building.options...catalog-room-building.value"
+    "..catalog-buildings-grid.rowData...catalog-buildings-rows.hidden"
+    "...catalog-buildings-empty.children...catalog-rooms-grid.rowData...catalog-rooms-rows.hidden"
+    "...catalog-rooms-empty.children...catalog-services-grid.rowData"
+    "...catalog-services-rows.hidden...catalog-services-empty.children"
+    "...catalog-tariffs-grid.rowData...catalog-tariffs-rows.hidden...catalog-tariffs-empty.children"
+    "...catalog-room-building.options...catalog-room-building.value"
     "...catalog-seats-room.options...catalog-seats-room.value...catalog-service-room.options"
     "...catalog-service-room.value...catalog-tariff-service.options"
     "...catalog-tariff-service.value...catalog-price-tariff.options..": read(
@@ -1141,12 +1145,13 @@ RULES: dict[str, Rule] = {
             audit="tariff.price",
         )
     ),
-    f'{CATALOG_FEEDBACK}.. <- {{"thing":["ALL"],"type":"catalog-toggle"}}.n_clicks': write(
+    f"{CATALOG_FEEDBACK}.. <- catalog-toggle-pressed.data": write(
         Case(
             lambda s: {
-                "catalog-toggle.n_clicks": pattern(
-                    "catalog-toggle", {"thing": f"retire-tariff-{_fresh_tariff(s)}"}
-                ),
+                "catalog-toggle-pressed.data": {
+                    "thing": f"retire-tariff-{_fresh_tariff(s)}",
+                    "at": 1,
+                },
                 "catalog-version.data": 0,
             },
             CATALOG_KEEPERS,

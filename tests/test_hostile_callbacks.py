@@ -1048,8 +1048,7 @@ PLANS: dict[str, Plan] = {
             "catalog-price-value.value": lambda s, o: ["0", "1500", "10000000,01", "-1", "1,005"],
         },
     ),
-    "..catalog-feedback.children...catalog-version.data.. <- "
-    '{"thing":["ALL"],"type":"catalog-toggle"}.n_clicks': Plan(
+    "..catalog-feedback.children...catalog-version.data.. <- catalog-toggle-pressed.data": Plan(
         "catalog-toggle",
         ADMIN,
         tuple(
@@ -1058,6 +1057,7 @@ PLANS: dict[str, Plan] = {
             for change in ("retire", "activate")
         ),
         verify_toggle,
+        {"catalog-toggle-pressed.data": lambda s, o: [{"thing": t, "at": 1} for t in TOGGLED]},
     ),
 }
 
@@ -1150,22 +1150,24 @@ def draw_values(data, dep: dict, valid: dict[str, Any], plan: Plan, scene: Scene
     return values
 
 
+# What a catalog button may name, pressed: things that do not exist, or that are no
+# thing (the valid value retires a tariff of its own; the world's seats, rooms and tariffs
+# stay in use for the other plans).
+TOGGLED = [
+    "retire-tariff-999999",
+    "activate-seat-999999",
+    "retire-building-0",
+    "retire-order-1",
+    "retire-tariff",
+    "delete-tariff-1",
+]
+
 # The values the pages give the wildcard key of each pattern-matching id.
 PATTERN_VALUES = {
     "order-work": ["start_work", "finish_work", "complete", "return_to_work", "cancel"],
     "balances-bucket": ["0-7", "8-30", "31-60", "over-60"],
     "payments-preset": ["month", "last-month", "30-days", "year"],
     "occupancy-csv": ["occupancy-daily", "occupancy-heatmap", "occupancy-by-room"],
-    # Things that do not exist, or that are no thing: the valid value retires a tariff of
-    # its own; the world's seats, rooms and tariffs stay in use for the other plans.
-    "catalog-toggle": [
-        "retire-tariff-999999",
-        "activate-seat-999999",
-        "retire-building-0",
-        "retire-order-1",
-        "retire-tariff",
-        "delete-tariff-1",
-    ],
 }
 
 

@@ -51,3 +51,51 @@ window.dash_clientside.parkdesk = Object.assign({}, window.dash_clientside.parkd
     return window.dash_clientside.no_update;
   },
 });
+
+/* The catalog's lists: a thing's name, marked when it is retired ... */
+dagcomponentfuncs.CatalogName = function (props) {
+  if (!props.data) {
+    return null;
+  }
+  return React.createElement(
+    "span",
+    null,
+    props.value,
+    props.data.active
+      ? null
+      : React.createElement("span", { className: "badge bg-secondary ms-2" }, props.data.retired)
+  );
+};
+
+/* ... and the button that retires it or brings it back: its id and its
+   data-catalog-toggle name the thing ("retire-tariff-12"); a press is caught below. */
+dagcomponentfuncs.CatalogToggle = function (props) {
+  if (!props.data) {
+    return null;
+  }
+  var active = props.data.active;
+  return React.createElement(
+    "button",
+    {
+      type: "button",
+      id: "catalog-toggle-" + props.data.toggle,
+      title: props.data.toggle_text,
+      className: "btn btn-sm py-0 " + (active ? "btn-outline-secondary" : "btn-outline-success"),
+      "data-catalog-toggle": props.data.toggle,
+    },
+    props.data.toggle_text
+  );
+};
+
+/* A press of any catalog button that retires or brings back (a list's row, a seat's
+   tile) puts what it names into the page's store for the callback (callbacks/catalog.py),
+   with the moment, so that pressing again is news. One listener for all: no component
+   of each of them for Dash to watch. */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-catalog-toggle]");
+  if (button && window.dash_clientside && window.dash_clientside.set_props) {
+    window.dash_clientside.set_props("catalog-toggle-pressed", {
+      data: { thing: button.getAttribute("data-catalog-toggle"), at: Date.now() },
+    });
+  }
+});
