@@ -42,9 +42,14 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     # No JIT: PostgreSQL compiles a query to machine code when its estimated cost is high
     # — half a second spent on the overview's small counts, whose estimates over a million
     # orders are high but which read a few thousand index entries. The app's queries are
-    # short; none gains from it. (An ?options=… in DATABASE_URL wins.)
+    # short; none gains from it. No parallel plans either: workers × threads requests run
+    # at once on a few cores, and a parallel plan takes two more processes for one of
+    # them, on costs that assume idle cores: with them, the overview's seats taken were
+    # read from the whole tickets table in parallel (136–165 ms on the full data set);
+    # without, from a month of the period index and the few long tickets (7–9 ms).
+    # (An ?options=… in DATABASE_URL wins.)
     if "options" not in parsed.query:
-        arguments["options"] = "-c jit=off"
+        arguments["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
     return create_engine(
         url,
         pool_size=pool_size,

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -180,11 +180,20 @@ def format_money(kopecks: int, lang: str | None = None) -> str:
     return f"{sign}{whole}{fraction}{NARROW_NBSP}₽"
 
 
+@lru_cache(maxsize=4096)
+def _babel_date(day: date, pattern: str, lang: str) -> str:
+    """Babel's date in ``pattern`` (a format name or a CLDR pattern) and ``lang``,
+    remembered: a register's block shows the same few days on a hundred rows, and
+    babel parses the locale and the pattern on each call (about 0.1 ms: 10 ms of a
+    block of orders with their creation times and deadlines)."""
+    return babel_format_date(day, pattern, locale=lang)
+
+
 def format_date(day: date | datetime, lang: str | None = None) -> str:
     """``23 сентября 2024 г.`` / ``September 23, 2024``."""
     if isinstance(day, datetime):
         day = local_time(day).date()
-    return babel_format_date(day, format="long", locale=lang or language())
+    return _babel_date(day, "long", lang or language())
 
 
 def format_datetime(moment: datetime, lang: str | None = None, *, short: bool = False) -> str:
@@ -192,9 +201,7 @@ def format_datetime(moment: datetime, lang: str | None = None, *, short: bool = 
     local = local_time(moment)
     if short:
         pattern = "dd.MM.yyyy" if (lang or language()) == "ru" else "MMM d, yyyy"
-        return (
-            f"{babel_format_date(local.date(), pattern, locale=lang or language())} {local:%H:%M}"
-        )
+        return f"{_babel_date(local.date(), pattern, lang or language())} {local:%H:%M}"
     return f"{format_date(local.date(), lang)}, {local:%H:%M}"
 
 
@@ -210,6 +217,6 @@ def format_period(start: datetime, end: datetime, lang: str | None = None) -> st
     if last_day == local_start.date():
         return f"{format_date(local_start.date(), lang)}, {local_start:%H:%M}–{local_end:%H:%M}"
     pattern = "dd.MM.yyyy" if lang == "ru" else "MMM d, yyyy"
-    first = babel_format_date(local_start.date(), pattern, locale=lang)
-    last = babel_format_date(last_day, pattern, locale=lang)
+    first = _babel_date(local_start.date(), pattern, lang)
+    last = _babel_date(last_day, pattern, lang)
     return f"{first} – {last}"

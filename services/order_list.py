@@ -4,7 +4,7 @@ of balances of the filtered set — all in SQL."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,9 +113,13 @@ def _readable(reader: Actor) -> list[ColumnElement[bool]]:
 
 
 def _where(
-    filters: OrderFilters, zone: ZoneInfo, now: datetime | None = None
+    filters: OrderFilters,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    customer_per_order: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """The filters as SQL; ``now`` (default: the clock) for the overdue filter."""
+    """The filters as SQL; ``now`` (default: the clock) for the overdue filter;
+    ``customer_per_order``: the customer's name looked up order by order (``_few``)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.number:
         conditions.append(number_prefix(Order.number, filters.number))
@@ -140,13 +144,27 @@ def _where(
             .replace("%", "\\%")
             .replace("_", "\\_")
         )
-        conditions.append(
-            Order.customer_id.in_(
-                select(Person.id)
-                .where(Person.search_text.like(f"%{escaped}%", escape="\\"))
+        pattern = f"%{escaped}%"
+        if customer_per_order:
+            # A scalar subquery: the database cannot turn it into a join that starts
+            # from the people, so it reads the orders the other filters leave and
+            # looks each one's customer up by key.
+            customer = aliased(Person)  # the rows' query joins the persons as well
+            name = (
+                select(customer.search_text)
+                .where(customer.id == Order.customer_id)
+                .correlate(Order)
                 .scalar_subquery()
             )
-        )
+            conditions.append(name.like(pattern, escape="\\"))
+        else:
+            conditions.append(
+                Order.customer_id.in_(
+                    select(Person.id)
+                    .where(Person.search_text.like(pattern, escape="\\"))
+                    .scalar_subquery()
+                )
+            )
     if filters.executor == UNASSIGNED:
         conditions.append(Order.executor_id.is_(None))
     elif filters.executor:
@@ -265,7 +283,7 @@ def list_orders(
     and their balance due (both None when the grid said it knows them already, or when
     the filters are not ``tallied`` and ``count_free_filters`` is off: the page then
     shows the rows first and asks ``count_orders`` apart)."""
-    conditions = _readable(reader) + _where(filters, ZoneInfo(timezone), now)
+    conditions = _conditions(session, reader, filters, timezone, now)
     block = grid.parse_request(request, SORTABLE)
     order = grid.ordering(block, SORTABLE, DEFAULT_ORDER)
     rows = _rows_query(conditions)
@@ -324,6 +342,88 @@ def list_orders(
     )
 
 
+# A customer's name is matched on the people first (the trigram index on PostgreSQL),
+# then their orders are read by customer: right when the other filters leave many
+# orders. When the filters of the running totals (status, type, executor, balance due)
+# leave at most this many, those orders are read instead and each one's customer looked
+# up by key: a service manager's open work (3,800 orders of a million) with "Иван" is
+# 3,800 look-ups, not the 71,000 orders of the 9,000 people whose name holds it.
+FEW_ORDERS = 20_000
+
+
+def _tallied_totals(session: Session, reader: Actor, filters: OrderFilters) -> tallies.Totals:
+    """The count and balance due of the filters the running totals answer (status,
+    type, executor, balance due, the role's scope), whatever the other filters."""
+    types = _types(reader, filters)
+    executor = (
+        None
+        if not filters.executor
+        else UNASSIGNED_KEY
+        if filters.executor == UNASSIGNED
+        else int(filters.executor)
+    )
+    return tallies.order_totals(
+        session,
+        statuses=filters.statuses or None,
+        types=types,
+        executor=executor,
+        owing_only=filters.balance_due,
+    )
+
+
+def _few(session: Session, reader: Actor, filters: OrderFilters) -> bool:
+    """A customer's name among the filters, and at most FEW_ORDERS orders left by the
+    filters of the running totals (one small read of them), on PostgreSQL. (SQLite
+    would walk the number index for the block's ORDER BY instead, looking up the
+    customer of every order until a hundred match: there the people come first.)"""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    if not filters.customer or not (
+        filters.statuses or filters.types or filters.executor or filters.balance_due
+    ):
+        return False
+    return _tallied_totals(session, reader, filters).orders <= FEW_ORDERS
+
+
+def _types(reader: Actor, filters: OrderFilters) -> set[str] | None:
+    """The service types whose orders the filters show ``reader`` (None: every type)."""
+    scope = order_scope(reader)
+    types = set(filters.types) if filters.types else None
+    if scope is not None:
+        types = set(scope) if types is None else types & scope
+    return types
+
+
+def _conditions(
+    session: Session,
+    reader: Actor,
+    filters: OrderFilters,
+    timezone: str,
+    now: datetime | None = None,
+) -> list[ColumnElement[bool]]:
+    """The orders ``reader`` may read that the filters match, as SQL for the register.
+
+    The service types (the filter's, within the role's scope) go in as the ids of their
+    services, read first from the small services table. Written as ``service_id IN
+    (SELECT id FROM services WHERE type IN …)`` — twice for a service manager who
+    filters by type, once for the scope and once for the filter — PostgreSQL joined the
+    services to the orders and, service by service, ANDed the status index with the
+    (service, number) index (77,000 entries a service): 320 ms for the first block of a
+    service manager's open work on the full data set, 3 ms with the ids written out."""
+    require(reader, Action.VIEW_ORDERS)
+    types = _types(reader, filters)
+    conditions = []
+    if types is not None:
+        ids = session.scalars(select(Service.id).where(Service.type.in_(sorted(types))))
+        conditions.append(Order.service_id.in_(sorted(ids)))
+    return conditions + _where(
+        replace(filters, types=()),
+        ZoneInfo(timezone),
+        now,
+        customer_per_order=_few(session, reader, filters),
+    )
+
+
 def _totals(
     session: Session,
     reader: Actor,
@@ -334,24 +434,7 @@ def _totals(
     (services.tallies) when the filters are theirs — status, type, executor, balance
     due, the role's scope — and counted over the orders otherwise."""
     if filters.tallied:
-        scope = order_scope(reader)
-        types = set(filters.types) if filters.types else None
-        if scope is not None:
-            types = set(scope) if types is None else types & scope
-        executor = (
-            None
-            if not filters.executor
-            else UNASSIGNED_KEY
-            if filters.executor == UNASSIGNED
-            else int(filters.executor)
-        )
-        totals = tallies.order_totals(
-            session,
-            statuses=filters.statuses or None,
-            types=types,
-            executor=executor,
-            owing_only=filters.balance_due,
-        )
+        totals = _tallied_totals(session, reader, filters)
         return totals.orders, totals.balance_due_kopecks
     count, balance = session.execute(
         select(func.count(), func.coalesce(func.sum(DUE), 0)).select_from(Order).where(*conditions)
@@ -368,7 +451,7 @@ def count_orders(
 ) -> tuple[int, int]:
     """The number of orders ``reader`` may read that the filters match, and their
     balance due."""
-    conditions = _readable(reader) + _where(filters, ZoneInfo(timezone), now)
+    conditions = _conditions(session, reader, filters, timezone, now)
     return _totals(session, reader, filters, conditions)
 
 
