@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -184,7 +184,13 @@ def format_date(day: date | datetime, lang: str | None = None) -> str:
     """``23 сентября 2024 г.`` / ``September 23, 2024``."""
     if isinstance(day, datetime):
         day = local_time(day).date()
-    return babel_format_date(day, format="long", locale=lang or language())
+    return _long_date(day, lang or language())
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, lang: str) -> str:
+    """Babel's long date (a list of events repeats the same few dozen on every load)."""
+    return babel_format_date(day, format="long", locale=lang)
 
 
 def format_datetime(moment: datetime, lang: str | None = None, *, short: bool = False) -> str:
