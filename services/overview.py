@@ -119,26 +119,28 @@ def overview(
             or 0
         )
 
-    # The orders waiting for someone, and what is owed: from the running totals.
-    new_orders = awaiting = unassigned = late = outstanding = 0
+    # The orders waiting for someone, and what is owed: from the running totals, in one
+    # statement.
+    asks: dict[str, tallies.Ask] = {}
     if wanted(Action.VIEW_ORDERS):
-        new_orders = tallies.order_totals(
-            session, statuses=[s.value for s in NEW_STATUSES], types=types
-        ).orders
-        awaiting = tallies.order_totals(
-            session, statuses=[OrderStatus.DONE_AWAITING_CONFIRMATION.value], types=types
-        ).orders
-        unassigned = tallies.order_totals(
-            session,
+        asks["new"] = tallies.Ask(statuses=[s.value for s in NEW_STATUSES], types=types)
+        asks["awaiting"] = tallies.Ask(
+            statuses=[OrderStatus.DONE_AWAITING_CONFIRMATION.value], types=types
+        )
+        asks["unassigned"] = tallies.Ask(
             statuses=[s.value for s in OrderStatus if s not in CLOSED_STATUSES],  # UNASSIGNED_SQL
             types=set(WORK_TYPES) if types is None else set(WORK_TYPES) & types,
             executor=UNASSIGNED_KEY,
-        ).orders
-        late = count_overdue(session, now, local.date(), types)
+        )
     if wanted(Action.VIEW_PAYMENTS):
-        outstanding = tallies.order_totals(
-            session, types=types, owing_only=True
-        ).balance_due_kopecks
+        asks["outstanding"] = tallies.Ask(types=types, owing_only=True)
+    totals = dict(zip(asks, tallies.order_totals_of(session, list(asks.values())), strict=True))
+    none = tallies.Totals(0, 0)
+    new_orders = totals.get("new", none).orders
+    awaiting = totals.get("awaiting", none).orders
+    unassigned = totals.get("unassigned", none).orders
+    outstanding = totals.get("outstanding", none).balance_due_kopecks
+    late = count_overdue(session, now, local.date(), types) if wanted(Action.VIEW_ORDERS) else 0
 
     def revenue(start: datetime, end: datetime) -> int | None:
         """The signed sum of the ledger rows paid in [start, end), for a reader who may
