@@ -24,6 +24,12 @@ def register(app: Dash, db: Database) -> None:
         if not allowed:
             return page.figures(None, allowed)
         with db.read() as session:
-            data = overview(session, actor(), now(), current_app.config["PARKDESK"].timezone)
+            data = overview(
+                session,
+                actor(),
+                now(),
+                current_app.config["PARKDESK"].timezone,
+                shown=allowed,
+            )
         may_set_up = can(current_user, Action.MANAGE_CATALOG)
         return page.figures(data, allowed, may_set_up=may_set_up)

@@ -261,6 +261,8 @@ class PaymentQuarter(Base):
     row of zeros; readers skip rows with no entries."""
 
     __tablename__ = "payment_quarters"
+    # The sums of a run of quarters from the index alone (migration 0014).
+    __table_args__ = (Index("ix_payment_quarters_sums", "quarter", "method", "entries", "kopecks"),)
 
     # Seconds since 1970 of the quarter's start ÷ 900 (the floor).
     quarter: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -403,6 +405,8 @@ class EventTicket(Base):
         CheckConstraint(
             "(checked_in_at IS NULL) = (checked_in_by_id IS NULL)", name="checked_in_pair"
         ),
+        # An event's sold and checked-in counts from the index alone (migration 0014).
+        Index("ix_event_tickets_event_counts", "event_id", "order_id", "checked_in_at"),
     )
 
     id: Mapped[intpk]

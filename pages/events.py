@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 from babel.numbers import format_decimal
@@ -37,7 +38,14 @@ def layout(**_query: str) -> html.Div:
 
 
 def number(value: int, lang: str | None = None) -> str:
-    return format_decimal(value, locale=lang or language())
+    return _decimal(value, lang or language())
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: int, lang: str) -> str:
+    """Babel's grouped number (parsing the locale each time was a fifth of the list's
+    rendering)."""
+    return format_decimal(value, locale=lang)
 
 
 def percent(value: float, lang: str | None = None) -> str:

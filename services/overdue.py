@@ -89,23 +89,45 @@ def count_overdue(
     session: Session, now: datetime, today: date, types: frozenset[str] | None = None
 ) -> int:
     """How many orders (of these service types; None: of every type) are overdue, in
-    three parts that never overlap, each through a small index: the coworking orders
-    that owe and whose last ticket has ended (a range of the owing orders' tickets_end),
-    the other booked orders that owe and are over (the few owing ones looked at), the
-    service orders past their deadline (a range of the unfinished work's deadlines)."""
-    scope = [] if types is None else [_of_types(frozenset(map(ServiceType, types)), False)]
-    at = literal(now, type_=Order.tickets_end.type)
-    coworking = frozenset({ServiceType.COWORKING})
-    kinds = (
-        and_(  # only a coworking order has tickets, so a tickets_end
-            Order.total_kopecks > Order.paid_kopecks,
-            Order.status.not_in(status_literals(CANCELLED_STATUSES)),
-            Order.tickets_end <= at,
-        ),
-        and_(_of_types(BOOKED_TYPES - coworking, indexed=False), booked_overdue(now, today)),
-        past_deadline(now),
+    one statement of up to three counts that never overlap, each through a small index:
+    the coworking orders that owe and whose last ticket has ended (a range of the owing
+    orders' tickets_end), the other booked orders that owe and are over (the owing
+    orders without a tickets_end — no coworking order's — looked at, not every owing
+    order), the service orders past their deadline (a range of the unfinished work's
+    deadlines). A part of kinds outside ``types`` is not counted at all."""
+    wanted = BOOKED_TYPES | DEADLINE_TYPES
+    if types is not None:
+        wanted = wanted & frozenset(map(ServiceType, types))
+    owing = (
+        Order.total_kopecks > Order.paid_kopecks,
+        Order.status.not_in(status_literals(CANCELLED_STATUSES)),
     )
-    return sum(
-        session.scalar(select(func.count()).select_from(Order).where(kind, *scope)) or 0
-        for kind in kinds
-    )
+    parts: list[ColumnElement[bool]] = []
+    if ServiceType.COWORKING in wanted:
+        # Only a coworking order has tickets, so a tickets_end.
+        at = literal(now, type_=Order.tickets_end.type)
+        parts.append(and_(*owing, Order.tickets_end <= at))
+    if booked := (BOOKED_TYPES - {ServiceType.COWORKING}) & wanted:
+        parts.append(
+            and_(
+                Order.tickets_end.is_(None),  # the NULL end of the same small index
+                _of_types(booked, indexed=False),
+                *owing,
+                period_over(now, today),
+            )
+        )
+    if deadline := DEADLINE_TYPES & wanted:
+        parts.append(
+            and_(
+                _of_types(deadline, indexed=False),
+                Order.deadline.is_not(None),
+                Order.deadline < literal(now, type_=Order.deadline.type),
+                Order.status.not_in(status_literals(FINISHED_STATUSES)),
+            )
+        )
+    if not parts:
+        return 0
+    counts = [
+        select(func.count()).select_from(Order).where(part).scalar_subquery() for part in parts
+    ]
+    return int(session.scalar(select(sum(counts[1:], counts[0]))) or 0)

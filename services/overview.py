@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -59,68 +60,93 @@ def month_start(moment: datetime) -> datetime:
     return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> Overview:
+def overview(
+    session: Session,
+    reader: Actor,
+    now: datetime,
+    timezone: str,
+    shown: Collection[str] | None = None,
+) -> Overview:
     """The figures as ``reader`` may read them: orders, balances and revenue of the kinds
     of order its role reads (a service manager's overview counts simple services,
-    requests and goods only)."""
+    requests and goods only).
+
+    ``shown``: the groups of figures wanted, by the action that reads them (tickets,
+    orders, payments, events; None: all of them); the others are not counted and left at
+    0 (the revenue at None): the page shows each role only the groups it may read."""
+
+    def wanted(group: Action) -> bool:
+        return shown is None or group in shown
+
     scope = of_types(order_scope(reader))
     zone = ZoneInfo(timezone)
     local = now.astimezone(zone)
     day_start = datetime.combine(local.date(), time(0), zone)
     this_month = month_start(local)
     last_month = month_start(this_month - timedelta(days=1))
-
-    seats = (
-        session.scalar(
-            select(func.count())
-            .select_from(Seat)
-            .join(Room)
-            .where(Room.kind == RoomKind.COWORKING.value)
-        )
-        or 0
-    )
-    active = ticket_status_condition(
-        [TicketStatus.ACTIVE],
-        Order.status,
-        CoworkingTicket.period_start,
-        CoworkingTicket.period_end,
-        now,
-    )
-    taken = seats_taken(session, now, active)
-    starting = (
-        session.scalar(
-            select(func.count())
-            .select_from(CoworkingTicket)
-            .join(Order, Order.id == CoworkingTicket.order_id)
-            .where(
-                CoworkingTicket.period_start >= day_start,
-                CoworkingTicket.period_start < day_start + timedelta(days=1),
-                OPEN,
-            )
-        )
-        or 0
-    )
-    # The orders waiting for someone, and what is owed: from the running totals.
     types = order_scope(reader)
-    new_orders = tallies.order_totals(
-        session, statuses=[s.value for s in NEW_STATUSES], types=types
-    ).orders
-    awaiting = tallies.order_totals(
-        session, statuses=[OrderStatus.DONE_AWAITING_CONFIRMATION.value], types=types
-    ).orders
-    unassigned = tallies.order_totals(
-        session,
-        statuses=[s.value for s in OrderStatus if s not in CLOSED_STATUSES],  # UNASSIGNED_SQL
-        types=set(WORK_TYPES) if types is None else set(WORK_TYPES) & types,
-        executor=UNASSIGNED_KEY,
-    ).orders
-    outstanding = tallies.order_totals(session, types=types, owing_only=True).balance_due_kopecks
+
+    seats = taken = starting = 0
+    if wanted(Action.VIEW_TICKETS):
+        seats = (
+            session.scalar(
+                select(func.count())
+                .select_from(Seat)
+                .join(Room)
+                .where(Room.kind == RoomKind.COWORKING.value)
+            )
+            or 0
+        )
+        active = ticket_status_condition(
+            [TicketStatus.ACTIVE],
+            Order.status,
+            CoworkingTicket.period_start,
+            CoworkingTicket.period_end,
+            now,
+        )
+        taken = seats_taken(session, now, active)
+        starting = (
+            session.scalar(
+                select(func.count())
+                .select_from(CoworkingTicket)
+                .join(Order, Order.id == CoworkingTicket.order_id)
+                .where(
+                    CoworkingTicket.period_start >= day_start,
+                    CoworkingTicket.period_start < day_start + timedelta(days=1),
+                    OPEN,
+                )
+            )
+            or 0
+        )
+
+    # The orders waiting for someone, and what is owed: from the running totals, in one
+    # statement.
+    asks: dict[str, tallies.Ask] = {}
+    if wanted(Action.VIEW_ORDERS):
+        asks["new"] = tallies.Ask(statuses=[s.value for s in NEW_STATUSES], types=types)
+        asks["awaiting"] = tallies.Ask(
+            statuses=[OrderStatus.DONE_AWAITING_CONFIRMATION.value], types=types
+        )
+        asks["unassigned"] = tallies.Ask(
+            statuses=[s.value for s in OrderStatus if s not in CLOSED_STATUSES],  # UNASSIGNED_SQL
+            types=set(WORK_TYPES) if types is None else set(WORK_TYPES) & types,
+            executor=UNASSIGNED_KEY,
+        )
+    if wanted(Action.VIEW_PAYMENTS):
+        asks["outstanding"] = tallies.Ask(types=types, owing_only=True)
+    totals = dict(zip(asks, tallies.order_totals_of(session, list(asks.values())), strict=True))
+    none = tallies.Totals(0, 0)
+    new_orders = totals.get("new", none).orders
+    awaiting = totals.get("awaiting", none).orders
+    unassigned = totals.get("unassigned", none).orders
+    outstanding = totals.get("outstanding", none).balance_due_kopecks
+    late = count_overdue(session, now, local.date(), types) if wanted(Action.VIEW_ORDERS) else 0
 
     def revenue(start: datetime, end: datetime) -> int | None:
         """The signed sum of the ledger rows paid in [start, end), for a reader who may
         see it (SPEC §1: only roles that read every kind of order do): the quarter-hour
         sums, not the month's ledger rows (services.balances.ledger_totals)."""
-        if not can(reader, Action.VIEW_PAYMENTS):
+        if not can(reader, Action.VIEW_PAYMENTS) or not wanted(Action.VIEW_PAYMENTS):
             return None
         if not scope:
             return ledger_totals(session, start, end)[1]
@@ -134,15 +160,16 @@ def overview(session: Session, reader: Actor, now: datetime, timezone: str) -> O
             or 0
         )
 
-    events = (
-        session.scalar(
-            select(func.count())
-            .select_from(Event)
-            .where(Event.starts_at >= now, Event.starts_at < now + timedelta(days=7))
+    events = 0
+    if wanted(Action.VIEW_EVENTS):
+        events = (
+            session.scalar(
+                select(func.count())
+                .select_from(Event)
+                .where(Event.starts_at >= now, Event.starts_at < now + timedelta(days=7))
+            )
+            or 0
         )
-        or 0
-    )
-    late = count_overdue(session, now, local.date(), types)
     return Overview(
         seats,
         taken,

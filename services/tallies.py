@@ -8,7 +8,7 @@ a date range, the clock's overdue) is counted over the orders as before.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,6 +104,36 @@ def order_totals(
         select(func.coalesce(func.sum(count), 0), func.coalesce(func.sum(due), 0)).where(*where)
     ).one()
     return Totals(int(orders), int(balance))
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One ``order_totals`` question (its keyword arguments), for ``order_totals_of``."""
+
+    statuses: Collection[str] | None = None
+    types: Collection[str] | None = None
+    executor: int | None = None
+    owing_only: bool = False
+
+
+def order_totals_of(session: Session, asks: Sequence[Ask]) -> list[Totals]:
+    """``order_totals`` of each ask, in one statement (one round trip, not one each)."""
+    open_ = OrderTally.status.not_in(sorted(CANCELLED))
+    due = case((open_, OrderTally.balance_kopecks), else_=0)
+    columns = []
+    for ask in asks:
+        where = _conditions(ask.statuses, ask.types, ask.executor)
+        if ask.owing_only:
+            where.append(open_)
+        count = OrderTally.owing if ask.owing_only else OrderTally.orders
+        columns += [
+            select(func.coalesce(func.sum(count), 0)).where(*where).scalar_subquery(),
+            select(func.coalesce(func.sum(due), 0)).where(*where).scalar_subquery(),
+        ]
+    if not columns:
+        return []
+    row = session.execute(select(*columns)).one()
+    return [Totals(int(row[i]), int(row[i + 1])) for i in range(0, len(row), 2)]
 
 
 def tickets_of_order_statuses(session: Session, statuses: Iterable[str] | None) -> int:
@@ -269,4 +299,4 @@ def recount(session: Session) -> list[Drift]:
     ]
 
 
-__all__ = ["Drift", "Totals", "order_totals", "recount", "ticket_count"]
+__all__ = ["Ask", "Drift", "Totals", "order_totals", "order_totals_of", "recount", "ticket_count"]
