@@ -133,7 +133,7 @@ def _event(event: EventRow, day) -> html.Li:
                     sold=event.sold,
                 )
             ),
-            attendance_bar(event.checked_in, event.sold, className="mt-1"),
+            html.Div(attendance_bar(event.checked_in, event.sold), className="mt-1"),
         ],
     )
 

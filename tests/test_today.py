@@ -4,9 +4,11 @@ sections."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 
 from models import EventTicket, HotelBooking, Order, Room, RoomBooking
 from services import today as t
@@ -233,3 +235,20 @@ def test_each_role_sees_the_sections_of_its_work(db, actors, day, who, parts):
 def test_the_accountant_has_no_today(db, actors):
     with pytest.raises(PermissionDenied), db.read() as session:
         t.today(session, actors["accounting"], NOW, ZONE)
+
+
+def test_every_section_renders_with_its_rows_links_and_count(app, db, actors, world, day):
+    """The page's rendering of a full day (every kind of row), as the callback returns it."""
+    from pages.today import body
+
+    with db.write() as session:
+        world.session = session
+        world.event_ticket(world.event(starts_at=NOW + H, title="Вечер стартапов"))
+        world.order("request", "in_progress", deadline=NOW - H)
+    data = _today(db, actors)
+    with app.server.test_request_context("/today"):
+        text = json.dumps(body(data), cls=PlotlyJSONEncoder)
+    for part in t.ALL_PARTS:
+        assert f'"id": "today-{part}"' in text
+    assert f"/tickets/{day['expected']}" in text and "/events/" in text and "/orders/" in text
+    assert '"data-count": "4"' in text  # the arrivals
