@@ -3,14 +3,14 @@ order or event it is about (SPEC §9.3)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_date, format_money, label, language, local_time
+from dashboard.i18n import N_, _, format_date, format_money, labels, language, local_time
 from models.statuses import ORDER_STATUS_LABELS, SERVICE_TYPE_LABELS
 from pages.components import page_header
 from pages.events import attendance_bar
@@ -41,6 +41,12 @@ def _time(moment: datetime) -> str:
     return f"{local_time(moment):%H:%M}"
 
 
+def _when(moment: datetime, day) -> str:
+    """``14:05`` today, ``28.11 14:05`` on another day."""
+    local = local_time(moment)
+    return f"{local:%H:%M}" if local.date() == day else f"{local:%d.%m %H:%M}"
+
+
 def _span(start: datetime, end: datetime, day) -> str:
     """``09:00–18:00`` within the day; a period over several days with its dates."""
     first, last = local_time(start), local_time(end)
@@ -49,92 +55,76 @@ def _span(start: datetime, end: datetime, day) -> str:
     return f"{first:%d.%m %H:%M} – {last:%d.%m %H:%M}"
 
 
-def _row(href: str, main: Sequence, side: Sequence, *, tone: str = "") -> html.Li:
-    return html.Li(
-        dcc.Link(
-            [
-                html.Div(main, className="today-row-main"),
-                html.Div(side, className="today-row-side text-body-secondary small"),
-            ],
-            href=href,
-            className=f"today-row list-group-item list-group-item-action {tone}".strip(),
-        ),
-        className="list-unstyled",
+# A row is one link of three components (a section holds dozens of them, and each
+# component costs the server and the browser): the bold name, the rest of its line as
+# text, and the small line of details.
+
+
+def _row(href: str, name: str, rest: str, details: str, *, tone: str = "") -> dcc.Link:
+    return dcc.Link(
+        [
+            html.Strong(name),
+            f" · {rest}" if rest else "",
+            html.Div(details, className="text-body-secondary small"),
+        ],
+        href=href,
+        className=f"today-row list-group-item list-group-item-action {tone}".strip(),
     )
 
 
-def _ticket(ticket: VisitorTicket, day, note: str) -> html.Li:
+def _ticket(ticket: VisitorTicket, day, note: str, words: dict[str, str]) -> dcc.Link:
+    period = _span(ticket.period_start, ticket.period_end, day)
     return _row(
         f"/tickets/{ticket.number}",
-        [
-            html.Strong(ticket.visitor),
-            html.Span(f" · {ticket.room}, {ticket.seat}", className="text-body-secondary"),
-        ],
-        [
-            html.Span(_span(ticket.period_start, ticket.period_end, day)),
-            html.Span(f" · {_('Ticket')} №{ticket.number}"),
-            html.Span(f" · {note}") if note else None,
-        ],
+        ticket.visitor,
+        f"{ticket.room}, {ticket.seat}",
+        f"{period} · {words['ticket']} №{ticket.number} · {note}",
     )
 
 
-def _due(row: DueBooking, day, lang: str) -> html.Li:
+def _due(row: DueBooking, day, words: dict[str, str]) -> dcc.Link:
+    balance = words["balance"] % {"amount": format_money(row.balance_kopecks, words["lang"])}
+    kind = words[row.service_type]
+    period = _span(row.starts_at, row.ends_at, day)
     return _row(
         f"/orders/{row.number}",
-        [
-            html.Strong(row.customer),
-            html.Span(f" · {row.place}", className="text-body-secondary"),
-        ],
-        [
-            html.Span(
-                _("Balance %(amount)s", amount=format_money(row.balance_kopecks, lang)),
-                className="fw-semibold text-body",
-            ),
-            html.Span(f" · {label(SERVICE_TYPE_LABELS, row.service_type, lang)}"),
-            html.Span(f" · {_span(row.starts_at, row.ends_at, day)}"),
-            html.Span(f" · {_('Order')} №{row.number}"),
-        ],
+        row.customer,
+        row.place,
+        f"{balance} · {kind} · {period} · {words['order']} №{row.number}",
     )
 
 
-def _request(row: OpenRequest, lang: str) -> html.Li:
-    when = _("Deadline %(when)s", when=f"{format_date(row.deadline, lang)}, {_time(row.deadline)}")
+def _request(row: OpenRequest, day, words: dict[str, str]) -> dcc.Link:
+    when = words["deadline"] % {"when": _when(row.deadline, day)}
+    status = words[row.status]
+    executor = row.executor or words["no executor"]
     return _row(
         f"/orders/{row.number}",
-        [
-            html.Strong(_("Overdue") + " · ", className="text-danger") if row.overdue else None,
-            html.Strong(row.service),
-            html.Span(f" · {row.customer}", className="text-body-secondary"),
-        ],
-        [
-            html.Span(when, className="fw-semibold text-body" if row.overdue else ""),
-            html.Span(f" · {label(ORDER_STATUS_LABELS, row.status, lang)}"),
-            html.Span(f" · {row.executor or _('no executor')}"),
-            html.Span(f" · {_('Order')} №{row.number}"),
-        ],
+        (words["overdue"] + " · " if row.overdue else "") + row.service,
+        row.customer,
+        f"{when} · {status} · {executor} · {words['order']} №{row.number}",
         tone="today-overdue" if row.overdue else "",
     )
 
 
-def _event(event: EventRow, day) -> html.Li:
-    return _row(
-        f"/events/{event.id}",
+def _event(event: EventRow, day) -> dcc.Link:
+    progress = _(
+        "%(checked_in)d checked in of %(sold)d sold",
+        checked_in=event.checked_in,
+        sold=event.sold,
+    )
+    return dcc.Link(
         [
             html.Strong(event.title),
-            html.Span(f" · {event.hall}", className="text-body-secondary"),
-        ],
-        [
-            html.Span(_span(event.starts_at, event.ends_at, day)),
-            html.Span(
-                " · "
-                + _(
-                    "%(checked_in)d checked in of %(sold)d sold",
-                    checked_in=event.checked_in,
-                    sold=event.sold,
-                )
+            f" · {event.hall}",
+            html.Div(
+                f"{_span(event.starts_at, event.ends_at, day)} · {progress}",
+                className="text-body-secondary small",
             ),
-            html.Div(attendance_bar(event.checked_in, event.sold), className="mt-1"),
+            attendance_bar(event.checked_in, event.sold),
         ],
+        href=f"/events/{event.id}",
+        className="today-row list-group-item list-group-item-action",
     )
 
 
@@ -164,12 +154,12 @@ EMPTY = {
 }
 
 
-def section(part: str, data: Section, render: Callable[[object], html.Li]) -> html.Section:
+def section(part: str, data: Section, render: Callable[[object], dcc.Link]) -> html.Section:
     """A card titled with the count; its rows, "and N more" past the limit, or the empty
     state."""
     body: list = [html.P(_(HINTS[part]), className="text-body-secondary small mb-2")]
     if data.rows:
-        body.append(html.Ul([render(row) for row in data.rows], className="list-group mb-0"))
+        body.append(html.Div([render(row) for row in data.rows], className="list-group mb-0"))
         if data.more:
             body.append(
                 html.P(
@@ -204,18 +194,37 @@ def body(data: Today | None) -> html.Div:
         return html.P(_("Nothing here for your role."), className="text-body-secondary")
     lang = language()
     day = data.day
+    # Every word a row uses, translated once for the page, not once a row.
+    words = {
+        "lang": lang,
+        "ticket": _("Ticket"),
+        "order": _("Order"),
+        "overdue": _("Overdue"),
+        "no executor": _("no executor"),
+        "balance": _("Balance %(amount)s"),
+        "deadline": _("Deadline %(when)s"),
+        "awaited": _("awaited"),
+        "validated": _("validated at %(time)s"),
+        "since": _("since %(time)s"),
+        **labels(SERVICE_TYPE_LABELS, lang),
+        **labels(ORDER_STATUS_LABELS, lang),
+    }
     renderers: dict[str, tuple[Section | None, Callable]] = {
-        Part.ARRIVALS: (data.arrivals, lambda row: _ticket(row, day, _("awaited"))),
+        Part.ARRIVALS: (data.arrivals, lambda row: _ticket(row, day, words["awaited"], words)),
         Part.IN_HOUSE: (
             data.in_house,
-            lambda row: _ticket(row, day, _("validated at %(time)s", time=_time(row.validated_at))),
+            lambda row: _ticket(
+                row, day, words["validated"] % {"time": _when(row.validated_at, day)}, words
+            ),
         ),
         Part.NO_SHOWS: (
             data.no_shows,
-            lambda row: _ticket(row, day, _("since %(time)s", time=_time(row.period_start))),
+            lambda row: _ticket(
+                row, day, words["since"] % {"time": _when(row.period_start, day)}, words
+            ),
         ),
-        Part.UNPAID: (data.unpaid, lambda row: _due(row, day, lang)),
-        Part.REQUESTS: (data.requests, lambda row: _request(row, lang)),
+        Part.UNPAID: (data.unpaid, lambda row: _due(row, day, words)),
+        Part.REQUESTS: (data.requests, lambda row: _request(row, day, words)),
         Part.EVENTS: (data.events, lambda row: _event(row, day)),
     }
     cards = [

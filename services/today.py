@@ -23,7 +23,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, text
+from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.orm import Session
 
 from models import (
@@ -38,24 +39,22 @@ from models import (
     Service,
     StaffUser,
 )
-from models.orders import status_literals
+from models.orders import LONG_TICKET_DAYS, long_ticket_sql, status_literals
 from models.places import full_name
 from models.statuses import (
     CANCELLED_STATUSES,
     ServiceType,
-    TicketStatus,
-    ticket_status_condition,
     unindexed,
 )
 from services import rooms
 from services.context import Actor
 from services.events import EventRow, _event_rows
-from services.occupancy import _overlapping
 from services.overdue import DEADLINE_TYPES, FINISHED_STATUSES
 from services.permissions import Action, can, order_scope, require
-from services.presence import NO_SHOW_AFTER, live_ticket, no_show
+from services.presence import is_expected, is_in_house, is_no_show
 
-SECTION_LIMIT = 50
+# Rows shown a section (the count says how many in all): a glance, not a register.
+SECTION_LIMIT = 20
 BOOKED_TYPES = frozenset(
     {ServiceType.COWORKING, ServiceType.BOOKING, ServiceType.HOTEL, ServiceType.EVENT}
 )
@@ -93,6 +92,9 @@ class Section(Generic[Row]):
     def more(self) -> int:
         """How many are not shown."""
         return self.total - len(self.rows)
+
+    def _counted(self, total: int) -> Section[Row]:
+        return Section(self.rows, total)
 
 
 @dataclass(frozen=True)
@@ -190,12 +192,15 @@ def today(
     parts = parts_for(actor)
     scope = order_scope(actor)
     found: dict[str, Section] = {}
+    tickets = None
     if Part.ARRIVALS in parts:
-        found["arrivals"] = arrivals(session, now, start, end, limit)
-        found["in_house"], found["no_shows"] = presence(session, now, limit)
+        tickets = day_tickets(session, start, end)
+        found["arrivals"], found["in_house"], found["no_shows"] = coworking(
+            session, tickets, now, start, end, limit
+        )
     if Part.UNPAID in parts:
         types = BOOKED_TYPES if scope is None else {ServiceType(t) for t in scope} & BOOKED_TYPES
-        found["unpaid"] = unpaid(session, start, end, frozenset(types), limit)
+        found["unpaid"] = unpaid(session, start, end, frozenset(types), limit, tickets)
     if Part.REQUESTS in parts:
         types = (
             DEADLINE_TYPES if scope is None else {ServiceType(t) for t in scope} & DEADLINE_TYPES
@@ -282,53 +287,90 @@ def _at(moment: datetime) -> ColumnElement[datetime]:
     return literal(moment, type_=CoworkingTicket.period_start.type)
 
 
-def arrivals(
-    session: Session, now: datetime, start: datetime, end: datetime, limit: int = SECTION_LIMIT
-) -> Section[VisitorTicket]:
-    """Live tickets starting today, not validated, whose visitor is still expected
-    (started at most ``NO_SHOW_AFTER`` ago): a range of the period-start index."""
-    return _ticket_rows(
-        session,
-        [
-            CoworkingTicket.period_start >= _at(start),
-            CoworkingTicket.period_start < _at(end),
-            CoworkingTicket.period_start > _at(now - NO_SHOW_AFTER),
-            CoworkingTicket.validated_at.is_(None),
-            live_ticket(),
-        ],
-        [CoworkingTicket.period_start],
-        limit,
-    )
-
-
-def presence(
-    session: Session, now: datetime, limit: int = SECTION_LIMIT
-) -> tuple[Section[VisitorTicket], Section[VisitorTicket]]:
-    """(in the house, no-shows) now: the tickets whose period holds ``now``, read once as
-    occupancy reads a moment (a month of the period index and the long ones, not every
-    booking from now on), each sorted into one of the two by the rules of
-    ``services.presence``; then the rows shown of each."""
+def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]:
+    """The tickets whose period overlaps [start, end) (id, order_id, period_start,
+    period_end, seat_id, validated_at), with their order's status and whether it owes:
+    read once for every coworking section, each order looked up by its key."""
     dialect = session.get_bind().dialect.name
-    active = ticket_status_condition(
-        [TicketStatus.ACTIVE],
-        Order.status,
+    columns = (
+        CoworkingTicket.id,
+        CoworkingTicket.order_id,
         CoworkingTicket.period_start,
         CoworkingTicket.period_end,
-        now,
+        CoworkingTicket.seat_id,
+        CoworkingTicket.validated_at,
+        Order.status,
+        (Order.total_kopecks > Order.paid_kopecks).label("owes"),
     )
-    here = case((and_(active, CoworkingTicket.validated_at.is_not(None)), 1), else_=0)
-    late = case((no_show(now), 1), else_=0)
-    inside, missing = [], []
-    for part in _overlapping(now, now + timedelta(microseconds=1), dialect):
-        for ticket_id, is_here, is_late in session.execute(
-            select(CoworkingTicket.id, here, late)
-            .join(Order, Order.id == CoworkingTicket.order_id)
-            .where(*part)
-        ):
-            if is_here:
-                inside.append(ticket_id)
-            elif is_late:
-                missing.append(ticket_id)
+    # A ticket of at most LONG_TICKET_DAYS that overlaps the day starts at most that long
+    # (and a day's margin) before it: a range of the period index, read from it alone.
+    # The long ones (a few a year) from their partial index, its predicate as written
+    # (on SQLite, "+period_end" keeps the planner on it); a long ticket starting within
+    # the range comes twice, kept once. (Unlike services.occupancy, the short range does
+    # not compute every ticket's length: a third of the time of the query.)
+    end_column = (
+        literal_column("+coworking_tickets.period_end", CoworkingTicket.period_end.type)
+        if dialect == "sqlite"
+        else CoworkingTicket.period_end
+    )
+    parts = (
+        [
+            CoworkingTicket.period_start >= _at(start - timedelta(days=LONG_TICKET_DAYS + 1)),
+            CoworkingTicket.period_start < _at(end),
+            CoworkingTicket.period_end > _at(start),
+        ],
+        [
+            text(long_ticket_sql(dialect)),
+            CoworkingTicket.period_start < _at(end),
+            end_column > _at(start),
+        ],
+    )
+    seen: set[int] = set()
+    tickets = []
+    connection = session.connection()  # plain rows: hundreds of them, no ORM objects
+    for part in parts:
+        query = select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
+        for row in connection.execute(query):
+            if row.id not in seen:
+                seen.add(row.id)
+                tickets.append(row)
+    return tickets
+
+
+def coworking(
+    session: Session,
+    tickets: list[DbRow],
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    limit: int = SECTION_LIMIT,
+) -> tuple[Section[VisitorTicket], Section[VisitorTicket], Section[VisitorTicket]]:
+    """(arrivals, in the house, no-shows) now among the day's tickets, by the rules of
+    ``services.presence``: the expected ones starting today, soonest first; the visitors
+    in the house, room by room and seat by seat; the no-shows, the longest awaited
+    first."""
+    arriving = sorted(
+        (
+            t
+            for t in tickets
+            if start <= t.period_start < end
+            and is_expected(t.status, t.period_start, t.validated_at, now)
+        ),
+        key=lambda t: (t.period_start, t.id),
+    )
+    inside = [
+        t.id
+        for t in tickets
+        if is_in_house(t.status, t.period_start, t.period_end, t.validated_at, now)
+    ]
+    missing = sorted(
+        (
+            t
+            for t in tickets
+            if is_no_show(t.status, t.period_start, t.period_end, t.validated_at, now)
+        ),
+        key=lambda t: (t.period_start, t.id),
+    )
 
     def rows(ticket_ids: list[int], order_by: list) -> Section[VisitorTicket]:
         if not ticket_ids:
@@ -338,8 +380,13 @@ def presence(
         )
 
     return (
+        rows([t.id for t in arriving[:limit]], [CoworkingTicket.period_start])._counted(
+            len(arriving)
+        ),
         rows(inside, [Room.name, Seat.number]),
-        rows(missing, [CoworkingTicket.period_start]),
+        rows([t.id for t in missing[:limit]], [CoworkingTicket.period_start])._counted(
+            len(missing)
+        ),
     )
 
 
@@ -355,36 +402,31 @@ def _owing() -> list[ColumnElement[bool]]:
 
 
 def _bookings(
-    session: Session, start: datetime, end: datetime, types: frozenset[ServiceType]
+    session: Session,
+    start: datetime,
+    end: datetime,
+    types: frozenset[ServiceType],
+    tickets: list[DbRow] | None = None,
 ) -> list[tuple[int, datetime, datetime, str]]:
     """(order id, start, end, place) of today's bookings whose order owes."""
     found: list[tuple[int, datetime, datetime, str]] = []
     if ServiceType.COWORKING in types:
-        # The owing orders whose last ticket ends after the day began: a range of the
-        # small partial index of owing orders by tickets_end; then their tickets of today.
-        found += [
-            (order_id, begins, ends, f"{room} · {label or f'№{number}'}")
-            for order_id, begins, ends, room, number, label in session.execute(
-                select(
-                    CoworkingTicket.order_id,
-                    CoworkingTicket.period_start,
-                    CoworkingTicket.period_end,
-                    Room.name,
-                    Seat.number,
-                    Seat.label,
+        if tickets is None:
+            tickets = day_tickets(session, start, end)
+        kept = [t for t in tickets if t.owes and t.status not in CANCELLED_STATUSES]
+        seats = (
+            {
+                seat_id: f"{room} · {label or f'№{number}'}"
+                for seat_id, room, number, label in session.execute(
+                    select(Seat.id, Room.name, Seat.number, Seat.label)
+                    .join(Room, Room.id == Seat.room_id)
+                    .where(Seat.id.in_({t.seat_id for t in kept}))
                 )
-                .select_from(Order)
-                .join(CoworkingTicket, CoworkingTicket.order_id == Order.id)
-                .join(Seat, Seat.id == CoworkingTicket.seat_id)
-                .join(Room, Room.id == Seat.room_id)
-                .where(
-                    Order.tickets_end > literal(start, type_=Order.tickets_end.type),
-                    *_owing(),
-                    CoworkingTicket.period_start < _at(end),
-                    CoworkingTicket.period_end > _at(start),
-                )
-            )
-        ]
+            }
+            if kept
+            else {}
+        )
+        found += [(t.order_id, t.period_start, t.period_end, seats[t.seat_id]) for t in kept]
     if ServiceType.BOOKING in types:
         found += [
             (b.order_id, b.starts_at, b.ends_at, b.room)
@@ -439,10 +481,11 @@ def unpaid(
     end: datetime,
     types: frozenset[ServiceType],
     limit: int = SECTION_LIMIT,
+    tickets: list[DbRow] | None = None,
 ) -> Section[DueBooking]:
     """The orders of these types that owe and have a booking today, the earliest first."""
     by_order: dict[int, tuple[datetime, datetime, str]] = {}
-    for order_id, begins, ends, place in _bookings(session, start, end, types):
+    for order_id, begins, ends, place in _bookings(session, start, end, types, tickets):
         known = by_order.get(order_id)
         if known is None or begins < known[0]:
             by_order[order_id] = (begins, ends, place)
@@ -495,16 +538,22 @@ def unpaid(
 
 def _requests_query(types: frozenset[ServiceType]) -> Select:
     """Unfinished service orders with a deadline: the partial index of their deadlines
-    (``ix_orders_unfinished_deadline``, its predicate as written)."""
-    return select(Order.id).where(
+    (``ix_orders_unfinished_deadline``, its predicate as written). A deadline is set on
+    simple services, requests and goods only (services.deadlines), so for all three the
+    index alone answers; for some of them the service is looked at too."""
+    conditions = [
         Order.deadline.is_not(None),
         Order.status.not_in(status_literals(FINISHED_STATUSES)),
-        unindexed(Order.service_id).in_(
-            select(Service.id)
-            .where(Service.type.in_(sorted(t.value for t in types)))
-            .scalar_subquery()
-        ),
-    )
+    ]
+    if not types >= DEADLINE_TYPES:
+        conditions.append(
+            unindexed(Order.service_id).in_(
+                select(Service.id)
+                .where(Service.type.in_(sorted(t.value for t in types)))
+                .scalar_subquery()
+            )
+        )
+    return select(Order.id).where(*conditions)
 
 
 def open_requests(

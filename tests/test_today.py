@@ -108,12 +108,61 @@ def test_a_no_show_started_over_30_minutes_ago_and_nobody_validated_it(db, actor
     assert day["boundary"] not in _numbers(earlier.no_shows)
 
 
-def test_the_no_show_rule_in_python_is_the_one_in_sql():
+def test_the_no_show_rule_at_its_edges():
     start, end = NOW - NO_SHOW_AFTER, NOW + 8 * H
-    assert is_no_show(start, end, None, NOW)
-    assert not is_no_show(start + timedelta(seconds=1), end, None, NOW)
-    assert not is_no_show(start, end, NOW, NOW)
-    assert not is_no_show(start, NOW, None, NOW)  # over
+    assert is_no_show("confirmed", start, end, None, NOW)
+    assert is_no_show("new", start, end, None, NOW)  # unpaid, and nobody came either
+    assert not is_no_show("confirmed", start + timedelta(seconds=1), end, None, NOW)
+    assert not is_no_show("confirmed", start, end, NOW, NOW)
+    assert not is_no_show("confirmed", start, NOW, None, NOW)  # over
+    assert not is_no_show("cancelled", start, end, None, NOW)
+    assert not is_no_show("done", start, end, None, NOW)
+
+
+MOMENTS = (NOW - 3 * H, NOW - NO_SHOW_AFTER, NOW - timedelta(minutes=29), NOW, NOW + H)
+
+
+def test_the_rules_in_python_are_the_ones_in_sql(db, world, staff_ids):
+    """Every order status × period × validation: the Python rules that sort the day's
+    tickets agree with the SQL of ``services.presence`` and the ticket status CASE."""
+    from sqlalchemy import select
+
+    from models import CoworkingTicket
+    from models.statuses import OrderStatus, ticket_status_expression
+    from services import presence
+
+    cases = []
+    with db.write() as session:
+        world.session = session
+        for status in OrderStatus:
+            for begins in MOMENTS:
+                for validated in (False, True):
+                    order = world.order("coworking", status.value)
+                    ticket = world.ticket(order, begins, begins + 4 * H)
+                    if validated:
+                        ticket.validated_at = begins
+                        ticket.validated_by_id = next(iter(staff_ids.values()))
+                    cases.append(ticket.id)
+        session.flush()
+        rows = session.execute(
+            select(
+                CoworkingTicket.id,
+                Order.status,
+                CoworkingTicket.period_start,
+                CoworkingTicket.period_end,
+                CoworkingTicket.validated_at,
+                presence.no_show(NOW),
+                ticket_status_expression(
+                    Order.status, CoworkingTicket.period_start, CoworkingTicket.period_end, NOW
+                ),
+            ).join(Order, Order.id == CoworkingTicket.order_id)
+        ).all()
+    assert len(rows) == len(cases) == len(OrderStatus) * len(MOMENTS) * 2
+    for _id, status, begins, ends, validated_at, sql_no_show, ticket_status in rows:
+        assert is_no_show(status, begins, ends, validated_at, NOW) == bool(sql_no_show)
+        assert presence.is_in_house(status, begins, ends, validated_at, NOW) == (
+            ticket_status == "active" and validated_at is not None
+        )
 
 
 def test_a_section_shows_at_most_the_limit_and_counts_the_rest(db, actors, day):
