@@ -39,6 +39,7 @@ def layout(date: str | None = None, **_query: str) -> html.Div:
                         date_input(ids.ROOMS_DATE, day.isoformat()),
                     ],
                     width="auto",
+                    style={"minWidth": "12rem"},
                 ),
                 className="mb-3 filters",
             ),
@@ -157,7 +158,10 @@ def timeline(data: Timeline) -> html.Div:
                 className="rooms-timeline",
             ),
             html.P(
-                _("A booking opens its order; a hatched gap is free; grey is closed."),
+                _(
+                    "A booking opens its order (a dashed border: a balance is due); "
+                    "a hatched gap is free; grey is closed."
+                ),
                 className="text-body-secondary small mt-2",
             ),
         ]
