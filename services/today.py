@@ -19,7 +19,7 @@ shows at most ``SECTION_LIMIT`` of them with the count of all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -330,7 +330,7 @@ def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]
     connection = session.connection()  # plain rows: hundreds of them, no ORM objects
     for part in parts:
         query = select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
-        for row in connection.execute(query):
+        for row in connection.execute(query).all():
             if row.id not in seen:
                 seen.add(row.id)
                 tickets.append(row)
@@ -349,6 +349,9 @@ def coworking(
     ``services.presence``: the expected ones starting today, soonest first; the visitors
     in the house, room by room and seat by seat; the no-shows, the longest awaited
     first."""
+    # In UTC, as the stored times come back: comparing times of one zone is cheap,
+    # across zones every comparison asks the zone for its offset (hundreds of rows).
+    start, end, now = (moment.astimezone(UTC) for moment in (start, end, now))
     arriving = sorted(
         (
             t
