@@ -28,15 +28,19 @@ def register_all(app: Dash, db: Database) -> None:
         overview,
         payments,
         people_import,
+        rooms,
         shell,
         staff,
         ticket,
         tickets,
+        today,
         wellformed,
     )
 
     shell.register(app, db)
     overview.register(app, db)
+    today.register(app, db)
+    rooms.register(app, db)
     occupancy.register(app, db)
     tickets.register(app, db)
     ticket.register(app, db)

@@ -90,6 +90,22 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+# Where a role starts its day after logging in (SPEC §9.3): the desks that work through
+# the day's arrivals and requests open on "Today"; the others on the overview.
+LANDING_PAGES = {"rental_manager": "/today", "service_manager": "/today"}
+
+
+def landing_page(role: str | None) -> str:
+    return LANDING_PAGES.get(role or "", "/")
+
+
+def after_login(target: str | None, role: str | None) -> str:
+    """The page asked for, or the role's landing page when none (or only the site's
+    root, where a login from the bare address comes back to) or no safe one was."""
+    page = safe_next(target)
+    return landing_page(role) if page == "/" else page
+
+
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never another host, scheme or ``//host``, and nothing
     that cannot stand in a Location header (control characters such as CR and LF)."""
@@ -110,7 +126,7 @@ def safe_next(target: str | None) -> str:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(after_login(request.args.get("next"), current_user.role))
     error = None
     email = ""
     status = 200
@@ -139,7 +155,7 @@ def login():
             session.clear()  # a fresh session on login: nothing from before survives
             session.permanent = True
             login_user(LoggedInUser(member, token))
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(after_login(request.args.get("next"), member.role))
         if blocked:
             minutes = max(1, int((blocked - now).total_seconds() // 60) + 1)
             error = _("Too many failed attempts. Try again in %(minutes)d min.", minutes=minutes)

@@ -341,3 +341,21 @@ CATALOG_TOGGLE_PRESSED = "catalog-toggle-pressed"
 CATALOG_PRICE_TARIFF = "catalog-price-tariff"
 CATALOG_PRICE_VALUE = "catalog-price-value"
 CATALOG_PRICE_SAVE = "catalog-price-save"
+
+# Today (SPEC §8, second release): one section per id, each row a link
+TODAY_BODY = "today-body"
+TODAY_ARRIVALS = "today-arrivals"
+TODAY_IN_HOUSE = "today-in-house"
+TODAY_NO_SHOWS = "today-no-shows"
+TODAY_UNPAID = "today-unpaid"
+TODAY_REQUESTS = "today-requests"
+TODAY_EVENTS = "today-events"
+
+
+def today_section(part: str) -> str:
+    return f"today-{part}"
+
+
+# Meeting rooms (SPEC §8, second release)
+ROOMS_DATE = "rooms-date"
+ROOMS_TIMELINE = "rooms-timeline"

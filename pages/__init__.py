@@ -9,6 +9,8 @@ it, not the page.
 
 PAGE_MODULES = (
     "pages.overview",
+    "pages.today",
+    "pages.rooms",
     "pages.orders",
     "pages.order_new",
     "pages.order",

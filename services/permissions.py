@@ -30,6 +30,8 @@ class Action(StrEnum):
     VIEW_EVENTS = "view_events"
     VIEW_EXPORTS = "view_exports"
     VIEW_STAFF = "view_staff"
+    VIEW_TODAY = "view_today"
+    VIEW_ROOMS = "view_rooms"
     VIEW_CONTACTS = "view_contacts"
     CREATE_COWORKING_ORDER = "create_coworking_order"
     VALIDATE_TICKET = "validate_ticket"
@@ -60,6 +62,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_EVENTS: frozenset({ADMIN, EVENTS}),
     Action.VIEW_EXPORTS: frozenset({ADMIN, ACCOUNTING}),
     Action.VIEW_STAFF: frozenset({ADMIN}),
+    # What needs the desk today (SPEC §9.3): each role sees the sections of its own work
+    # (services.today.parts_for); the accountant's day is the payments page.
+    Action.VIEW_TODAY: frozenset({ADMIN, RENTAL, SERVICE, EVENTS, EXEC}),
+    # The meeting rooms' day: the rental desk books them, executives read.
+    Action.VIEW_ROOMS: frozenset({ADMIN, RENTAL, EXEC}),
     Action.VIEW_CONTACTS: frozenset({ADMIN, RENTAL, SERVICE, EVENTS, ACCOUNTING}),
     Action.CREATE_COWORKING_ORDER: frozenset({ADMIN, RENTAL}),
     Action.VALIDATE_TICKET: frozenset({ADMIN, RENTAL}),

@@ -59,7 +59,8 @@ def test_next_pointing_elsewhere_is_not_followed(client, target):
         },
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    # Home: the rental manager's landing page.
+    assert response.headers["Location"] == "/today"
 
 
 def test_a_wrong_password_is_refused_with_a_generic_message(client):
@@ -255,3 +256,26 @@ def test_the_content_security_policy_allows_only_own_scripts_and_dash_inline_one
     assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
+
+
+@pytest.mark.parametrize(
+    ("email", "landing"),
+    [
+        ("rental@parkdesk.local", "/today"),
+        ("service@parkdesk.local", "/today"),
+        ("events@parkdesk.local", "/"),
+        ("admin@parkdesk.local", "/"),
+        ("exec@parkdesk.local", "/"),
+        ("accounting@parkdesk.local", "/"),
+    ],
+)
+def test_each_role_lands_on_its_page_after_logging_in_from_the_bare_address(client, email, landing):
+    assert client.get("/").headers["Location"].startswith("/login?next=")
+    page = client.get("/login?next=/")
+    response = client.post(
+        "/login?next=/",
+        data={"email": email, "password": "demo", "csrf_token": csrf_from(page.text)},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
+    assert client.get(landing).status_code == 200

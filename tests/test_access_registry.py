@@ -39,6 +39,8 @@ from models import (
     CoworkingTicket,
     EventTicket,
     Message,
+    Room,
+    RoomBooking,
     StaffUser,
     Tariff,
 )
@@ -79,6 +81,13 @@ INTERNAL_READERS = roles(ADMIN, RENTAL, SERVICE, ACCOUNTING)
 # managers on simple services, requests and goods; administrators on all.
 RENTAL_DESK = roles(ADMIN, RENTAL)
 SERVICE_DESK = roles(ADMIN, SERVICE)
+# Today: who opens it (not the accountant, whose day is the payments page), and who sees
+# which sections: the coworking desk's, the balances of booked orders, the open requests.
+TODAY_READERS = roles(ADMIN, RENTAL, SERVICE, EVENTS, EXEC)
+TODAY_DESK = roles(ADMIN, RENTAL, EXEC)
+TODAY_UNPAID = roles(ADMIN, RENTAL, EXEC)
+TODAY_REQUESTS = roles(ADMIN, SERVICE, EXEC)
+ROOM_READERS = roles(ADMIN, RENTAL, EXEC)
 
 REFUSED = "Your role may not do this."
 
@@ -89,6 +98,8 @@ MARK_PHONE = "+7 999 000-11-22"
 MARK_EMAIL = "aglaya@example.ru"
 MARK_EVENT = "Слёт механиков"
 MARK_NOTE = "Ключ от сейфа у охраны"  # the internal message on the hotel order
+MARK_ROOM = "Переговорная «Сокол»"
+ROOMS_DAY = datetime.now(UTC).date() + timedelta(days=1)
 
 
 class _Numbers:
@@ -108,6 +119,26 @@ def base_world(db) -> World:
         # The app's own counters number the world's orders too: no clash with the
         # orders the app creates.
         world._numbers = _Numbers(world)
+        # A meeting room booked by the marked customer on the day ROOMS_DAY (/rooms).
+        room = Room(
+            building_id=session.get(Room, world.room_id).building_id,
+            name=MARK_ROOM,
+            kind="meeting_room",
+            capacity=8,
+        )
+        session.add(room)
+        session.flush()
+        booked = world.order("booking", "confirmed", total=300_000, paid=300_000)
+        begins = datetime.combine(ROOMS_DAY, time(8), UTC)  # 11:00 in Moscow
+        session.add(
+            RoomBooking(
+                order_id=booked.id,
+                room_id=room.id,
+                starts_at=begins,
+                ends_at=begins + timedelta(hours=2),
+                visitors=[],
+            )
+        )
     world.session = None
     return world
 
@@ -468,6 +499,21 @@ RULES: dict[str, Rule] = {
             EVENT_DESK,
             shows=("overview-events",),
         ),
+    ),
+    # --- today: each role its own sections (services.today.parts_for) ---
+    "today-body.children": read(
+        Case(lambda s: {"today-body.id": "today-body"}, TODAY_DESK, shows=("today-arrivals",)),
+        Case(lambda s: {"today-body.id": "today-body"}, TODAY_UNPAID, shows=("today-unpaid",)),
+        Case(lambda s: {"today-body.id": "today-body"}, TODAY_REQUESTS, shows=("today-requests",)),
+        Case(lambda s: {"today-body.id": "today-body"}, EVENT_DESK, shows=("today-events",)),
+    ),
+    # --- meeting rooms ---
+    "rooms-timeline.children": read(
+        Case(
+            lambda s: {"rooms-date.value": ROOMS_DAY.isoformat()},
+            ROOM_READERS,
+            shows=(MARK_ROOM, MARK_NAME),
+        )
     ),
     # --- staff (administrators only) ---
     "staff-grid.rowData": read(
@@ -1172,6 +1218,8 @@ class PageRule:
 
 PAGE_RULES: dict[str, PageRule] = {
     "pages.overview": PageRule(lambda t: "/", EVERYONE),
+    "pages.today": PageRule(lambda t: "/today", TODAY_READERS),
+    "pages.rooms": PageRule(lambda t: "/rooms", ROOM_READERS),
     "pages.orders": PageRule(lambda t: "/orders", ORDER_READERS),
     "pages.order_new": PageRule(lambda t: "/orders/new", RENTAL_DESK),
     "pages.order": PageRule(lambda t: f"/orders/{t.hotel}", ORDER_READERS),

@@ -10,8 +10,10 @@ from tests.browser.conftest import log_in, log_out
 NAV_BY_ROLE = {
     "admin@parkdesk.local": {
         "overview",
+        "today",
         "orders",
         "tickets",
+        "rooms",
         "occupancy",
         "payments",
         "events",
@@ -20,10 +22,18 @@ NAV_BY_ROLE = {
         "catalog",
         "people-import",
     },
-    "rental@parkdesk.local": {"overview", "orders", "tickets", "occupancy"},
-    "service@parkdesk.local": {"overview", "orders"},
-    "events@parkdesk.local": {"overview", "events"},
-    "exec@parkdesk.local": {"overview", "orders", "tickets", "occupancy", "payments"},
+    "rental@parkdesk.local": {"overview", "today", "orders", "tickets", "rooms", "occupancy"},
+    "service@parkdesk.local": {"overview", "today", "orders"},
+    "events@parkdesk.local": {"overview", "today", "events"},
+    "exec@parkdesk.local": {
+        "overview",
+        "today",
+        "orders",
+        "tickets",
+        "rooms",
+        "occupancy",
+        "payments",
+    },
     "accounting@parkdesk.local": {"overview", "orders", "payments", "exports"},
 }
 
