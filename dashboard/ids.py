@@ -189,6 +189,13 @@ OCCUPANCY_DOWNLOAD = "occupancy-download"
 OCCUPANCY_CSV = "occupancy-csv"  # pattern-matching: {"type": OCCUPANCY_CSV, "chart": …}
 OCCUPANCY_BOOKS = "occupancy-books"
 
+# /floor (SPEC §8, second release)
+FLOOR_ROOM = "floor-room"
+FLOOR_AT = "floor-at"
+FLOOR_MAP = "floor-map"
+FLOOR_SUMMARY = "floor-summary"
+FLOOR_LEGEND = "floor-legend"
+
 # Payments & balances and exports
 BALANCES_GRID = "balances-grid"  # SPEC §8
 BALANCES_FILTER_BUCKET = "balances-filter-bucket"

@@ -68,6 +68,8 @@ RENTAL_ORDER_READERS = roles(ADMIN, RENTAL, EXEC, ACCOUNTING)
 SERVICE_ORDER_READERS = roles(ADMIN, SERVICE, EXEC, ACCOUNTING)
 TICKET_READERS = roles(ADMIN, RENTAL, EXEC)
 OCCUPANCY_READERS = roles(ADMIN, RENTAL, EXEC)
+# The floor plan (SPEC §9.3): rental managers act on it, executives read it.
+FLOOR_READERS = roles(ADMIN, RENTAL, EXEC)
 MONEY_READERS = roles(ADMIN, EXEC, ACCOUNTING)
 EXPORTERS = roles(ADMIN, ACCOUNTING)
 EVENT_DESK = roles(ADMIN, EVENTS)
@@ -608,6 +610,18 @@ RULES: dict[str, Rule] = {
     ),
     "..ticket-feedback.children...ticket-version.data...ticket-visitor-modal.is_open..": write(
         Case(_visitor, RENTAL_DESK, audit="ticket.change_visitor")
+    ),
+    # --- floor plan ---
+    "..floor-room.options...floor-room.value...floor-map.children...floor-summary.children..": read(
+        Case(
+            # Inside the period of the targets' tickets (seats 1 and 2 of Open Space).
+            lambda s: {
+                "floor-room.value": None,
+                "floor-at.value": (s.t.start + timedelta(hours=7)).isoformat(),
+            },
+            FLOOR_READERS,
+            shows=("Open Space", MARK_NAME, "/tickets/"),
+        )
     ),
     # --- orders ---
     "orders-filters.data": anyone(lambda s: {"orders-filter-customer.value": "Зел"}),
@@ -1173,6 +1187,7 @@ PAGE_RULES: dict[str, PageRule] = {
     "pages.tickets": PageRule(lambda t: "/tickets", TICKET_READERS),
     "pages.ticket": PageRule(lambda t: f"/tickets/{t.ticket}", TICKET_READERS),
     "pages.occupancy": PageRule(lambda t: "/occupancy", OCCUPANCY_READERS),
+    "pages.floor": PageRule(lambda t: "/floor", FLOOR_READERS),
     "pages.payments": PageRule(lambda t: "/payments", MONEY_READERS),
     "pages.events": PageRule(lambda t: "/events", EVENT_DESK),
     "pages.event": PageRule(lambda t: f"/events/{t.event}", EVENT_DESK),
