@@ -12,6 +12,7 @@ NAV_BY_ROLE = {
         "overview",
         "orders",
         "tickets",
+        "floor",
         "occupancy",
         "payments",
         "events",
@@ -20,10 +21,10 @@ NAV_BY_ROLE = {
         "catalog",
         "people-import",
     },
-    "rental@parkdesk.local": {"overview", "orders", "tickets", "occupancy"},
+    "rental@parkdesk.local": {"overview", "orders", "tickets", "floor", "occupancy"},
     "service@parkdesk.local": {"overview", "orders"},
     "events@parkdesk.local": {"overview", "events"},
-    "exec@parkdesk.local": {"overview", "orders", "tickets", "occupancy", "payments"},
+    "exec@parkdesk.local": {"overview", "orders", "tickets", "floor", "occupancy", "payments"},
     "accounting@parkdesk.local": {"overview", "orders", "payments", "exports"},
 }
 
