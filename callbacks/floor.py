@@ -1,8 +1,9 @@
-"""The floor plan: the room and the moment → the whole room drawn by one callback."""
+"""The floor plan: the room and the moment → the whole room, in one callback; the
+browser draws its seats (dashboard/assets/floor.js)."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output
+from dash import ClientsideFunction, Dash, Input, Output
 from dash.exceptions import PreventUpdate
 from flask import current_app
 from flask_login import current_user
@@ -22,7 +23,7 @@ def register(app: Dash, db: Database) -> None:
     @app.callback(
         Output(ids.FLOOR_ROOM, "options"),
         Output(ids.FLOOR_ROOM, "value"),
-        Output(ids.FLOOR_MAP, "children"),
+        Output(ids.FLOOR_PLAN, "data"),
         Output(ids.FLOOR_SUMMARY, "children"),
         Input(ids.FLOOR_ROOM, "value"),
         Input(ids.FLOOR_AT, "value"),
@@ -48,7 +49,13 @@ def register(app: Dash, db: Database) -> None:
         options = page.room_options(rooms)
         value = str(chosen) if chosen is not None else None
         if shown_at is None:
-            return options, value, refusal(problem), ""
+            return options, value, None, refusal(problem)
         if data is None:
-            return options, value, page.no_room(bool(rooms)), ""
-        return options, value, page.plan(data), page.summary(data)
+            return options, value, None, page.no_room(bool(rooms))
+        return options, value, page.plan_data(data), page.summary(data)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="parkdesk_floor", function_name="draw"),
+        Output(ids.FLOOR_DRAWN, "data"),
+        Input(ids.FLOOR_PLAN, "data"),
+    )

@@ -194,6 +194,8 @@ FLOOR_ROOM = "floor-room"
 FLOOR_AT = "floor-at"
 FLOOR_MAP = "floor-map"
 FLOOR_SUMMARY = "floor-summary"
+FLOOR_PLAN = "floor-plan"  # the room as data, which dashboard/assets/floor.js draws
+FLOOR_DRAWN = "floor-drawn"  # how many seats the script drew
 FLOOR_LEGEND = "floor-legend"
 
 # Payments & balances and exports

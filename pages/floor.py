@@ -4,14 +4,24 @@ each coloured, marked and labelled by its state at the chosen moment."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, _, format_datetime, format_money, format_period, label, local_time
+from dashboard.i18n import (
+    N_,
+    _,
+    format_datetime,
+    format_money,
+    format_period,
+    label,
+    language,
+    local_time,
+)
 from pages.components import page_header
-from services.floor import SEAT_STATE_LABELS, FloorPlan, FloorRoom, FloorSeat, SeatState
+from services.floor import SEAT_STATE_LABELS, FloorPlan, FloorRoom, SeatState
 from services.permissions import Action
 
 PAGE = dict(
@@ -75,9 +85,16 @@ def layout(room: str = "", at: str = "", **_query: str) -> html.Div:
                 ],
                 className="filters g-2 mb-3",
             ),
-            html.Div(id=ids.FLOOR_SUMMARY, className="small text-body-secondary mb-2"),
             html.Div(
-                dbc.Spinner(color="secondary"),
+                dbc.Spinner(size="sm", color="secondary"),
+                id=ids.FLOOR_SUMMARY,
+                className="small text-body-secondary mb-2",
+                role="status",
+            ),
+            dcc.Store(id=ids.FLOOR_PLAN),
+            dcc.Store(id=ids.FLOOR_DRAWN),
+            # Drawn by dashboard/assets/floor.js from FLOOR_PLAN; no React children.
+            html.Div(
                 id=ids.FLOOR_MAP,
                 className="floor-map",
                 role="region",
@@ -121,68 +138,57 @@ def room_options(rows: list[FloorRoom]) -> list[dict[str, str]]:
     ]
 
 
-def seat_name(seat: FloorSeat) -> str:
-    return seat.label or _("Seat %(number)s", number=seat.number)
+def plan_data(data: FloorPlan) -> dict[str, Any]:
+    """The room as the browser draws it (dashboard/assets/floor.js): per seat ``[id, name,
+    state, x, y, in use, ticket number or None, hover text, label for screen readers,
+    icon]``, the texts in the reader's language. Data, not components: Dash's renderer
+    takes seconds for the thousand components of 500 seats; the script, milliseconds.
+
+    Hovering a seat says the seat, its state, the visitor, the period, the ticket and
+    any balance due. Each message is translated once for the room (the catalog's lookup
+    costs more than the rest of a seat), then filled in per seat."""
+    lang = language()
+    names = {state: label(SEAT_STATE_LABELS, state, lang) for state in SeatState}
+    seat_text, ticket_text = _("Seat %(number)s"), _("Ticket %(number)s")
+    due_text = _("balance due %(amount)s")
+    periods: dict[tuple[datetime, datetime], str] = {}  # tickets share periods: format once
+    seats = []
+    for seat in data.seats:
+        state, ticket = names[seat.state], seat.ticket
+        name = seat.label or seat_text % {"number": seat.number}
+        hover = [name, state]
+        if ticket is not None:
+            key = (ticket.period_start, ticket.period_end)
+            if key not in periods:
+                periods[key] = format_period(*key, lang)
+            hover += [ticket.visitor, periods[key], ticket_text % {"number": ticket.number}]
+            if ticket.balance_kopecks > 0:
+                hover.append(due_text % {"amount": format_money(ticket.balance_kopecks, lang)})
+        seats.append(
+            [
+                seat.id,
+                name,
+                seat.state.value,
+                seat.x,
+                seat.y,
+                seat.active,
+                None if ticket is None else ticket.number,
+                " · ".join(hover),
+                f"{name}: {state}",
+                STATE_ICONS[seat.state],
+            ]
+        )
+    return {"columns": data.columns, "seats": seats}
 
 
-def _title(seat: FloorSeat, state: str) -> str:
-    """What hovering a seat says: the seat, its state, the visitor and the period."""
-    parts = [seat_name(seat), state]
-    ticket = seat.ticket
-    if ticket is not None:
-        parts += [
-            ticket.visitor,
-            format_period(ticket.period_start, ticket.period_end),
-            _("Ticket %(number)s", number=ticket.number),
-        ]
-        if ticket.balance_kopecks > 0:
-            parts.append(_("balance due %(amount)s", amount=format_money(ticket.balance_kopecks)))
-    return " · ".join(parts)
-
-
-def _tile(seat: FloorSeat, names: dict[SeatState, str]) -> html.Div:
-    state = names[seat.state]
-    name = seat_name(seat)
-    inside = [
-        html.I(className=f"bi {STATE_ICONS[seat.state]} floor-icon", **{"aria-hidden": "true"}),
-        html.Span(name, className="floor-seat-name"),
-        html.Span(state, className="visually-hidden"),
-    ]
-    if seat.ticket is not None:
-        body = dcc.Link(inside, href=f"/tickets/{seat.ticket.number}", className="floor-seat-link")
-    else:
-        body = html.Span(inside, className="floor-seat-link")
-    return html.Div(
-        body,
-        className=f"floor-seat floor-{seat.state.value}"
-        + ("" if seat.active else " floor-seat-retired"),
-        title=_title(seat, state),
-        style={"gridColumn": seat.x + 1, "gridRow": seat.y + 1},
-        **{
-            "data-seat-id": str(seat.id),
-            "data-seat-label": name,
-            "data-state": seat.state.value,
-        },
-    )
-
-
-def plan(data: FloorPlan) -> html.Div | html.P:
-    """Every seat of the room in its cell, in one piece (one callback draws the room)."""
+def summary(data: FloorPlan) -> str | html.P:
+    """The counts by state, at the moment shown (or what to do about a room with no
+    seat)."""
     if not data.seats:
         return html.P(
             _("This room has no seats yet: the administrator adds them in the catalog."),
-            className="text-body-secondary floor-empty",
+            className="text-body-secondary floor-empty mb-0",
         )
-    names = {state: label(SEAT_STATE_LABELS, state) for state in SeatState}
-    return html.Div(
-        [_tile(seat, names) for seat in data.seats],
-        className="floor-grid",
-        style={"gridTemplateColumns": f"repeat({data.columns}, minmax(4.25rem, 1fr))"},
-    )
-
-
-def summary(data: FloorPlan) -> str:
-    """The counts by state, at the moment shown."""
     counts = ", ".join(
         f"{label(SEAT_STATE_LABELS, state)}: {data.counts[state]}" for state in STATES
     )
@@ -194,5 +200,5 @@ def no_room(any_room: bool) -> html.P:
         _("Choose a room.")
         if any_room
         else _("There is no coworking room yet: the administrator adds one in the catalog."),
-        className="text-body-secondary floor-empty",
+        className="text-body-secondary floor-empty mb-0",
     )

@@ -612,7 +612,7 @@ RULES: dict[str, Rule] = {
         Case(_visitor, RENTAL_DESK, audit="ticket.change_visitor")
     ),
     # --- floor plan ---
-    "..floor-room.options...floor-room.value...floor-map.children...floor-summary.children..": read(
+    "..floor-room.options...floor-room.value...floor-plan.data...floor-summary.children..": read(
         Case(
             # Inside the period of the targets' tickets (seats 1 and 2 of Open Space).
             lambda s: {
@@ -620,9 +620,10 @@ RULES: dict[str, Rule] = {
                 "floor-at.value": (s.t.start + timedelta(hours=7)).isoformat(),
             },
             FLOOR_READERS,
-            shows=("Open Space", MARK_NAME, "/tickets/"),
+            shows=("Open Space", MARK_NAME, '"occupied"'),
         )
     ),
+    "floor-drawn.data": clientside("draws the plan's seats from its data"),
     # --- orders ---
     "orders-filters.data": anyone(lambda s: {"orders-filter-customer.value": "Зел"}),
     "..orders-filter-number.value...orders-filter-customer.value...orders-filter-type.value"
