@@ -156,11 +156,13 @@ def rooms(session: Session, actor: Actor) -> list[FloorRoom]:
     return [FloorRoom(*row) for row in session.execute(query)]
 
 
-def _covering(at: datetime, dialect: str) -> Select:
-    """The ids of the tickets whose period covers ``at``, as two sets each read through
-    its own index (as occupancy does, ``services.occupancy._overlapping``): tickets of at
-    most ``LONG_TICKET_DAYS`` started within that many days before it (a range of the
-    period index, not every ticket before it), and the few long ones apart."""
+def _covering(room_id: int, at: datetime, dialect: str) -> Select:
+    """The ids of the room's tickets whose period covers ``at``, as two sets each read
+    through its own index: tickets of at most ``LONG_TICKET_DAYS`` on the room's seats,
+    started within that many days before it (per seat a short range of
+    ``ix_coworking_tickets_seat_period``: the room's tickets only, not every room's), and
+    the few long ones apart (their partial index, as ``services.occupancy`` reads them;
+    the room is checked by the caller's join)."""
     long_ticket, short_ticket = (
         text(pattern.format(long_ticket_sql(dialect))) for pattern in ("{}", "NOT ({})")
     )
@@ -169,6 +171,7 @@ def _covering(at: datetime, dialect: str) -> Select:
         end = literal_column("+coworking_tickets.period_end", CoworkingTicket.period_end.type)
     return union_all(
         select(CoworkingTicket.id).where(
+            CoworkingTicket.seat_id.in_(select(Seat.id).where(Seat.room_id == room_id)),
             short_ticket,
             CoworkingTicket.period_start >= at - timedelta(days=LONG_TICKET_DAYS + 1),
             CoworkingTicket.period_start <= at,
@@ -180,7 +183,7 @@ def _covering(at: datetime, dialect: str) -> Select:
 
 def _tickets(session: Session, room_id: int, at: datetime) -> dict[int, FloorTicket]:
     """The ticket holding each seat of the room at ``at`` (the first started, if two)."""
-    covering = _covering(at, session.get_bind().dialect.name).subquery()
+    covering = _covering(room_id, at, session.get_bind().dialect.name).subquery()
     query = (
         select(
             CoworkingTicket.seat_id,
