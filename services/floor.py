@@ -40,6 +40,7 @@ from models import Building, CoworkingTicket, Order, Person, Room, Seat
 from models.orders import LONG_TICKET_DAYS, long_ticket_sql
 from models.places import full_name
 from models.statuses import CANCELLED_STATUSES, NC_, Label, RoomKind
+from services import tickets
 from services.catalog import plan_cell
 from services.context import Actor
 from services.errors import DomainError
@@ -256,3 +257,42 @@ def floor(
         max((s.x for s in seats), default=-1) + 1,
         max((s.y for s in seats), default=-1) + 1,
     )
+
+
+@dataclass(frozen=True)
+class PickSeat:
+    id: int
+    number: int
+    label: str
+    x: int
+    y: int
+    free: bool  # free for the ticket's whole period: it may move there
+    current: bool  # the ticket's own seat
+
+
+def seats_to_pick(session: Session, actor: Actor, number: object, now: datetime) -> list[PickSeat]:
+    """The plan of a ticket's room for "change the seat": every seat in use in its cell,
+    those free for the ticket's whole period marked — the same seats, by the same rule,
+    as the change-seat select offers (``services.tickets.free_seats_for_ticket``); the
+    move itself is ``services.tickets.change_seat``, which checks again with the seat
+    locked."""
+    require(actor, Action.CHANGE_TICKET_SEAT)
+    view = tickets.get_ticket(session, number, now)
+    free = {seat.id for seat in tickets.free_seats_for_ticket(session, view.number, now)}
+    rows = session.execute(
+        select(Seat.id, Seat.number, Seat.label, Seat.x, Seat.y, Seat.is_active)
+        .where(Seat.room_id == view.room_id)
+        .order_by(Seat.number)
+    ).all()
+    return [
+        PickSeat(
+            seat_id,
+            seat_number,
+            label or "",
+            *plan_cell(x, y, index),
+            seat_id in free,
+            seat_id == view.seat_id,
+        )
+        for index, (seat_id, seat_number, label, x, y, active) in enumerate(rows)
+        if active or seat_id == view.seat_id
+    ]

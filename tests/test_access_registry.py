@@ -579,13 +579,15 @@ RULES: dict[str, Rule] = {
             audit="ticket.reset_validation",
         )
     ),
-    "..ticket-seat-modal.is_open...ticket-seat-select.options...ticket-seat-select.value..": read(
+    "..ticket-seat-modal.is_open...ticket-seat-select.options...ticket-seat-select.value"
+    "...ticket-seat-plan.data..": read(
         Case(
             lambda s: {"ticket-change-seat.n_clicks": 1, "ticket-number.data": str(s.t.ticket)},
             RENTAL_DESK,
-            shows=("Open Space",),
+            shows=("Open Space", "free for the whole period"),
         )
     ),
+    "ticket-seat-drawn.data": clientside("draws the room's seats to pick one"),
     "..ticket-feedback.children...ticket-version.data...ticket-seat-modal.is_open..": write(
         Case(
             lambda s: {

@@ -188,3 +188,27 @@ def test_the_moment_is_read_in_the_operators_time_zone():
     for junk in ("tomorrow", "9999-01-01T00:00", 42, ["2026-03-10T15:00"], "1" * 100):
         with pytest.raises(DomainError):
             floor.parse_moment(junk, "Europe/Moscow", NOW)
+
+
+def test_the_seats_to_pick_for_a_ticket_are_those_free_for_its_whole_period(db, room, actors):
+    world, numbers = room
+    # Seat 3's ticket (10:00–18:00): 1 and 2 are taken all day, 4 only yesterday (and a
+    # cancelled ticket, which holds nothing), 5 from 13:00 to 15:00, 6 by the long ticket.
+    with db.read() as session:
+        seats = floor.seats_to_pick(session, actors["rental"], numbers[3], NOW)
+    assert [(s.number, s.free, s.current) for s in seats] == [
+        (1, False, False),
+        (2, False, False),
+        (3, False, True),
+        (4, True, False),
+        (5, False, False),
+        (6, False, False),
+    ]
+    assert (seats[5].x, seats[5].y) == (3, 2)
+
+
+@pytest.mark.parametrize("role", ["exec", "service", "accounting"])
+def test_only_the_roles_that_change_seats_get_the_seats_to_pick(db, room, actors, role):
+    _world, numbers = room
+    with db.read() as session, pytest.raises(PermissionDenied):
+        floor.seats_to_pick(session, actors[role], numbers[3], NOW)

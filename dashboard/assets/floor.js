@@ -57,4 +57,48 @@ window.dash_clientside.parkdesk_floor = {
     }
     return plan.seats.length;
   },
+  /* A ticket's "change the seat": the room's seats, the free ones as buttons; a click
+     chooses that seat in the form's select (the save is the select's, one rule). */
+  pick: function (plan) {
+    var map = document.getElementById("ticket-seat-map");
+    if (!map) {
+      return window.dash_clientside.no_update;
+    }
+    if (!plan || !plan.seats) {
+      map.replaceChildren();
+      return 0;
+    }
+    var grid = document.createElement("div");
+    grid.className = "floor-grid";
+    grid.style.gridTemplateColumns = "repeat(" + plan.columns + ", minmax(4.25rem, 1fr))";
+    plan.seats.forEach(function (s) {
+      // [id, name, x, y, free, current, hover text]
+      var tile = document.createElement(s[4] ? "button" : "div");
+      var state = s[5] ? "current" : s[4] ? "free" : "taken";
+      tile.className = "floor-seat floor-seat-link bi floor-pick-" + state + " " +
+        (s[5] ? "bi-geo-alt-fill" : s[4] ? "bi-circle" : "bi-x-circle");
+      tile.style.gridColumn = String(s[2] + 1);
+      tile.style.gridRow = String(s[3] + 1);
+      tile.title = s[6];
+      tile.setAttribute("aria-label", s[6]);
+      tile.setAttribute("data-seat-id", String(s[0]));
+      tile.setAttribute("data-seat-label", s[1]);
+      tile.setAttribute("data-state", state);
+      tile.textContent = s[1];
+      if (s[4]) {
+        tile.type = "button";
+        tile.setAttribute("aria-pressed", "false");
+        tile.addEventListener("click", function () {
+          grid.querySelectorAll("[aria-pressed=true]").forEach(function (other) {
+            other.setAttribute("aria-pressed", "false");
+          });
+          tile.setAttribute("aria-pressed", "true");
+          window.dash_clientside.set_props("ticket-seat-select", { value: String(s[0]) });
+        });
+      }
+      grid.appendChild(tile);
+    });
+    map.replaceChildren(grid);
+    return plan.seats.length;
+  },
 };

@@ -118,3 +118,33 @@ def test_a_seat_opens_its_ticket_from_the_keyboard(parkdesk, house):
     link.send_keys(Keys.ENTER)
     parkdesk.wait_for_element("#ticket-status")
     assert parkdesk.driver.current_url.endswith(f"/tickets/{numbers[1]}")
+
+
+def test_a_ticket_moves_to_a_seat_picked_on_the_plan(parkdesk, house):
+    _world, numbers = house
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.driver.get(f"{parkdesk.server.url}/tickets/{numbers[4]}")
+    parkdesk.wait_for_text_to_equal("#ticket-seat", "Seat 4")
+    parkdesk.find_element("#ticket-change-seat").click()
+    picks = "#ticket-seat-map [data-seat-id]"
+    _eventually(parkdesk, lambda: len(parkdesk.find_elements(picks)) == 5)
+    states = {
+        s.get_attribute("data-seat-label"): s.get_attribute("data-state")
+        for s in parkdesk.find_elements(picks)
+    }
+    assert states == {
+        "Seat 1": "taken",
+        "Seat 2": "taken",
+        "Seat 3": "taken",
+        "Seat 4": "current",
+        "Seat 5": "free",
+    }
+    parkdesk.find_element("#ticket-seat-map [data-seat-label='Seat 5']").click()
+    select = Select(parkdesk.find_element("#ticket-seat-select"))
+    _eventually(parkdesk, lambda: select.first_selected_option.text.endswith("Seat 5"))
+    parkdesk.find_element("#ticket-seat-save").click()
+    parkdesk.wait_for_text_to_equal("#ticket-seat", "Seat 5", timeout=10)
+
+    parkdesk.driver.get(parkdesk.server.url + "/floor")
+    states = _states(parkdesk, 5)
+    assert (states["Seat 4"], states["Seat 5"]) == ("free", "booked")
