@@ -74,7 +74,7 @@ def _seat_modal() -> dbc.Modal:
         ],
         id=ids.TICKET_SEAT_MODAL,
         is_open=False,
-        size="lg",
+        size="xl",
     )
 
 
@@ -133,7 +133,7 @@ def _visitor_modal() -> dbc.Modal:
         ],
         id=ids.TICKET_VISITOR_MODAL,
         is_open=False,
-        size="lg",
+        size="xl",
     )
 
 

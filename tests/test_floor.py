@@ -191,7 +191,7 @@ def test_the_moment_is_read_in_the_operators_time_zone():
 
 
 def test_the_seats_to_pick_for_a_ticket_are_those_free_for_its_whole_period(db, room, actors):
-    world, numbers = room
+    _world, numbers = room
     # Seat 3's ticket (10:00–18:00): 1 and 2 are taken all day, 4 only yesterday (and a
     # cancelled ticket, which holds nothing), 5 from 13:00 to 15:00, 6 by the long ticket.
     with db.read() as session:

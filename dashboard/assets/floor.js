@@ -70,7 +70,7 @@ window.dash_clientside.parkdesk_floor = {
     }
     var grid = document.createElement("div");
     grid.className = "floor-grid";
-    grid.style.gridTemplateColumns = "repeat(" + plan.columns + ", minmax(4.25rem, 1fr))";
+    grid.style.gridTemplateColumns = "repeat(" + plan.columns + ", minmax(5.75rem, 1fr))";
     plan.seats.forEach(function (s) {
       // [id, name, x, y, free, current, hover text]
       var tile = document.createElement(s[4] ? "button" : "div");
