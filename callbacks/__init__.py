@@ -21,6 +21,7 @@ def register_all(app: Dash, db: Database) -> None:
         catalog,
         events,
         exports,
+        floor,
         occupancy,
         order,
         order_new,
@@ -44,6 +45,7 @@ def register_all(app: Dash, db: Database) -> None:
     occupancy.register(app, db)
     tickets.register(app, db)
     ticket.register(app, db)
+    floor.register(app, db)
     orders.register(app, db)
     order.register(app, db)
     order_new.register(app, db)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 
 from callbacks import inputs
@@ -13,7 +13,7 @@ from dashboard.db import Database
 from dashboard.i18n import _
 from pages import ticket as page
 from pages.components import forbidden, not_found
-from services import audit, people, tickets
+from services import audit, floor, people, tickets
 from services.errors import DomainError, NotFound
 from services.permissions import Action, can
 
@@ -91,19 +91,24 @@ def register(app: Dash, db: Database) -> None:
         Output(ids.TICKET_SEAT_MODAL, "is_open"),
         Output(ids.TICKET_SEAT_SELECT, "options"),
         Output(ids.TICKET_SEAT_SELECT, "value"),
+        Output(ids.TICKET_SEAT_PLAN, "data"),
         Input(ids.TICKET_CHANGE_SEAT, "n_clicks"),
         State(ids.TICKET_NUMBER, "data"),
         prevent_initial_call=True,
     )
     def open_seat_modal(_clicks, number):
+        """The seats free for the ticket's whole period, in the select and on the room's
+        plan (a click on the plan chooses the select's value: one save, one rule)."""
         require_click(ids.TICKET_CHANGE_SEAT)
         if not can(current_user, Action.CHANGE_TICKET_SEAT):
-            return False, [], None
+            return False, [], None, None
         try:
             with db.read() as session:
-                seats = tickets.free_seats_for_ticket(session, number, now())
+                moment = now()
+                seats = tickets.free_seats_for_ticket(session, number, moment)
+                plan = floor.seats_to_pick(session, actor(), number, moment)
         except DomainError:  # no such ticket: nothing to choose from
-            return False, [], None
+            return False, [], None, None
         options = [
             {
                 "label": f"{seat.room_name} · {_('Seat %(number)s', number=seat.number)}",
@@ -115,7 +120,13 @@ def register(app: Dash, db: Database) -> None:
             options = [
                 {"label": _("No seat is free for the whole period"), "value": "", "disabled": True}
             ]
-        return True, options, options[0]["value"] if seats else None
+        return True, options, options[0]["value"] if seats else None, page.seat_plan(plan)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="parkdesk_floor", function_name="pick"),
+        Output(ids.TICKET_SEAT_DRAWN, "data"),
+        Input(ids.TICKET_SEAT_PLAN, "data"),
+    )
 
     @app.callback(
         FEEDBACK,

@@ -60,6 +60,9 @@ TICKET_CHANGE_SEAT = "ticket-change-seat"
 TICKET_SEAT_MODAL = "ticket-seat-modal"
 TICKET_SEAT_SELECT = "ticket-seat-select"
 TICKET_SEAT_SAVE = "ticket-seat-save"
+TICKET_SEAT_PLAN = "ticket-seat-plan"  # the room's seats to pick from, as data
+TICKET_SEAT_MAP = "ticket-seat-map"  # drawn by dashboard/assets/floor.js
+TICKET_SEAT_DRAWN = "ticket-seat-drawn"
 TICKET_CHANGE_VISITOR = "ticket-change-visitor"
 TICKET_VISITOR_MODAL = "ticket-visitor-modal"
 TICKET_VISITOR_SEARCH = "ticket-visitor-search"
@@ -188,6 +191,15 @@ OCCUPANCY_DATA = "occupancy-data"
 OCCUPANCY_DOWNLOAD = "occupancy-download"
 OCCUPANCY_CSV = "occupancy-csv"  # pattern-matching: {"type": OCCUPANCY_CSV, "chart": …}
 OCCUPANCY_BOOKS = "occupancy-books"
+
+# /floor (SPEC §8, second release)
+FLOOR_ROOM = "floor-room"
+FLOOR_AT = "floor-at"
+FLOOR_MAP = "floor-map"
+FLOOR_SUMMARY = "floor-summary"
+FLOOR_PLAN = "floor-plan"  # the room as data, which dashboard/assets/floor.js draws
+FLOOR_DRAWN = "floor-drawn"  # how many seats the script drew
+FLOOR_LEGEND = "floor-legend"
 
 # Payments & balances and exports
 BALANCES_GRID = "balances-grid"  # SPEC §8

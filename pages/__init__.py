@@ -16,6 +16,7 @@ PAGE_MODULES = (
     "pages.order",
     "pages.tickets",
     "pages.ticket",
+    "pages.floor",
     "pages.occupancy",
     "pages.payments",
     "pages.events",

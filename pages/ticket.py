@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -10,6 +12,7 @@ from dashboard.i18n import N_, _, format_datetime, format_period, label, languag
 from models.statuses import COWORKING_VARIANT_LABELS, TICKET_STATUS_LABELS
 from pages.components import audit_table, field, page_header
 from services.audit import AuditRow
+from services.floor import PickSeat
 from services.permissions import Action
 from services.tickets import TicketView
 
@@ -52,12 +55,26 @@ def _seat_modal() -> dbc.Modal:
                         _("Seats free for the whole period"), html_for=ids.TICKET_SEAT_SELECT
                     ),
                     dbc.Select(id=ids.TICKET_SEAT_SELECT, options=[]),
+                    html.P(
+                        _("Or pick a free seat on the room's plan:"),
+                        className="small text-body-secondary mt-3 mb-1",
+                    ),
+                    dcc.Store(id=ids.TICKET_SEAT_PLAN),
+                    dcc.Store(id=ids.TICKET_SEAT_DRAWN),
+                    # Drawn by dashboard/assets/floor.js; a click chooses the select's value.
+                    html.Div(
+                        id=ids.TICKET_SEAT_MAP,
+                        className="floor-map floor-pick",
+                        role="group",
+                        **{"aria-label": _("Seats of the room")},
+                    ),
                 ]
             ),
             dbc.ModalFooter(dbc.Button(_("Save"), id=ids.TICKET_SEAT_SAVE, color="primary")),
         ],
         id=ids.TICKET_SEAT_MODAL,
         is_open=False,
+        size="xl",
     )
 
 
@@ -116,7 +133,7 @@ def _visitor_modal() -> dbc.Modal:
         ],
         id=ids.TICKET_VISITOR_MODAL,
         is_open=False,
-        size="lg",
+        size="xl",
     )
 
 
@@ -294,3 +311,34 @@ def body(
             audit_table(trail, id=ids.TICKET_AUDIT),
         ]
     )
+
+
+def seat_plan(rows: list[PickSeat]) -> dict[str, Any]:
+    """The ticket's room for picking a seat (dashboard/assets/floor.js, ``pick``): per seat
+    ``[id, name, x, y, free, current, hover text]``."""
+    seat_text = _("Seat %(number)s")
+    names = {row.id: row.label or seat_text % {"number": row.number} for row in rows}
+    states = {
+        "current": _("the ticket's seat"),
+        "free": _("free for the whole period"),
+        "taken": _("taken during the period"),
+    }
+
+    def state(row: PickSeat) -> str:
+        return "current" if row.current else "free" if row.free else "taken"
+
+    return {
+        "columns": max((row.x for row in rows), default=0) + 1,
+        "seats": [
+            [
+                row.id,
+                names[row.id],
+                row.x,
+                row.y,
+                row.free,
+                row.current,
+                f"{names[row.id]}: {states[state(row)]}",
+            ]
+            for row in rows
+        ],
+    }

@@ -210,6 +210,15 @@ def catalog(session: Session, actor: Actor) -> Catalog:
     return Catalog(buildings, rooms, services, tariffs)
 
 
+def plan_cell(x: int | None, y: int | None, index: int) -> tuple[int, int]:
+    """A seat's cell on its room's plan: where the admin placed it, else the ``index``-th
+    cell of a grid of PLAN_COLUMNS a row (the seats of a room in number order). The
+    catalog and the floor plan (``services.floor``) draw a room with it alike."""
+    if x is not None and y is not None:
+        return x, y
+    return index % PLAN_COLUMNS, index // PLAN_COLUMNS
+
+
 def seats(session: Session, actor: Actor, room_id: object) -> list[SeatRow]:
     """The seats of a room with their places on its plan: where the admin put each,
     else a sensible grid (ten a row, in number order) until placed."""
@@ -223,8 +232,7 @@ def seats(session: Session, actor: Actor, room_id: object) -> list[SeatRow]:
             s.room_id,
             s.number,
             s.label or "",
-            s.x if s.x is not None else index % PLAN_COLUMNS,
-            s.y if s.y is not None else index // PLAN_COLUMNS,
+            *plan_cell(s.x, s.y, index),
             s.x is not None,
             s.is_active,
         )

@@ -26,6 +26,7 @@ class Action(StrEnum):
     VIEW_ORDERS = "view_orders"
     VIEW_TICKETS = "view_tickets"
     VIEW_OCCUPANCY = "view_occupancy"
+    VIEW_FLOOR = "view_floor"
     VIEW_PAYMENTS = "view_payments"
     VIEW_EVENTS = "view_events"
     VIEW_EXPORTS = "view_exports"
@@ -58,6 +59,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_ORDERS: frozenset({ADMIN, RENTAL, SERVICE, EXEC, ACCOUNTING}),
     Action.VIEW_TICKETS: frozenset({ADMIN, RENTAL, EXEC}),
     Action.VIEW_OCCUPANCY: frozenset({ADMIN, RENTAL, EXEC}),
+    # The floor plan (SPEC §9.3): rental managers act on it (a click opens the ticket to
+    # act on), executives read it.
+    Action.VIEW_FLOOR: frozenset({ADMIN, RENTAL, EXEC}),
     Action.VIEW_PAYMENTS: frozenset({ADMIN, EXEC, ACCOUNTING}),
     Action.VIEW_EVENTS: frozenset({ADMIN, EVENTS}),
     Action.VIEW_EXPORTS: frozenset({ADMIN, ACCOUNTING}),

@@ -70,6 +70,8 @@ RENTAL_ORDER_READERS = roles(ADMIN, RENTAL, EXEC, ACCOUNTING)
 SERVICE_ORDER_READERS = roles(ADMIN, SERVICE, EXEC, ACCOUNTING)
 TICKET_READERS = roles(ADMIN, RENTAL, EXEC)
 OCCUPANCY_READERS = roles(ADMIN, RENTAL, EXEC)
+# The floor plan (SPEC §9.3): rental managers act on it, executives read it.
+FLOOR_READERS = roles(ADMIN, RENTAL, EXEC)
 MONEY_READERS = roles(ADMIN, EXEC, ACCOUNTING)
 EXPORTERS = roles(ADMIN, ACCOUNTING)
 EVENT_DESK = roles(ADMIN, EVENTS)
@@ -623,13 +625,15 @@ RULES: dict[str, Rule] = {
             audit="ticket.reset_validation",
         )
     ),
-    "..ticket-seat-modal.is_open...ticket-seat-select.options...ticket-seat-select.value..": read(
+    "..ticket-seat-modal.is_open...ticket-seat-select.options...ticket-seat-select.value"
+    "...ticket-seat-plan.data..": read(
         Case(
             lambda s: {"ticket-change-seat.n_clicks": 1, "ticket-number.data": str(s.t.ticket)},
             RENTAL_DESK,
-            shows=("Open Space",),
+            shows=("Open Space", "free for the whole period"),
         )
     ),
+    "ticket-seat-drawn.data": clientside("draws the room's seats to pick one"),
     "..ticket-feedback.children...ticket-version.data...ticket-seat-modal.is_open..": write(
         Case(
             lambda s: {
@@ -655,6 +659,19 @@ RULES: dict[str, Rule] = {
     "..ticket-feedback.children...ticket-version.data...ticket-visitor-modal.is_open..": write(
         Case(_visitor, RENTAL_DESK, audit="ticket.change_visitor")
     ),
+    # --- floor plan ---
+    "..floor-room.options...floor-room.value...floor-plan.data...floor-summary.children..": read(
+        Case(
+            # Inside the period of the targets' tickets (seats 1 and 2 of Open Space).
+            lambda s: {
+                "floor-room.value": None,
+                "floor-at.value": (s.t.start + timedelta(hours=7)).isoformat(),
+            },
+            FLOOR_READERS,
+            shows=("Open Space", MARK_NAME, '"occupied"'),
+        )
+    ),
+    "floor-drawn.data": clientside("draws the plan's seats from its data"),
     # --- orders ---
     "orders-filters.data": anyone(lambda s: {"orders-filter-customer.value": "Зел"}),
     "..orders-filter-number.value...orders-filter-customer.value...orders-filter-type.value"
@@ -1226,6 +1243,7 @@ PAGE_RULES: dict[str, PageRule] = {
     "pages.tickets": PageRule(lambda t: "/tickets", TICKET_READERS),
     "pages.ticket": PageRule(lambda t: f"/tickets/{t.ticket}", TICKET_READERS),
     "pages.occupancy": PageRule(lambda t: "/occupancy", OCCUPANCY_READERS),
+    "pages.floor": PageRule(lambda t: "/floor", FLOOR_READERS),
     "pages.payments": PageRule(lambda t: "/payments", MONEY_READERS),
     "pages.events": PageRule(lambda t: "/events", EVENT_DESK),
     "pages.event": PageRule(lambda t: f"/events/{t.event}", EVENT_DESK),
