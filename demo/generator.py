@@ -1070,6 +1070,7 @@ class _Generator:
             finished=plan.end,
             parts=rng.choices(*parts)[0],
             desk=self.rental,
+            tickets_end=plan.end,
         )
         validated_at = None
         if (
@@ -1337,6 +1338,7 @@ class _Generator:
         deadline: int | None = None,
         delivery_place: str | None = None,
         form_fields: dict[str, Any] | None = None,
+        tickets_end: int | None = None,
     ) -> tuple[int, St]:
         """Buffer one order with its items, payments and conversation; returns its id
         and status, which falls back to a plainer one when there is nothing to refund
@@ -1439,6 +1441,9 @@ class _Generator:
             "status_changed_at": _utc(changed),
             "invoice_number": None,
             "invoice_issued_at": None,
+            # Its last coworking ticket's end, as the tickets' triggers keep it (the
+            # demo writes it itself: PostgreSQL's triggers are off while it writes).
+            "tickets_end": _utc(tickets_end) if tickets_end is not None else None,
         }
         if status == St.INVOICE_ISSUED:
             row["invoice_number"] = self._invoice_number(_utc(changed).year)
