@@ -140,6 +140,22 @@ PAGES: list[Page] = [
     Page("staff", "/staff", "admin", 'rows("staff-grid")', "rows in the grid"),
     Page("catalog", "/catalog", "admin", 'filled("catalog-services")', "the services"),
     Page("import", "/import", "admin", 'el("import-upload")', "the upload box"),
+    # The second release's desk pages (issue #19).
+    Page(
+        "today",
+        "/today",
+        "rental",
+        'filled("today-arrivals") && filled("today-in-house")',
+        "the arrivals and who is in the house",
+    ),
+    Page("rooms", "/rooms", "admin", 'filled("rooms-timeline")', "the day's timeline"),
+    Page(
+        "floor",
+        "/floor",
+        "rental",
+        "!!document.querySelector('#floor-map [data-state]')",
+        "the room's seats, coloured",
+    ),
 ]
 
 # The lists whose rows must show within a second (issue #18).
