@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import hypothesis.strategies as st
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 
@@ -267,3 +268,17 @@ def test_check_finds_a_tally_that_drifted(database_url, db, monkeypatch, capsys)
         )
     assert cli(["check"]) == 1
     assert "the running totals match a recount" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_a_bulk_write_with_the_triggers_off_leaves_what_they_would_have(db):
+    """PostgreSQL's tally and tickets_end triggers are off inside ``bulk_write``: on the way
+    out it sets every tickets_end a writer left wrong and counts the tallies again."""
+    demo.seed(db.engine, orders=300, seed=6, today=demo_today())
+    with db.engine.begin() as connection, tallies.bulk_write(connection):
+        connection.execute(sa.update(Order).values(tickets_end=None))
+        connection.execute(sa.delete(OrderTally))
+    with db.read() as session:
+        assert tallies.tickets_end_drift(session) == []
+        assert session.scalar(sa.select(sa.func.count()).where(Order.tickets_end.is_not(None)))
+        assert tallies.recount(session) == []
