@@ -7,25 +7,39 @@
    500 seats. Text goes in as text (textContent, attributes), never as HTML. A link to a
    ticket opens it inside the app, as dcc.Link does. */
 window.dash_clientside = window.dash_clientside || {};
+
+/* The room of ``plan`` drawn into the element ``mapId``: a CSS grid of ``plan.columns``
+   columns, one tile per seat made by ``tile(seat, grid)`` and placed at its cell
+   (``cell(seat)`` gives [x, y]). Returns how many seats were drawn. */
+function parkdeskDrawRoom(mapId, plan, minWidth, tile, cell) {
+  var map = document.getElementById(mapId);
+  if (!map) {
+    return window.dash_clientside.no_update;
+  }
+  if (!plan || !plan.seats) {
+    map.replaceChildren();
+    return 0;
+  }
+  var grid = document.createElement("div");
+  grid.className = "floor-grid";
+  grid.style.gridTemplateColumns = "repeat(" + plan.columns + ", minmax(" + minWidth + ", 1fr))";
+  plan.seats.forEach(function (s) {
+    var element = tile(s, grid);
+    var at = cell(s);
+    element.style.gridColumn = String(at[0] + 1);
+    element.style.gridRow = String(at[1] + 1);
+    grid.appendChild(element);
+  });
+  map.replaceChildren(grid);
+  return plan.seats.length;
+}
+
 window.dash_clientside.parkdesk_floor = {
   draw: function (plan) {
-    var map = document.getElementById("floor-map");
-    if (!map) {
-      return window.dash_clientside.no_update;
-    }
-    if (!plan || !plan.seats) {
-      map.replaceChildren();
-      return 0;
-    }
-    var grid = document.createElement("div");
-    grid.className = "floor-grid";
-    grid.style.gridTemplateColumns = "repeat(" + plan.columns + ", minmax(4.25rem, 1fr))";
-    plan.seats.forEach(function (s) {
+    var drawn = parkdeskDrawRoom("floor-map", plan, "4.25rem", function (s) {
       // [id, name, state, x, y, active, ticket number or null, title, label, icon]
       var tile = document.createElement("div");
       tile.className = "floor-seat floor-" + s[2] + (s[5] ? "" : " floor-seat-retired");
-      tile.style.gridColumn = String(s[3] + 1);
-      tile.style.gridRow = String(s[4] + 1);
       tile.title = s[7];
       tile.setAttribute("data-seat-id", String(s[0]));
       tile.setAttribute("data-seat-label", s[1]);
@@ -38,10 +52,12 @@ window.dash_clientside.parkdesk_floor = {
       inner.setAttribute("aria-label", s[8]);
       inner.textContent = s[1];
       tile.appendChild(inner);
-      grid.appendChild(tile);
+      return tile;
+    }, function (s) {
+      return [s[3], s[4]];
     });
-    map.replaceChildren(grid);
-    if (!map.dataset.linksInApp) {
+    var map = document.getElementById("floor-map");
+    if (map && !map.dataset.linksInApp) {
       map.dataset.linksInApp = "1";
       map.addEventListener("click", function (event) {
         var link = event.target.closest && event.target.closest("a.floor-seat-link");
@@ -55,30 +71,17 @@ window.dash_clientside.parkdesk_floor = {
         window.scrollTo(0, 0);
       });
     }
-    return plan.seats.length;
+    return drawn;
   },
   /* A ticket's "change the seat": the room's seats, the free ones as buttons; a click
      chooses that seat in the form's select (the save is the select's, one rule). */
   pick: function (plan) {
-    var map = document.getElementById("ticket-seat-map");
-    if (!map) {
-      return window.dash_clientside.no_update;
-    }
-    if (!plan || !plan.seats) {
-      map.replaceChildren();
-      return 0;
-    }
-    var grid = document.createElement("div");
-    grid.className = "floor-grid";
-    grid.style.gridTemplateColumns = "repeat(" + plan.columns + ", minmax(5.75rem, 1fr))";
-    plan.seats.forEach(function (s) {
+    return parkdeskDrawRoom("ticket-seat-map", plan, "5.75rem", function (s, grid) {
       // [id, name, x, y, free, current, hover text]
       var tile = document.createElement(s[4] ? "button" : "div");
       var state = s[5] ? "current" : s[4] ? "free" : "taken";
       tile.className = "floor-seat floor-seat-link bi floor-pick-" + state + " " +
         (s[5] ? "bi-geo-alt-fill" : s[4] ? "bi-circle" : "bi-x-circle");
-      tile.style.gridColumn = String(s[2] + 1);
-      tile.style.gridRow = String(s[3] + 1);
       tile.title = s[6];
       tile.setAttribute("aria-label", s[6]);
       tile.setAttribute("data-seat-id", String(s[0]));
@@ -96,9 +99,9 @@ window.dash_clientside.parkdesk_floor = {
           window.dash_clientside.set_props("ticket-seat-select", { value: String(s[0]) });
         });
       }
-      grid.appendChild(tile);
+      return tile;
+    }, function (s) {
+      return [s[2], s[3]];
     });
-    map.replaceChildren(grid);
-    return plan.seats.length;
   },
 };
