@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base, utcnow
+from models.changes import Change
 from models.counters import Counter
 from models.orders import (
     CoworkingTicket,
@@ -32,6 +33,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Building",
+    "Change",
     "Counter",
     "CoworkingTicket",
     "Event",
