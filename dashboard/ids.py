@@ -19,6 +19,12 @@ NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"
 PAGE_FORBIDDEN = "page-forbidden"
 PAGE_NOT_FOUND = "page-not-found"
+# Live (SPEC §9.3): the last revision polled by dashboard/assets/live.js and what changed
+# in it ({"token": …, "changes": [[table, order id], …] or null for "everything"}); its
+# data changes only when something changed. LIVE_START carries the revision the page
+# was built at (data-token), where the polling starts.
+LIVE_REVISION = "live-revision"
+LIVE_START = "live-start"
 
 
 def nav_link(page_key: str) -> str:
@@ -46,6 +52,7 @@ TICKETS_NEW_ORDER = "tickets-new-order"
 # Ticket page (SPEC §8)
 TICKET_NUMBER = "ticket-number"
 TICKET_VERSION = "ticket-version"
+TICKET_SEEN = "ticket-seen"  # the ticket's order and its change mark when shown
 TICKET_BODY = "ticket-body"
 TICKET_STATUS = "ticket-status"
 TICKET_VISITOR = "ticket-visitor"
@@ -129,6 +136,7 @@ ORDER_NEW_FEEDBACK = "order-new-feedback"
 # Order page (SPEC §8)
 ORDER_NUMBER = "order-number"
 ORDER_VERSION = "order-version"
+ORDER_SEEN = "order-seen"  # the order and its change mark when shown
 ORDER_BODY = "order-body"
 ORDER_STATUS = "order-status"
 ORDER_TOTAL = "order-total"
@@ -200,6 +208,8 @@ FLOOR_SUMMARY = "floor-summary"
 FLOOR_PLAN = "floor-plan"  # the room as data, which dashboard/assets/floor.js draws
 FLOOR_DRAWN = "floor-drawn"  # how many seats the script drew
 FLOOR_LEGEND = "floor-legend"
+FLOOR_VERSION = "floor-version"  # bumped when a ticket, order or seat changed
+FLOOR_FOLLOW = "floor-follow"  # the plan shows now: a live refresh moves the moment on
 
 # Payments & balances and exports
 BALANCES_GRID = "balances-grid"  # SPEC §8
@@ -356,6 +366,7 @@ CATALOG_PRICE_SAVE = "catalog-price-save"
 
 # Today (SPEC §8, second release): one section per id, each row a link
 TODAY_BODY = "today-body"
+TODAY_VERSION = "today-version"  # bumped when something Today shows changed
 TODAY_ARRIVALS = "today-arrivals"
 TODAY_IN_HOUSE = "today-in-house"
 TODAY_NO_SHOWS = "today-no-shows"

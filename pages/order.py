@@ -66,6 +66,7 @@ def layout(number: str | None = None, **_query: str) -> html.Div:
         [
             dcc.Store(id=ids.ORDER_NUMBER, data=number),
             dcc.Store(id=ids.ORDER_VERSION, data=0),
+            dcc.Store(id=ids.ORDER_SEEN),
             dcc.Store(id=ids.ORDER_PAYMENT_KEY),
             dcc.Store(id=ids.ORDER_REFUND_KEY),
             html.Div(id=ids.ORDER_FEEDBACK, className="mb-2", role="status"),

@@ -20,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from models import CoworkingTicket, Order
 from models.changes import GUARD, NOT_RECORDED, Change, change_row
 from services.errors import N_, DomainError
 
@@ -137,6 +138,34 @@ def mark(session: Session, order_id: int) -> str:
     change id and how many changes it had up to it."""
     last = session.scalar(select(func.max(Change.id)).where(Change.order_id == order_id)) or 0
     return Revision(last, _count(session, Change.order_id == order_id, Change.id <= last)).token
+
+
+def seen_order(session: Session, number: int) -> dict[str, object] | None:
+    """What a page showing order ``number`` remembers: {"order": id, "mark": …}."""
+    order_id = session.scalar(select(Order.id).where(Order.number == number))
+    return None if order_id is None else {"order": order_id, "mark": mark(session, order_id)}
+
+
+def seen_ticket(session: Session, number: int) -> dict[str, object] | None:
+    """What a page showing ticket ``number`` remembers: its order's id and mark (the
+    ticket page shows the order's status and balance too)."""
+    order_id = session.scalar(
+        select(CoworkingTicket.order_id).where(CoworkingTicket.number == number)
+    )
+    return None if order_id is None else {"order": order_id, "mark": mark(session, order_id)}
+
+
+def parse_seen(seen: object) -> tuple[int | None, str | None]:
+    """The order id and mark of a page's seen store, as the browser sent it back
+    (anything else: nothing to check)."""
+    if not isinstance(seen, dict):
+        return None, None
+    order_id, seen_mark = seen.get("order"), seen.get("mark")
+    if not isinstance(order_id, int) or isinstance(order_id, bool) or order_id <= 0:
+        return None, None
+    if Revision.parse(seen_mark) is None:
+        return None, None
+    return order_id, seen_mark
 
 
 def is_stale(session: Session, order_id: int, seen_mark: str) -> bool:
