@@ -40,14 +40,18 @@ def register(app: Dash, db: Database) -> None:
         if not can(current_user, Action.VIEW_FLOOR):
             raise PreventUpdate
         moment = now()
+        # A plan that shows now (no moment asked for) shows the present to the second,
+        # and a live refresh moves the moment field on with it.
         follow = follow is True and ctx.triggered_id != ids.FLOOR_AT
-        shown_value = no_update
-        if follow and ctx.triggered_id == ids.FLOOR_VERSION:
-            at = shown_value = moment_value(moment)
-        try:
-            shown_at = floor.parse_moment(at, current_app.config["PARKDESK"].timezone, moment)
-        except DomainError as error:
-            shown_at, problem = None, error
+        shown_value = moment_value(moment) if ctx.triggered_id == ids.FLOOR_VERSION else no_update
+        if follow:
+            shown_at = moment
+        else:
+            shown_value = no_update
+            try:
+                shown_at = floor.parse_moment(at, current_app.config["PARKDESK"].timezone, moment)
+            except DomainError as error:
+                shown_at, problem = None, error
         with db.read() as session:
             rooms = floor.rooms(session, actor())
             chosen = inputs.record_id(room)
