@@ -87,8 +87,9 @@ def site(config, database_url, staff_ids) -> Iterator[str]:
 
 
 @pytest.fixture
-def second_browser(dash_duo) -> Iterator[webdriver.Chrome]:
-    """A second Chrome, with dash_duo's own options (and its console kept the same way)."""
+def second_browser(dash_duo, site) -> Iterator[webdriver.Chrome]:
+    """A second Chrome, with dash_duo's own options (and its console kept the same way);
+    closed before the server stops (``site``), whose going away it would log."""
     options = _ConsoleOptions()
     if os.environ.get("DASH_TEST_CHROMEPATH"):
         options.binary_location = os.environ["DASH_TEST_CHROMEPATH"]
