@@ -173,6 +173,7 @@ def test_a_seat_change_a_validation_and_a_payment_show_on_the_other_managers_ope
     wait(watcher, lambda: watcher.find_element(By.ID, "order-balance"))
     order_status = _text(watcher, "order-status")
     assert watcher.find_element(By.ID, "order-balance").get_attribute("data-kopecks") == "105000"
+    watcher.find_element(By.ID, "order-message-text").send_keys("Half a message")
     pages["floor"] = _open_window(watcher, f"{site}/floor")
     wait(watcher, lambda: _floor(watcher).get(seat_one) == "unpaid")
     assert _floor(watcher)[seat_two] == "free"
@@ -219,6 +220,10 @@ def test_a_seat_change_a_validation_and_a_payment_show_on_the_other_managers_ope
         lambda: watcher.find_element(By.ID, "order-balance").get_attribute("data-kopecks") == "0",
     )
     wait(watcher, lambda: _text(watcher, "order-status") != order_status)
+    # What the manager was typing survives the page's refresh.
+    assert watcher.find_element(By.ID, "order-message-text").get_attribute("value") == (
+        "Half a message"
+    )
     watcher.switch_to.window(pages["floor"])
     wait(watcher, lambda: _floor(watcher).get(seat_two) == "occupied")
     assert _floor(watcher)[seat_one] == "free"
