@@ -19,14 +19,16 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from sqlalchemy import select
 
 from dashboard import create_app
 from dashboard.i18n import label
 from demo.staff import demo_password_hash
 from models import CoworkingTicket, Seat, StaffUser
 from models.statuses import TICKET_STATUS_LABELS
-from services.tickets import get_ticket, validate
+from services.tickets import change_seat, get_ticket, validate
 from tests.browser.conftest import _ConsoleOptions, console_problems
+from tests.browser.pages import Grid
 from tests.conftest import ON_POSTGRES
 from tests.factories import actor
 from tests.servers import gunicorn_serving, serving
@@ -71,7 +73,7 @@ def house(db, world, staff_ids):
         labels = [f"Seat {session.get(Seat, seat_id).number}" for seat_id in world.seats[:2]]
         order = ticket.order.number
     world.session = None
-    return {"ticket": number, "order": order, "seats": labels}
+    return {"ticket": number, "order": order, "seats": labels, "room": world.room_id}
 
 
 @pytest.fixture
@@ -254,4 +256,28 @@ def test_validating_on_a_page_that_went_stale_is_refused_in_words_and_the_page_r
     duo.wait_for_contains_text("#ticket-feedback", "Someone changed this record")
     duo.wait_for_text_to_equal("#ticket-validated-by", "Олег Волков")
     assert not duo.driver.find_elements(By.ID, "ticket-validate")
+    assert console_problems(duo) == []
+
+
+def _seat_in(rows: list[dict[str, str]], ticket: int) -> list[str]:
+    return [row["seat"] for row in rows if row["number"] == str(ticket)]
+
+
+def test_the_tickets_grid_shows_another_managers_seat_change_in_place(dash_duo, site, house, db):
+    duo = dash_duo
+    duo.driver.set_window_size(1440, 900)
+    ticket, (seat_one, seat_two) = house["ticket"], house["seats"]
+    _log_in(duo.driver, site, "rental@parkdesk.local")
+    duo.driver.get(f"{site}/tickets")
+    grid = Grid(duo, "tickets-grid")
+    grid.wait_until(lambda rows: _seat_in(rows, ticket) == [seat_one])
+    duo.driver.execute_script("window.notReloaded = true;")
+    with db.write() as session:  # the other manager, elsewhere
+        seat = session.scalar(
+            select(Seat.id).where(Seat.number == 2, Seat.room_id == house["room"])
+        )
+        change_seat(session, actor(session, SECOND_MANAGER), ticket, seat, datetime.now(UTC))
+
+    grid.wait_until(lambda rows: _seat_in(rows, ticket) == [seat_two], timeout=LIVE_WITHIN)
+    assert duo.driver.execute_script("return window.notReloaded === true;")
     assert console_problems(duo) == []
