@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from models import CoworkingTicket
+from models import CoworkingTicket, Order
 from services import live
 from services.payments import record_payment
 from tests.conftest import login
@@ -110,3 +110,56 @@ def test_validating_from_a_ticket_page_that_went_stale_is_refused_and_the_page_r
         assert live.seen_ticket(session, number) != seen
         ticket = session.scalar(select(CoworkingTicket).where(CoworkingTicket.number == number))
         assert ticket.validated_at is None
+
+
+def test_validating_from_a_current_ticket_page_goes_through(db, world, client):
+    number, _order_number, _order_id = _ticket(db, world)
+    login(client, "rental@parkdesk.local")
+    client.get(f"/tickets/{number}")
+    with db.read() as session:
+        seen = live.seen_ticket(session, number)
+    response = post_callback(
+        client,
+        find_callback(client, "ticket-validate"),
+        {
+            "ticket-validate.n_clicks": 1,
+            "ticket-number.data": str(number),
+            "ticket-version.data": 0,
+            "ticket-seen.data": seen,
+        },
+    )
+    assert "identity is checked" in response.text
+    with db.read() as session:
+        ticket = session.scalar(select(CoworkingTicket).where(CoworkingTicket.number == number))
+        assert ticket.validated_at is not None
+
+
+def test_a_payment_from_an_order_page_that_went_stale_is_refused_and_nothing_is_paid(
+    db, world, client
+):
+    _number, order_number, order_id = _ticket(db, world)
+    login(client, "rental@parkdesk.local")
+    client.get(f"/orders/{order_number}")
+    with db.read() as session:
+        seen = live.seen_order(session, order_number)
+    _pay(db, order_number, "live-http-3")  # another user, meanwhile: 100 ₽
+
+    response = post_callback(
+        client,
+        find_callback(client, "payment-save"),
+        {
+            "payment-save.n_clicks": 1,
+            "payment-amount.value": "950",
+            "payment-method.value": "cash",
+            "order-payment-key.data": "live-http-4",
+            "order-number.data": str(order_number),
+            "order-version.data": 0,
+            "order-seen.data": seen,
+        },
+    )
+    assert "Someone changed this record after the page showed it." in response.text
+    assert response.get_json()["response"]["order-version"]["data"] == 1
+    with db.read() as session:
+        assert live.seen_order(session, order_number)["mark"] != seen["mark"]
+        paid = session.scalar(select(Order.paid_kopecks).where(Order.id == order_id))
+    assert paid == 50_000 + 10_000  # the other user's payment only
