@@ -1301,7 +1301,7 @@ ROUTE_RULES: dict[str, RouteRule] = {
     ),
     "/logout": RouteRule(LOGOUT),  # see tests/test_access_http.py
     # Every logged-in role polls; the answer names tables and order ids, no row's content.
-    "/_live": RouteRule(GUARDED, EVERYONE, lambda t: "/_live?since=x"),
+    "/_live": RouteRule(GUARDED, EVERYONE, lambda t: "/_live"),
     "/exports/orders.csv": RouteRule(GUARDED, EXPORTERS, lambda t: "/exports/orders.csv"),
     "/exports/payments.csv": RouteRule(GUARDED, EXPORTERS, lambda t: "/exports/payments.csv"),
     "/exports/balances.csv": RouteRule(GUARDED, EXPORTERS, lambda t: "/exports/balances.csv"),
