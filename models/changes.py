@@ -33,6 +33,10 @@ NOT_RECORDED = frozenset(
         "payment_quarters",
     }
 )
+# Tables whose rows belong to one staff member, not to the order they name: a change of
+# them (a notification read) is recorded without the order, so that it does not make
+# every open page of that order read itself again.
+UNSCOPED = frozenset({"notifications"})
 # Set on a session (``session.info[GUARD]``) by ``services.live.unless_stale``: checked
 # once, before the first flush of the action's writes.
 GUARD = "parkdesk_live_guard"
@@ -71,6 +75,8 @@ def _key(instance: object) -> tuple[str, int | None, int | None] | None:
     if not isinstance(entity_id, int):
         entity_id = None
     order_id = entity_id if name == "orders" else getattr(instance, "order_id", None)
+    if name in UNSCOPED:
+        order_id = None
     return name, entity_id, order_id if isinstance(order_id, int) else None
 
 
