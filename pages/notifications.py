@@ -57,7 +57,7 @@ def items(rows: Sequence[Any], lang: str) -> list[Any]:
                         *(
                             []
                             if row.read
-                            else [html.Span(_("Unread"), className="badge text-bg-primary me-1")]
+                            else [html.Span(_("Unread"), className="badge text-bg-primary"), " "]
                         ),
                         localize(row.text, row.params, lang),
                     ],
