@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from dashboard.i18n import localize
 from models import Notification, Order, StaffUser
@@ -279,3 +279,33 @@ def test_mark_all_read_marks_only_ones_own(db, world, staff_ids, actors, second_
         assert notifications.unread_count(session, actors["service"].id) == 1
         assert notifications.unread_count(session, second_service_manager) == 1
         assert session.scalar(select(func.count()).select_from(Notification)) == 5
+
+
+def test_the_unread_count_is_read_from_the_partial_index_of_unread_rows(db, world, staff_ids):
+    """The navbar counts on every page and live tick: the count must be a read of the
+    user's unread entries in ``ix_notifications_unread``, never of their whole history
+    (PostgreSQL is made to show that it can, as a small table is read whole anyway)."""
+    _many(db, world, staff_ids, 3)
+    rental = staff_ids["rental@parkdesk.local"]
+    statements: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        with db.read() as session:
+            assert notifications.unread_count(session, rental) == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = [s for s in statements if "notifications" in s[0]]
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            text = " ".join(row[-1] for row in plan)
+            assert "USING COVERING INDEX ix_notifications_unread" in text, text
+        else:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+            text = " ".join(row[0] for row in plan)
+            assert "Index Only Scan using ix_notifications_unread" in text, text

@@ -1,8 +1,9 @@
 """Notifications in the navbar (SPEC §9.3, issue 19): one row per reader and event.
 
 The navbar counts a user's unread ones on every page and live tick: a partial index of
-the unread rows by user makes that count a read of a few index entries; the list reads
-a user's newest from (user_id, created_at, id) in order.
+the unread rows by user (and read_at, so that SQLite answers from the index alone)
+makes that count a read of a few index entries; the list reads a user's newest from
+(user_id, created_at, id) in order.
 
 Revision ID: 0016
 Revises: 0014
@@ -58,7 +59,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_notifications_unread",
         "notifications",
-        ["user_id"],
+        ["user_id", "read_at"],
         postgresql_where=sa.text(UNREAD),
         sqlite_where=sa.text(UNREAD),
     )
