@@ -39,6 +39,8 @@ def register(app: Dash, db: Database) -> None:
     @app.callback(
         Output(ids.NOTIFICATIONS_LIST, "children"),
         Input(ids.NAV_NOTIFICATIONS, "children"),
+        # The count always comes first on a page load (the badge starts empty): one read.
+        prevent_initial_call=True,
     )
     def listed(_count):
         with db.read() as session:
