@@ -19,6 +19,16 @@ NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"
 PAGE_FORBIDDEN = "page-forbidden"
 PAGE_NOT_FOUND = "page-not-found"
+# Changes whenever anything changes in the database (live updates, SPEC §9.3).
+LIVE_REVISION = "live-revision"
+
+# Notifications in the navbar (SPEC §8: the badge's text is the unread count)
+NAV_NOTIFICATIONS = "nav-notifications"
+NOTIFICATIONS_LIST = "notifications-list"
+NOTIFICATIONS_MENU = "notifications-menu"
+NOTIFICATIONS_ITEM = "notifications-item"  # pattern: {"type": …, "id": notification id}
+NOTIFICATIONS_READ_ALL = "notifications-read-all"
+NOTIFICATIONS_VERSION = "notifications-version"  # bumped by marking read: count again
 
 
 def nav_link(page_key: str) -> str:

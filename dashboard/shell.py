@@ -20,6 +20,7 @@ from dashboard.i18n import _, label, language, translate
 from models.statuses import ROLE_LABELS
 from pages import PAGE_MODULES
 from pages.components import forbidden
+from pages.notifications import bell
 from services.permissions import can
 
 PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
@@ -98,7 +99,10 @@ def _navbar() -> dbc.Navbar:
                 dbc.Collapse(
                     [
                         dbc.Nav(links, navbar=True, className="me-auto"),
-                        html.Div([languages, user, logout], className="d-flex align-items-center"),
+                        html.Div(
+                            [bell(), languages, user, logout],
+                            className="d-flex align-items-center",
+                        ),
                     ],
                     id=ids.NAV_COLLAPSE,
                     navbar=True,
@@ -122,6 +126,8 @@ def layout() -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.SHELL_LANGUAGE),
+            dcc.Store(id=ids.LIVE_REVISION),
+            dcc.Store(id=ids.NOTIFICATIONS_VERSION, data=0),
             _navbar(),
             dbc.Container(
                 [

@@ -3,6 +3,7 @@
 from models.audit import AuditEntry
 from models.base import Base, utcnow
 from models.counters import Counter
+from models.notifications import Notification, NotificationKind
 from models.orders import (
     CoworkingTicket,
     Event,
@@ -39,6 +40,8 @@ __all__ = [
     "HotelBooking",
     "LoginAttempt",
     "Message",
+    "Notification",
+    "NotificationKind",
     "Order",
     "OrderItem",
     "OrderTally",
