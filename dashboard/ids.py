@@ -17,6 +17,7 @@ SHELL_ALERT = "shell-alert"  # "try again" when the database is away (sent by th
 PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
 NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"
+NAV_SETUP = "nav-setup"  # the admin's setup pages (staff, catalog, import) in one menu
 PAGE_FORBIDDEN = "page-forbidden"
 PAGE_NOT_FOUND = "page-not-found"
 # Changes whenever anything changes in the database (live updates, SPEC §9.3).

@@ -41,7 +41,8 @@ def nav_pages(user: Any) -> list[dict[str, Any]]:
 
 def _navbar() -> dbc.Navbar:
     lang = language()
-    links = [
+    pages = nav_pages(current_user)
+    links: list[Any] = [
         dbc.NavItem(
             dbc.NavLink(
                 translate(page["name"]),
@@ -50,8 +51,29 @@ def _navbar() -> dbc.Navbar:
                 id=ids.nav_link(page_key(page)),
             )
         )
-        for page in nav_pages(current_user)
+        for page in pages
+        if not page.get("nav_group")
     ]
+    # The pages an operator opens while setting the house up, not every day: one menu,
+    # so that the admin's navbar stays one line in either language.
+    setup = [page for page in pages if page.get("nav_group") == "setup"]
+    if setup:
+        links.append(
+            dbc.DropdownMenu(
+                [
+                    dbc.DropdownMenuItem(
+                        translate(page["name"]),
+                        href=page["relative_path"],
+                        id=ids.nav_link(page_key(page)),
+                    )
+                    for page in setup
+                ],
+                label=_("Setup"),
+                id=ids.NAV_SETUP,
+                nav=True,
+                in_navbar=True,
+            )
+        )
     languages = dbc.ButtonGroup(
         [
             dbc.Button(
