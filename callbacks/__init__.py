@@ -22,6 +22,7 @@ def register_all(app: Dash, db: Database) -> None:
         events,
         exports,
         floor,
+        notifications,
         occupancy,
         order,
         order_new,
@@ -39,6 +40,7 @@ def register_all(app: Dash, db: Database) -> None:
     )
 
     shell.register(app, db)
+    notifications.register(app, db)
     overview.register(app, db)
     today.register(app, db)
     rooms.register(app, db)

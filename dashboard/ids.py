@@ -17,6 +17,7 @@ SHELL_ALERT = "shell-alert"  # "try again" when the database is away (sent by th
 PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
 NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"
+NAV_SETUP = "nav-setup"  # the admin's setup pages (staff, catalog, import) in one menu
 PAGE_FORBIDDEN = "page-forbidden"
 PAGE_NOT_FOUND = "page-not-found"
 # Live (SPEC §9.3): the last revision polled by dashboard/assets/live.js and what changed
@@ -25,6 +26,14 @@ PAGE_NOT_FOUND = "page-not-found"
 # was built at (data-token), where the polling starts.
 LIVE_REVISION = "live-revision"
 LIVE_START = "live-start"
+
+# Notifications in the navbar (SPEC §8: the badge's text is the unread count)
+NAV_NOTIFICATIONS = "nav-notifications"
+NOTIFICATIONS_LIST = "notifications-list"
+NOTIFICATIONS_MENU = "notifications-menu"
+NOTIFICATIONS_ITEM = "notifications-item"  # pattern: {"type": …, "id": notification id}
+NOTIFICATIONS_READ_ALL = "notifications-read-all"
+NOTIFICATIONS_VERSION = "notifications-version"  # bumped by marking read: count again
 
 
 def nav_link(page_key: str) -> str:

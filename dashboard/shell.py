@@ -20,6 +20,7 @@ from dashboard.i18n import _, label, language, translate
 from models.statuses import ROLE_LABELS
 from pages import PAGE_MODULES
 from pages.components import forbidden
+from pages.notifications import bell
 from services import live
 from services.permissions import can
 
@@ -41,7 +42,8 @@ def nav_pages(user: Any) -> list[dict[str, Any]]:
 
 def _navbar() -> dbc.Navbar:
     lang = language()
-    links = [
+    pages = nav_pages(current_user)
+    links: list[Any] = [
         dbc.NavItem(
             dbc.NavLink(
                 translate(page["name"]),
@@ -50,8 +52,29 @@ def _navbar() -> dbc.Navbar:
                 id=ids.nav_link(page_key(page)),
             )
         )
-        for page in nav_pages(current_user)
+        for page in pages
+        if not page.get("nav_group")
     ]
+    # The pages an operator opens while setting the house up, not every day: one menu,
+    # so that the admin's navbar stays one line in either language.
+    setup = [page for page in pages if page.get("nav_group") == "setup"]
+    if setup:
+        links.append(
+            dbc.DropdownMenu(
+                [
+                    dbc.DropdownMenuItem(
+                        translate(page["name"]),
+                        href=page["relative_path"],
+                        id=ids.nav_link(page_key(page)),
+                    )
+                    for page in setup
+                ],
+                label=_("Setup"),
+                id=ids.NAV_SETUP,
+                nav=True,
+                in_navbar=True,
+            )
+        )
     languages = dbc.ButtonGroup(
         [
             dbc.Button(
@@ -99,7 +122,10 @@ def _navbar() -> dbc.Navbar:
                 dbc.Collapse(
                     [
                         dbc.Nav(links, navbar=True, className="me-auto"),
-                        html.Div([languages, user, logout], className="d-flex align-items-center"),
+                        html.Div(
+                            [bell(), languages, user, logout],
+                            className="d-flex align-items-center",
+                        ),
                     ],
                     id=ids.NAV_COLLAPSE,
                     navbar=True,
@@ -129,6 +155,7 @@ def layout() -> html.Div:
             dcc.Store(id=ids.SHELL_LANGUAGE),
             dcc.Store(id=ids.LIVE_REVISION),
             html.Div(id=ids.LIVE_START, hidden=True, **{"data-token": revision}),
+            dcc.Store(id=ids.NOTIFICATIONS_VERSION, data=0),
             _navbar(),
             dbc.Container(
                 [

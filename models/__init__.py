@@ -4,6 +4,7 @@ from models.audit import AuditEntry
 from models.base import Base, utcnow
 from models.changes import Change
 from models.counters import Counter
+from models.notifications import Notification, NotificationKind
 from models.orders import (
     CoworkingTicket,
     Event,
@@ -41,6 +42,8 @@ __all__ = [
     "HotelBooking",
     "LoginAttempt",
     "Message",
+    "Notification",
+    "NotificationKind",
     "Order",
     "OrderItem",
     "OrderTally",

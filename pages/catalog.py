@@ -25,6 +25,7 @@ PAGE = dict(
     name=N_("Catalog"),
     action=Action.MANAGE_CATALOG,
     nav=True,
+    nav_group="setup",
     order=85,
 )
 

@@ -15,6 +15,7 @@ PAGE = dict(
     name=N_("Import"),
     action=Action.IMPORT_PEOPLE,
     nav=True,
+    nav_group="setup",
     order=85,
 )
 

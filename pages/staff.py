@@ -20,6 +20,7 @@ PAGE = dict(
     name=N_("Staff"),
     action=Action.VIEW_STAFF,
     nav=True,
+    nav_group="setup",
     order=80,
 )
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py --db sqlite:////tmp/demo.sqlite \
         --user rental@parkdesk.local --lang ru /tickets /tickets/500123
+    .venv/bin/python scripts/screenshots.py --db … --click '#nav-notifications' /today
 
 Writes PNGs into screenshots/ (ignored by git).
 """
@@ -37,6 +38,13 @@ def main() -> int:
     parser.add_argument(
         "--upload", help="a file to choose in each page's upload field before its screenshot"
     )
+    parser.add_argument(
+        "--click",
+        action="append",
+        default=[],
+        help="a CSS selector to click on each page before its screenshot (repeatable, in "
+        "order), e.g. the navbar's notifications: --click '#nav-notifications'",
+    )
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
 
@@ -67,7 +75,12 @@ def main() -> int:
                 field = driver.find_element(By.CSS_SELECTOR, "input[type=file]")
                 field.send_keys(str(Path(args.upload).resolve()))
                 time.sleep(args.wait)
+            for selector in args.click:
+                driver.find_element(By.CSS_SELECTOR, selector).click()
+                time.sleep(args.wait)
             name = path.strip("/").replace("/", "_").replace("?", "_") or "overview"
+            if args.click:
+                name += "_clicked"
             target = out / f"{name}.{args.lang}.png"
             driver.save_screenshot(str(target))
             severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]

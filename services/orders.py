@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import EventTicket, Message, Order, Service, StaffUser
+from models import EventTicket, Message, NotificationKind, Order, Service, StaffUser
 from models.statuses import CLOSED_STATUSES, MessageVisibility, OrderStatus, ServiceType
-from services import audit, numbering, overdue, workflow
+from services import audit, notifications, numbering, overdue, workflow
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
 from services.ids import is_row_id
@@ -252,6 +252,16 @@ def assign_executor(
     if before.executor_id == executor_id:
         return before
     order.executor_id = executor_id
+    if executor_id is not None:
+        notifications.notify(
+            session,
+            [executor_id],
+            NotificationKind.ASSIGNED,
+            order,
+            now,
+            actor_id=actor.id,
+            by=actor.name,
+        )
     _audit(session, actor, "order.assign_executor", order, before, now)
     return state_of(order)
 
@@ -317,8 +327,44 @@ def customer_action(
             action = OrderAction.CANCEL_PAID
     before = state_of(order)
     workflow.apply(session, order, action, Party.CUSTOMER, now)
+    if action == OrderAction.RETURN_TO_WORK:
+        notifications.notify_servers(session, NotificationKind.RETURNED, order, service.type, now)
     _audit(session, None, f"order.{action.value}", order, before, now)
     return state_of(order)
+
+
+def customer_message(session: Session, number: object, text: str, now: datetime) -> int:
+    """A message the customer writes on their order in the customer app (public: the
+    chat of the order); whoever serves the order is notified. Returns the message id."""
+    order, service = lock_order(session, number)
+    text = clean(text or "").strip()
+    if not text:
+        raise DomainError("Write a message first.")
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise DomainError("A message is at most %(limit)d characters.", limit=MAX_MESSAGE_LENGTH)
+    message = Message(
+        order_id=order.id,
+        visibility=MessageVisibility.PUBLIC.value,
+        author_person_id=order.customer_id,
+        text=text,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    notifications.notify_servers(
+        session, NotificationKind.MESSAGE, order, service.type, now, message_id=message.id
+    )
+    audit.record(
+        session,
+        actor=None,
+        action="order.customer_message",
+        entity="order",
+        entity_id=order.number,
+        before=None,
+        after={"message_id": message.id},
+        now=now,
+    )
+    return message.id
 
 
 def payment_failed(session: Session, number: object, now: datetime) -> OrderState:

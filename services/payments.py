@@ -12,9 +12,9 @@ from sqlalchemy import ColumnElement, case, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Order, Payment, Service, StaffUser
+from models import NotificationKind, Order, Payment, Service, StaffUser
 from models.statuses import OrderStatus, PaymentKind, PaymentMethod
-from services import audit, workflow
+from services import audit, notifications, workflow
 from services.context import Actor
 from services.errors import N_, DomainError, NotFound
 from services.ids import is_row_id
@@ -303,6 +303,83 @@ def record_payment(
             "payment_id": payment.id,
             "amount_kopecks": kopecks,
             "method": method,
+            "external_number": external,
+        },
+        now=now,
+        operation_key=key,
+    )
+    return PaymentResult(
+        payment.id,
+        order.number,
+        kopecks,
+        order.paid_kopecks,
+        order.balance_kopecks,
+        order.status,
+        repeated=False,
+    )
+
+
+def gateway_payment(
+    session: Session, number: object, amount: object, external_number: str, now: datetime
+) -> PaymentResult:
+    """A payment the online gateway reports for an order (the customer paid in the
+    customer app). The gateway's own operation number makes it idempotent: the same
+    report again returns the first result and writes nothing. Whoever serves the order
+    is notified."""
+    external = _external_number(external_number)
+    if external is None:
+        raise DomainError("The gateway's operation number is missing.")
+    key = "gateway-" + hashlib.sha256(external.encode()).hexdigest()[:48]
+    order, service = lock_order(session, number)
+    kopecks = parse_amount(amount)
+    repeated = _repeat(session, key, order, PaymentKind.PAYMENT, kopecks)
+    if repeated is not None:
+        return repeated
+    # The customer app asked the gateway for an amount the rules allow; here only what
+    # the books cannot hold is refused (more than the balance, a status that takes no
+    # payment).
+    if order.balance_kopecks <= 0 or kopecks > order.balance_kopecks:
+        raise limits_of(order, service).refusal(kopecks)
+    action = OrderAction.PAY_IN_FULL if kopecks == order.balance_kopecks else OrderAction.PAY_PART
+    workflow.check(order, action, Party.SYSTEM)
+    before = state_of(order)
+    order.paid_kopecks += kopecks
+    workflow.apply(session, order, action, Party.SYSTEM, now)
+    payment = Payment(
+        order_id=order.id,
+        kind=PaymentKind.PAYMENT.value,
+        amount_kopecks=kopecks,
+        method=PaymentMethod.ONLINE_GATEWAY.value,
+        paid_at=now,
+        idempotency_key=key,
+        external_number=external,
+    )
+    session.add(payment)
+    add_system_message(
+        session, order.id, N_("Payment of %(amount)s received online."), now, amount=Money(kopecks)
+    )
+    _flush_ledger(session)
+    notifications.notify_servers(
+        session,
+        NotificationKind.PAYMENT,
+        order,
+        service.type,
+        now,
+        payment_id=payment.id,
+        amount=Money(kopecks),
+    )
+    audit.record(
+        session,
+        actor=None,
+        action="order.gateway_payment",
+        entity="order",
+        entity_id=order.number,
+        before={"status": before.status, "paid_kopecks": before.paid_kopecks},
+        after={
+            "status": order.status,
+            "paid_kopecks": order.paid_kopecks,
+            "payment_id": payment.id,
+            "amount_kopecks": kopecks,
             "external_number": external,
         },
         now=now,

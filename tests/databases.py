@@ -20,6 +20,9 @@ def scratch_postgres(server_url: str, name: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            # A scratch database outlives no crash worth surviving: its commits need not
+            # wait for the disk (~3.5 → 1.5 ms a commit here; every test commits often).
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         try:
             yield server.set(database=name).render_as_string(hide_password=False)
         finally:

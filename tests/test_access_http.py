@@ -279,3 +279,65 @@ def test_each_role_lands_on_its_page_after_logging_in_from_the_bare_address(clie
     assert response.status_code == 302
     assert response.headers["Location"] == landing
     assert client.get(landing).status_code == 200
+
+
+# --- notifications: one's own only -------------------------------------------------------------
+
+
+def test_a_user_never_reads_or_marks_another_users_notifications(app, client, db, world, staff_ids):
+    from services import notifications, orders
+    from tests.dash_http import callback_keys, dependencies, post_callback
+    from tests.factories import NOW
+
+    rental, admin = staff_ids["rental@parkdesk.local"], staff_ids["admin@parkdesk.local"]
+    with db.write() as session:
+        world.session = session
+        mine = world.order("hotel", "confirmed", total=100_000, paid=100_000)
+        theirs = world.order("simple", "new")
+        orders.customer_message(session, mine.number, "Поздний заезд", NOW)  # the rental desk
+        # Two for the administrator, on an order the rental desk does not even read.
+        for by in (rental, staff_ids["service@parkdesk.local"]):
+            notifications.notify(
+                session,
+                [admin],
+                notifications.NotificationKind.ASSIGNED,
+                theirs,
+                NOW,
+                by=f"#{by}",
+            )
+        session.flush()
+        [own] = notifications.recent(session, rental)
+        admins = [row.id for row in notifications.recent(session, admin)]
+    login(client, "rental@parkdesk.local")
+    client.get("/")
+    callbacks = callback_keys(dependencies(client))
+
+    def post(key, values):
+        return post_callback(client, callbacks[key], values)
+
+    count = post(
+        "..nav-notifications.children...nav-notifications.color..",
+        {"notifications-version.data": 0},
+    )
+    assert count.get_json()["response"]["nav-notifications"]["children"] == "1"
+    listed = post("notifications-list.children", {"nav-notifications.children": "1"}).text
+    assert f"{mine.number}" in listed and f"{theirs.number}" not in listed
+
+    # Another user's notification, by its id: refused without a word, nothing marked.
+    opener = ".._pages_location.href...notifications-version.data.."
+    for admin_id in admins:
+        clicked = [({"type": "notifications-item", "id": admin_id}, 1)]
+        assert post(opener, {"notifications-item.n_clicks": clicked}).status_code == 204
+    assert (
+        post("notifications-version.data", {"notifications-read-all.n_clicks": 1}).status_code
+        == 200
+    )
+    with db.read() as session:
+        assert notifications.unread_count(session, admin) == 2
+        assert notifications.unread_count(session, rental) == 0
+
+    # Her own opens its order.
+    opened = post(
+        opener, {"notifications-item.n_clicks": [({"type": "notifications-item", "id": own.id}, 1)]}
+    )
+    assert opened.get_json()["response"]["_pages_location"]["href"] == f"/orders/{mine.number}"

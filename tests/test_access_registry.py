@@ -39,6 +39,9 @@ from models import (
     CoworkingTicket,
     EventTicket,
     Message,
+    Notification,
+    NotificationKind,
+    Order,
     Room,
     RoomBooking,
     StaffUser,
@@ -459,6 +462,63 @@ def _unique(prefix: str) -> Callable[[Scene], str]:
     return lambda s: f"{prefix} {uuid.uuid4().hex[:8]}"
 
 
+# --- notifications: everyone reads and marks their own only ---
+
+
+def _notify_everyone(s: Scene) -> dict[str, int]:
+    """A fresh unread notification for every demo account; their ids by role."""
+    with s.site.db.write() as session:
+        order = session.scalar(sa.select(Order).where(Order.number == s.t.hotel))
+        made = {}
+        for role in sorted(EVERYONE):
+            notification = Notification(
+                user_id=s.staff(role),
+                kind=NotificationKind.MESSAGE.value,
+                order_id=order.id,
+                created_at=datetime.now(UTC),
+            )
+            session.add(notification)
+            session.flush()
+            made[role] = notification.id
+    return made
+
+
+def _unread(s: Scene, role: str) -> int:
+    with s.site.db.read() as session:
+        return session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == s.staff(role), Notification.read_at.is_(None))
+        )
+
+
+def _read_all(s: Scene) -> dict[str, Any]:
+    _notify_everyone(s)
+    return {"notifications-read-all.n_clicks": 1, "notifications-version.data": 0}
+
+
+def _all_read_and_only_own(s: Scene, role: str) -> bool:
+    return _unread(s, role) == 0 and all(_unread(s, other) > 0 for other in EVERYONE - {role})
+
+
+# Opening a notification: the administrator's own, sent by every role; only she marks it.
+_OPENED: list[int] = []
+
+
+def _open_admins(s: Scene) -> dict[str, Any]:
+    made = _notify_everyone(s)
+    _OPENED[:] = [made[ADMIN]]
+    return {
+        "notifications-item.n_clicks": [({"type": "notifications-item", "id": made[ADMIN]}, 1)],
+        "notifications-version.data": 0,
+    }
+
+
+def _admins_opened(s: Scene, role: str) -> bool:
+    with s.site.db.read() as session:
+        return session.get(Notification, _OPENED[0]).read_at is not None
+
+
 CATALOG_FEEDBACK = "..catalog-feedback.children...catalog-version.data"
 CATALOG_KEEPERS = roles(ADMIN)
 
@@ -469,6 +529,7 @@ TICKET_FEEDBACK = "..ticket-feedback.children...ticket-version.data.."
 LIVE_PAGE = "re-reads the page when a change concerns it"
 LIVE_GRID = "refreshes the grid's rows in place when a change concerns them"
 PAGES_LOCATION = "_pages_location.href"
+NOTIFICATION_OPEN = f"..{PAGES_LOCATION}...notifications-version.data.."
 
 RULES: dict[str, Rule] = {
     # --- the shell ---
@@ -478,6 +539,27 @@ RULES: dict[str, Rule] = {
     "shell-language.clear_data": clientside("reloads the page in the new language"),
     "nav-collapse.is_open": anyone(
         lambda s: {"nav-toggler.n_clicks": 1, "nav-collapse.is_open": False}
+    ),
+    # --- notifications (the navbar) ---
+    "..nav-notifications.children...nav-notifications.color..": read(
+        Case(
+            lambda s: {
+                "live-revision.data": None,
+                "notifications-version.data": 0,
+                "nav-notifications.children": None,
+            },
+            EVERYONE,
+            shows=("nav-notifications",),
+        )
+    ),
+    "notifications-list.children": read(
+        Case(lambda s: {"nav-notifications.children": "1"}, EVERYONE, shows=("notifications",))
+    ),
+    "notifications-version.data": write(
+        Case(_read_all, EVERYONE, effect=_all_read_and_only_own, records=False)
+    ),
+    NOTIFICATION_OPEN: write(
+        Case(_open_admins, roles(ADMIN), effect=_admins_opened, records=False)
     ),
     ".._pages_content.children..._pages_store.data..": Rule(
         PAGES, note="Dash's page router: each page's layout is role-guarded, see PAGE_RULES"
@@ -1395,6 +1477,7 @@ WATCHED = (
     "persons",
     "counters",
     "staff_users",
+    "notifications",
 )
 
 

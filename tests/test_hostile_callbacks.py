@@ -49,6 +49,7 @@ from models import (
     CoworkingTicket,
     EventTicket,
     Message,
+    Notification,
     Order,
     Payment,
     Person,
@@ -336,8 +337,9 @@ COUNTED = (Order, Payment, CoworkingTicket, EventTicket, Message, AuditEntry, Pe
 
 
 def snapshot(session: Session, scenes: list[Targets]) -> tuple:
-    """The rows of the scenes' records, each table's row count, and the staff's
-    languages: a write anywhere else shows as a new row."""
+    """The rows of the scenes' records, each table's row count, the staff's languages,
+    and every notification's reader and read time: a write anywhere else shows as a new
+    row."""
     orders = [n for t in scenes for n in (t.hotel, t.simple, t.refund_pending)]
     tickets = [n for t in scenes for n in (t.ticket, t.validated)]
     event_tickets = [n for t in scenes for n in (t.event_ticket, t.checked_in)]
@@ -376,7 +378,23 @@ def snapshot(session: Session, scenes: list[Targets]) -> tuple:
         ),
         [session.scalar(sa.select(sa.func.count()).select_from(m)) for m in COUNTED],
         rows(sa.select(StaffUser.id, StaffUser.locale).order_by(StaffUser.id)),
+        rows(
+            sa.select(Notification.id, Notification.user_id, Notification.read_at).order_by(
+                Notification.id
+            )
+        ),
     )
+
+
+def assert_only_own_notifications_read(before: list[tuple], after: list[tuple], user: int):
+    """Marking read: no notification made or lost, another user's never touched, and the
+    user's own only ever go from unread to read."""
+    assert [row[:2] for row in after] == [row[:2] for row in before]
+    for (_id, owner, was), (_same, _owner, now) in zip(before, after, strict=True):
+        if owner != user:
+            assert now == was, "another user's notification changed"
+        elif was is not None:
+            assert now == was, "a read notification was read again"
 
 
 @dataclass(frozen=True)
@@ -762,6 +780,11 @@ WORK = ("order.start_work", "order.finish_work", "order.complete", "order.return
 PLANS: dict[str, Plan] = {
     # The accountant: no other plan acts as her, so her language may change freely.
     "shell-language.data": Plan("language", ACCOUNTING, ()),
+    # Notifications: any role marks its own; the notifications of every role are made
+    # afresh for each example (the valid values), and the check is that no other user's
+    # changes (assert_only_own_notifications_read).
+    "notifications-version.data": Plan("notifications-read-all", EVENTS, ()),
+    ".._pages_location.href...notifications-version.data..": Plan("notification-open", ADMIN, ()),
     "..ticket-feedback.children...ticket-version.data.. <- ticket-validate.n_clicks": Plan(
         "validate", RENTAL, ("ticket.validate",), verify_validate, TICKET_VERSION
     ),
@@ -1168,6 +1191,8 @@ PATTERN_VALUES = {
     "balances-bucket": ["0-7", "8-30", "31-60", "over-60"],
     "payments-preset": ["month", "last-month", "30-days", "year"],
     "occupancy-csv": ["occupancy-daily", "occupancy-heatmap", "occupancy-by-room"],
+    # Notification ids: low ones are real, and most are another user's.
+    "notifications-item": [1, 2, 3, 7, 12, 2**31, 0, -1],
 }
 
 
@@ -1221,8 +1246,9 @@ def test_hostile_values_in_every_slot_are_refused_in_words_or_written_whole(host
             after = snapshot(session, [scene.t, hostile.other])
             if written or after != before:  # else nothing can have changed
                 assert integrity.check(session) == []
-            if not plan.audit:  # the language switch: only the user's language may change
+            if not plan.audit:  # the language, marking read: only the user's own may change
                 assert after[:4] == before[:4]
+                assert_only_own_notifications_read(before[5], after[5], hostile.site.user_id(role))
                 outcome = "changed" if after != before else "unchanged"
             elif not written:
                 assert after == before, f"nothing audited, but something was written: {values}"
