@@ -31,6 +31,7 @@ from bench import (
     dataset,
     exports,
     grids,
+    live,
     login,
     occupancy,
     pages,
@@ -77,6 +78,9 @@ SECTIONS: dict[str, Section] = {
     ),
     "page loads": lambda url, runs, smoke: pages.page_loads(url, runs, smoke),
     "people import": lambda url, runs, smoke: people_import.people_import(url, smoke),
+    "live polls": lambda url, runs, smoke: live.idle_tabs(
+        url, runs, tabs=3 if smoke else 50, seconds=8 if smoke else 60
+    ),
 }
 
 # Sections that bring their own data (an empty database of their own): the data set is

@@ -69,6 +69,9 @@ def live_app(database_url: str) -> Iterator[str]:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+# The gunicorn master's process id of each running production_app, by base URL (for
+# sections that measure the server's CPU time: bench/live.py).
+SERVER_PIDS: dict[str, int] = {}
 # The README's production server (section "Production"); 2 workers × 4 threads, as in
 # issue #18's measurements (this machine has 2 cores).
 GUNICORN = ["gunicorn", "-c", "dashboard/gunicorn_conf.py", "dashboard.wsgi:server"]
@@ -127,12 +130,14 @@ def production_app(database_url: str, workers: int = 2, threads: int = 4) -> Ite
                     raise RuntimeError("gunicorn did not answer /healthz within 120 s")
                 time.sleep(0.3)
             _set_up_every_worker(base, workers * threads * 2)
+            SERVER_PIDS[base] = server.pid
             yield base
         except BaseException:
             log.seek(0)
             print(f"gunicorn's log (the end):\n{log.read()[-5000:]}", file=sys.stderr)
             raise
         finally:
+            SERVER_PIDS.pop(base, None)
             server.send_signal(signal.SIGTERM)
             try:
                 server.wait(timeout=60)

@@ -12,6 +12,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.i18n import error_text
+from services import live
 from services.errors import DomainError
 
 
@@ -43,16 +44,28 @@ def refusal(error: DomainError) -> dbc.Alert:
     return dbc.Alert(error_text(error), color="danger", dismissable=True, className="mb-0")
 
 
-def act(db, service_call, done_text: str, version: int | None):
+def act(db, service_call, done_text: str, version: int | None, seen: object = None):
     """Run one service call in one transaction (a write: rolled back on refusal) and
     answer (feedback, new page version): the refusal in words and no refresh, or the
-    outcome and a version bump that makes the page re-read itself."""
+    outcome and a version bump that makes the page re-read itself.
+
+    ``seen`` is the page's seen store (services.live.seen_order): when the order changed
+    since the page showed it, the action is refused as stale — also when the service
+    refused it for a reason of its own first, as the page showed old facts — and the
+    page re-reads itself."""
+    known = version if isinstance(version, int) and not isinstance(version, bool) else 0
+    order_id, seen_mark = live.parse_seen(seen)
     try:
         with db.write() as session:
-            service_call(session)
+            live.unless_stale(session, order_id, seen_mark, service_call)
+    except live.StaleError as error:
+        return refusal(error), known + 1
     except DomainError as error:
+        if order_id is not None and seen_mark is not None:
+            with db.read() as session:
+                if live.is_stale(session, order_id, seen_mark):
+                    return refusal(live.StaleError()), known + 1
         return refusal(error), no_update
-    known = version if isinstance(version, int) and not isinstance(version, bool) else 0
     return success(done_text), known + 1
 
 

@@ -6,6 +6,7 @@ from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from callbacks import live
 from callbacks.common import (
     now,
     open_row_on_click,
@@ -201,6 +202,9 @@ def _register_grid(app: Dash, db: Database) -> None:
 
     sync_grid_with_url(
         app, ids.EVENT_TICKETS_FILTERS, ids.EVENT_TICKETS_SYNC, ids.EVENT_TICKETS_GRID
+    )
+    live.refresh_grid_on_change(
+        app, ids.EVENT_TICKETS_GRID, ids.EVENT_TICKETS_SYNC, live.EVENT_TICKETS
     )
 
     # After a check-in or a revert here: the grid asks for its rows again.

@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 from flask import current_app
 from flask_login import current_user
 
-from callbacks import inputs
+from callbacks import inputs, live
 from callbacks.common import act, now, refusal, require_click
 from dashboard import ids
 from dashboard.auth import actor
@@ -19,6 +19,7 @@ from dashboard.i18n import _, error_text, localize
 from pages import order as page
 from pages.components import forbidden, not_found
 from services import deadlines, order_list, orders, payments
+from services import live as live_changes
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.money import parse_amount
 from services.order_view import get_order
@@ -32,22 +33,25 @@ VERSION = Output(ids.ORDER_VERSION, "data", allow_duplicate=True)
 def register(app: Dash, db: Database) -> None:
     @app.callback(
         Output(ids.ORDER_BODY, "children"),
+        Output(ids.ORDER_SEEN, "data"),
         Input(ids.ORDER_NUMBER, "data"),
         Input(ids.ORDER_VERSION, "data"),
     )
     def show(number: str | None, _version: int):
         if not can(current_user, Action.VIEW_ORDERS):
-            return forbidden()
+            return forbidden(), None
         who = actor()
         try:
             with db.read() as session:
+                # The mark first: a change committed while the page is read is newer.
+                seen = live_changes.seen_order(session, orders.parse_number(number))
                 view = get_order(session, who, number)
                 allowed = orders.available_actions(session, who, number)
                 choices = order_list.executor_choices(session) if allowed.assign else None
         except NotFound:
-            return not_found(_("There is no order number %(number)s.", number=number))
+            return not_found(_("There is no order number %(number)s.", number=number)), None
         except PermissionDenied as refused:
-            return forbidden(error_text(refused))
+            return forbidden(error_text(refused)), None
         return page.body(
             view,
             can_pay=allowed.pay,
@@ -60,7 +64,9 @@ def register(app: Dash, db: Database) -> None:
             can_refund=allowed.refund,
             can_invoice=allowed.invoice,
             can_set_deadline=deadlines.may_set_deadline(who, view.service_type, view.status),
-        )
+        ), seen
+
+    live.refresh_on_change(app, ids.ORDER_VERSION, (), ids.ORDER_SEEN)
 
     # --- payments --------------------------------------------------------------------
 
@@ -125,10 +131,11 @@ def register(app: Dash, db: Database) -> None:
         State(ids.ORDER_PAYMENT_KEY, "data"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.PAYMENT_SAVE, "disabled"), True, False)],
     )
-    def save_payment(_clicks, amount, method, external, key, number, version):
+    def save_payment(_clicks, amount, method, external, key, number, version, seen):
         require_click(ids.PAYMENT_SAVE)
         feedback, new_version = act(
             db,
@@ -144,6 +151,7 @@ def register(app: Dash, db: Database) -> None:
             ),
             _("The payment is recorded."),
             inputs.counter(version),
+            seen,
         )
         return feedback, new_version, new_version is no_update
 
@@ -168,16 +176,18 @@ def register(app: Dash, db: Database) -> None:
         Input(ids.ORDER_CANCEL_CONFIRM, "n_clicks"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.ORDER_CANCEL_CONFIRM, "disabled"), True, False)],
     )
-    def cancel(_clicks, number, version):
+    def cancel(_clicks, number, version, seen):
         require_click(ids.ORDER_CANCEL_CONFIRM)
         feedback, new_version = act(
             db,
             lambda s: orders.cancel_order(s, actor(), number, now()),
             _("The order is cancelled."),
             inputs.counter(version),
+            seen,
         )
         return feedback, new_version, False
 
@@ -214,10 +224,11 @@ def register(app: Dash, db: Database) -> None:
         State(ids.ORDER_REFUND_KEY, "data"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.REFUND_SAVE, "disabled"), True, False)],
     )
-    def save_refund(_clicks, amount, method, external, key, number, version):
+    def save_refund(_clicks, amount, method, external, key, number, version, seen):
         require_click(ids.REFUND_SAVE)
         feedback, new_version = act(
             db,
@@ -233,6 +244,7 @@ def register(app: Dash, db: Database) -> None:
             ),
             _("The refund is recorded."),
             inputs.counter(version),
+            seen,
         )
         return feedback, new_version, new_version is no_update
 
@@ -258,16 +270,18 @@ def register(app: Dash, db: Database) -> None:
         State(ids.ORDER_CLOSE_AS, "value"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.ORDER_CLOSE_CONFIRM, "disabled"), True, False)],
     )
-    def close(_clicks, close_as, number, version):
+    def close(_clicks, close_as, number, version, seen):
         require_click(ids.ORDER_CLOSE_CONFIRM)
         feedback, new_version = act(
             db,
             lambda s: orders.close_order(s, actor(), number, inputs.text(close_as), now()),
             _("The order is closed."),
             inputs.counter(version),
+            seen,
         )
         return feedback, new_version, False
 
@@ -279,16 +293,18 @@ def register(app: Dash, db: Database) -> None:
         Input(ids.ORDER_ISSUE_INVOICE, "n_clicks"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.ORDER_ISSUE_INVOICE, "disabled"), True, False)],
     )
-    def issue_invoice(_clicks, number, version):
+    def issue_invoice(_clicks, number, version, seen):
         require_click(ids.ORDER_ISSUE_INVOICE)
         return act(
             db,
             lambda s: orders.issue_invoice(s, actor(), number, now()),
             _("The invoice is issued."),
             inputs.counter(version),
+            seen,
         )
 
     # --- executor and work statuses --------------------------------------------------
@@ -300,10 +316,11 @@ def register(app: Dash, db: Database) -> None:
         State(ids.ORDER_EXECUTOR, "value"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.ORDER_EXECUTOR_SAVE, "disabled"), True, False)],
     )
-    def assign(_clicks, executor, number, version):
+    def assign(_clicks, executor, number, version, seen):
         require_click(ids.ORDER_EXECUTOR_SAVE)
         executor_id = None
         if executor not in (None, "", order_list.UNASSIGNED):
@@ -316,6 +333,7 @@ def register(app: Dash, db: Database) -> None:
             lambda s: orders.assign_executor(s, actor(), number, executor_id, now()),
             _("The executor is saved."),
             inputs.counter(version),
+            seen,
         )
 
     @app.callback(
@@ -325,10 +343,11 @@ def register(app: Dash, db: Database) -> None:
         State(ids.ORDER_DEADLINE_INPUT, "value"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.ORDER_DEADLINE_SAVE, "disabled"), True, False)],
     )
-    def save_deadline(_clicks, value, number, version):
+    def save_deadline(_clicks, value, number, version, seen):
         require_click(ids.ORDER_DEADLINE_SAVE)
         timezone = current_app.config["PARKDESK"].timezone
         return act(
@@ -336,6 +355,7 @@ def register(app: Dash, db: Database) -> None:
             lambda s: deadlines.set_deadline(s, actor(), number, value, timezone, now()),
             _("The deadline is saved."),
             inputs.counter(version),
+            seen,
         )
 
     @app.callback(
@@ -344,9 +364,10 @@ def register(app: Dash, db: Database) -> None:
         Input({"type": ids.ORDER_WORK, "action": ALL}, "n_clicks"),
         State(ids.ORDER_NUMBER, "data"),
         State(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
         prevent_initial_call=True,
     )
-    def move_work(clicks, number, version):
+    def move_work(clicks, number, version, seen):
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0]["value"]:
             raise PreventUpdate
@@ -359,6 +380,7 @@ def register(app: Dash, db: Database) -> None:
             lambda s: orders.change_work_status(s, actor(), number, action, now()),
             _("The status is changed."),
             inputs.counter(version),
+            seen,
         )
 
     # --- chat ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import current_app
 from flask_login import current_user
 
+from callbacks import live
 from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.auth import actor
@@ -67,6 +68,7 @@ def register(app: Dash, db: Database) -> None:
         return "", "", [], [], None, "", "", [], []
 
     sync_grid_with_url(app, ids.ORDERS_FILTERS, ids.ORDERS_SYNC, ids.ORDERS_GRID)
+    live.refresh_grid_on_change(app, ids.ORDERS_GRID, ids.ORDERS_SYNC, live.BOOKINGS)
     open_row_on_click(app, ids.ORDERS_GRID, "/orders/")
 
     @app.callback(

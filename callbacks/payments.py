@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 from flask import current_app
 from flask_login import current_user
 
+from callbacks import live
 from callbacks.common import now, open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
@@ -100,6 +101,7 @@ def register_balances(app: Dash, db: Database) -> None:
     sync_grid_with_url(
         app, ids.BALANCES_FILTERS, ids.BALANCES_SYNC, ids.BALANCES_GRID, other_grid=True
     )
+    live.refresh_grid_on_change(app, ids.BALANCES_GRID, ids.BALANCES_SYNC, live.MONEY)
     open_row_on_click(app, ids.BALANCES_GRID, "/orders/")
 
     @app.callback(
@@ -186,6 +188,7 @@ def register_journal(app: Dash, db: Database) -> None:
     sync_grid_with_url(
         app, ids.PAYMENTS_FILTERS, ids.PAYMENTS_SYNC, ids.PAYMENTS_GRID, other_grid=True
     )
+    live.refresh_grid_on_change(app, ids.PAYMENTS_GRID, ids.PAYMENTS_SYNC, live.MONEY)
     # Rows are "<order number>-<payment id>": a click opens the order.
     open_row_on_click(app, ids.PAYMENTS_GRID, "/orders/")
 

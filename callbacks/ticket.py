@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 
-from callbacks import inputs
+from callbacks import inputs, live
 from callbacks.common import act, now, refusal, require_click
 from dashboard import ids
 from dashboard.auth import actor
@@ -14,6 +14,7 @@ from dashboard.i18n import _
 from pages import ticket as page
 from pages.components import forbidden, not_found
 from services import audit, floor, people, tickets
+from services import live as live_changes
 from services.errors import DomainError, NotFound
 from services.permissions import Action, can
 
@@ -24,19 +25,22 @@ VERSION = Output(ids.TICKET_VERSION, "data", allow_duplicate=True)
 def register(app: Dash, db: Database) -> None:
     @app.callback(
         Output(ids.TICKET_BODY, "children"),
+        Output(ids.TICKET_SEEN, "data"),
         Input(ids.TICKET_NUMBER, "data"),
         Input(ids.TICKET_VERSION, "data"),
     )
     def show(number: str | None, _version: int):
         if not can(current_user, Action.VIEW_TICKETS):
-            return forbidden()
+            return forbidden(), None
         moment = now()
         try:
             with db.read() as session:
+                # The mark first: a change committed while the page is read is newer.
+                seen = live_changes.seen_ticket(session, tickets.parse_number(number))
                 view = tickets.get_ticket(session, number, moment)
                 trail = audit.trail(session, "coworking_ticket", view.number)
         except NotFound:
-            return not_found(_("There is no ticket number %(number)s.", number=number))
+            return not_found(_("There is no ticket number %(number)s.", number=number)), None
         status = tickets.TicketStatus(view.status)
         may_edit = can(current_user, Action.VALIDATE_TICKET)
         return page.body(
@@ -49,7 +53,9 @@ def register(app: Dash, db: Database) -> None:
             and status in tickets.SEAT_CHANGEABLE,
             show_contacts=can(current_user, Action.VIEW_CONTACTS),
             trail=trail,
-        )
+        ), seen
+
+    live.refresh_on_change(app, ids.TICKET_VERSION, (), ids.TICKET_SEEN)
 
     @app.callback(
         FEEDBACK,
@@ -57,16 +63,18 @@ def register(app: Dash, db: Database) -> None:
         Input(ids.TICKET_VALIDATE, "n_clicks"),
         State(ids.TICKET_NUMBER, "data"),
         State(ids.TICKET_VERSION, "data"),
+        State(ids.TICKET_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.TICKET_VALIDATE, "disabled"), True, False)],
     )
-    def validate(_clicks, number, version):
+    def validate(_clicks, number, version, seen):
         require_click(ids.TICKET_VALIDATE)
         return act(
             db,
             lambda s: tickets.validate(s, actor(), number, now()),
             _("The visitor's identity is checked."),
             inputs.counter(version),
+            seen,
         )
 
     @app.callback(
@@ -75,16 +83,18 @@ def register(app: Dash, db: Database) -> None:
         Input(ids.TICKET_RESET_VALIDATION, "n_clicks"),
         State(ids.TICKET_NUMBER, "data"),
         State(ids.TICKET_VERSION, "data"),
+        State(ids.TICKET_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.TICKET_RESET_VALIDATION, "disabled"), True, False)],
     )
-    def reset(_clicks, number, version):
+    def reset(_clicks, number, version, seen):
         require_click(ids.TICKET_RESET_VALIDATION)
         return act(
             db,
             lambda s: tickets.reset_validation(s, actor(), number, now()),
             _("The identity check is reset."),
             inputs.counter(version),
+            seen,
         )
 
     @app.callback(
@@ -136,10 +146,11 @@ def register(app: Dash, db: Database) -> None:
         State(ids.TICKET_SEAT_SELECT, "value"),
         State(ids.TICKET_NUMBER, "data"),
         State(ids.TICKET_VERSION, "data"),
+        State(ids.TICKET_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.TICKET_SEAT_SAVE, "disabled"), True, False)],
     )
-    def save_seat(_clicks, seat_id, number, version):
+    def save_seat(_clicks, seat_id, number, version, seen):
         require_click(ids.TICKET_SEAT_SAVE)
         seat = inputs.record_id(seat_id)
         if seat is None:
@@ -149,6 +160,7 @@ def register(app: Dash, db: Database) -> None:
             lambda s: tickets.change_seat(s, actor(), number, seat, now()),
             _("The seat is changed."),
             inputs.counter(version),
+            seen,
         )
         return feedback, new_version, new_version is no_update
 
@@ -198,10 +210,11 @@ def register(app: Dash, db: Database) -> None:
         State(ids.TICKET_VISITOR_EMAIL, "value"),
         State(ids.TICKET_NUMBER, "data"),
         State(ids.TICKET_VERSION, "data"),
+        State(ids.TICKET_SEEN, "data"),
         prevent_initial_call=True,
         running=[(Output(ids.TICKET_VISITOR_SAVE, "disabled"), True, False)],
     )
-    def save_visitor(_clicks, person_id, last, first, phone, email, number, version):
+    def save_visitor(_clicks, person_id, last, first, phone, email, number, version, seen):
         require_click(ids.TICKET_VISITOR_SAVE)
         last, first, phone = inputs.text(last), inputs.text(first), inputs.text(phone)
         email = inputs.optional_text(email)
@@ -220,5 +233,6 @@ def register(app: Dash, db: Database) -> None:
             ),
             _("The visitor is changed."),
             inputs.counter(version),
+            seen,
         )
         return feedback, new_version, new_version is no_update

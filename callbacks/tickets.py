@@ -9,6 +9,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import current_app
 from flask_login import current_user
 
+from callbacks import live
 from callbacks.common import open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
@@ -58,6 +59,7 @@ def register(app: Dash, db: Database) -> None:
         return "", "", [], "", ""
 
     sync_grid_with_url(app, ids.TICKETS_FILTERS, ids.TICKETS_SYNC, ids.TICKETS_GRID)
+    live.refresh_grid_on_change(app, ids.TICKETS_GRID, ids.TICKETS_SYNC, live.BOOKINGS)
     open_row_on_click(app, ids.TICKETS_GRID, "/tickets/")
 
     # grid.js makes each block request carry the sort key of the row before it, so

@@ -7,6 +7,7 @@ from dash.exceptions import PreventUpdate
 from flask import current_app
 from flask_login import current_user
 
+from callbacks import live
 from callbacks.common import now
 from dashboard import ids
 from dashboard.auth import actor
@@ -17,10 +18,16 @@ from services.today import today
 
 
 def register(app: Dash, db: Database) -> None:
-    @app.callback(Output(ids.TODAY_BODY, "children"), Input(ids.TODAY_BODY, "id"))
-    def sections(_id: str):
+    @app.callback(
+        Output(ids.TODAY_BODY, "children"),
+        Input(ids.TODAY_BODY, "id"),
+        Input(ids.TODAY_VERSION, "data"),
+    )
+    def sections(_id: str, _version: object):
         if not can(current_user, Action.VIEW_TODAY):
             raise PreventUpdate
         with db.read() as session:
             data = today(session, actor(), now(), current_app.config["PARKDESK"].timezone)
         return page.body(data)
+
+    live.refresh_on_change(app, ids.TODAY_VERSION, live.TODAY)

@@ -36,6 +36,7 @@ def create_app(config: Config | None = None) -> Dash:
         downloads,
         errors,
         i18n,
+        live,
         schema,
         shell,
     )
@@ -86,6 +87,7 @@ def create_app(config: Config | None = None) -> Dash:
     delivery.init_app(server)
     server.register_blueprint(downloads.blueprint)
     server.register_blueprint(documents.blueprint)
+    server.register_blueprint(live.blueprint)
 
     @server.get("/healthz")
     def healthz():

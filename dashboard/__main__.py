@@ -129,7 +129,7 @@ def _sweep(config: Config, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
     from dashboard.db import Database
-    from services import orders, staff
+    from services import live, orders, staff
 
     db = Database(config.database_url)
     now = datetime.now(UTC)
@@ -137,10 +137,11 @@ def _sweep(config: Config, args: argparse.Namespace) -> int:
         completed = orders.sweep(session, now, timedelta(days=args.confirmation_days))
         ended = orders.complete_booked(session, now, config.timezone)
         forgotten = staff.purge_expired(session, now, keep_attempts=timedelta(days=30))
+        forgotten += live.prune(session, now)
     print(
         f"Completed {len(completed)} orders nobody confirmed "
         f"and {len(ended)} booked orders whose period is over; "
-        f"forgot {forgotten} expired sessions and old login attempts."
+        f"forgot {forgotten} expired sessions, old login attempts and old changes."
     )
     return 0
 

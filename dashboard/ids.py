@@ -20,8 +20,12 @@ NAV_COLLAPSE = "nav-collapse"
 NAV_SETUP = "nav-setup"  # the admin's setup pages (staff, catalog, import) in one menu
 PAGE_FORBIDDEN = "page-forbidden"
 PAGE_NOT_FOUND = "page-not-found"
-# Changes whenever anything changes in the database (live updates, SPEC §9.3).
+# Live (SPEC §9.3): the last revision polled by dashboard/assets/live.js and what changed
+# in it ({"token": …, "changes": [[table, order id], …] or null for "everything"}); its
+# data changes only when something changed. LIVE_START carries the revision the page
+# was built at (data-token), where the polling starts.
 LIVE_REVISION = "live-revision"
+LIVE_START = "live-start"
 
 # Notifications in the navbar (SPEC §8: the badge's text is the unread count)
 NAV_NOTIFICATIONS = "nav-notifications"
@@ -57,6 +61,7 @@ TICKETS_NEW_ORDER = "tickets-new-order"
 # Ticket page (SPEC §8)
 TICKET_NUMBER = "ticket-number"
 TICKET_VERSION = "ticket-version"
+TICKET_SEEN = "ticket-seen"  # the ticket's order and its change mark when shown
 TICKET_BODY = "ticket-body"
 TICKET_STATUS = "ticket-status"
 TICKET_VISITOR = "ticket-visitor"
@@ -140,6 +145,7 @@ ORDER_NEW_FEEDBACK = "order-new-feedback"
 # Order page (SPEC §8)
 ORDER_NUMBER = "order-number"
 ORDER_VERSION = "order-version"
+ORDER_SEEN = "order-seen"  # the order and its change mark when shown
 ORDER_BODY = "order-body"
 ORDER_STATUS = "order-status"
 ORDER_TOTAL = "order-total"
@@ -211,6 +217,8 @@ FLOOR_SUMMARY = "floor-summary"
 FLOOR_PLAN = "floor-plan"  # the room as data, which dashboard/assets/floor.js draws
 FLOOR_DRAWN = "floor-drawn"  # how many seats the script drew
 FLOOR_LEGEND = "floor-legend"
+FLOOR_VERSION = "floor-version"  # bumped when a ticket, order or seat changed
+FLOOR_FOLLOW = "floor-follow"  # the plan shows now: a live refresh moves the moment on
 
 # Payments & balances and exports
 BALANCES_GRID = "balances-grid"  # SPEC §8
@@ -367,6 +375,7 @@ CATALOG_PRICE_SAVE = "catalog-price-save"
 
 # Today (SPEC §8, second release): one section per id, each row a link
 TODAY_BODY = "today-body"
+TODAY_VERSION = "today-version"  # bumped when something Today shows changed
 TODAY_ARRIVALS = "today-arrivals"
 TODAY_IN_HOUSE = "today-in-house"
 TODAY_NO_SHOWS = "today-no-shows"

@@ -10,7 +10,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -21,6 +21,7 @@ from models.statuses import ROLE_LABELS
 from pages import PAGE_MODULES
 from pages.components import forbidden
 from pages.notifications import bell
+from services import live
 from services.permissions import can
 
 PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
@@ -145,10 +146,15 @@ def layout() -> html.Div:
     beyond the user the guard has already loaded)."""
     if not current_user.is_authenticated:  # the guard answers 401 first; never shown
         return html.Div()
+    # The revision the page is built at, read before any of its data: live.js polls from
+    # it, so a change committed while the page loads is not missed.
+    with current_app.extensions["parkdesk_db"].read() as session:
+        revision = live.revision(session).token
     return html.Div(
         [
             dcc.Store(id=ids.SHELL_LANGUAGE),
             dcc.Store(id=ids.LIVE_REVISION),
+            html.Div(id=ids.LIVE_START, hidden=True, **{"data-token": revision}),
             dcc.Store(id=ids.NOTIFICATIONS_VERSION, data=0),
             _navbar(),
             dbc.Container(

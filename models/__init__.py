@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base, utcnow
+from models.changes import Change
 from models.counters import Counter
 from models.notifications import Notification, NotificationKind
 from models.orders import (
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Building",
+    "Change",
     "Counter",
     "CoworkingTicket",
     "Event",

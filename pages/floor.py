@@ -93,6 +93,10 @@ def layout(room: str = "", at: str = "", **_query: str) -> html.Div:
             ),
             dcc.Store(id=ids.FLOOR_PLAN),
             dcc.Store(id=ids.FLOOR_DRAWN),
+            dcc.Store(id=ids.FLOOR_VERSION, data=0),
+            # Whether the plan shows "now" (no moment asked for): a live refresh then
+            # moves the moment on to the present.
+            dcc.Store(id=ids.FLOOR_FOLLOW, data=not at),
             # Drawn by dashboard/assets/floor.js from FLOOR_PLAN; no React children.
             html.Div(
                 id=ids.FLOOR_MAP,

@@ -66,6 +66,7 @@ def layout(number: str | None = None, **_query: str) -> html.Div:
         [
             dcc.Store(id=ids.ORDER_NUMBER, data=number),
             dcc.Store(id=ids.ORDER_VERSION, data=0),
+            dcc.Store(id=ids.ORDER_SEEN),
             dcc.Store(id=ids.ORDER_PAYMENT_KEY),
             dcc.Store(id=ids.ORDER_REFUND_KEY),
             html.Div(id=ids.ORDER_FEEDBACK, className="mb-2", role="status"),
@@ -388,7 +389,12 @@ def _deadline(view: OrderView, can_set: bool, lang: str) -> list:
         shown.append(
             dbc.InputGroup(
                 [
-                    dbc.Input(id=ids.ORDER_DEADLINE_INPUT, type="datetime-local", value=value),
+                    dbc.Input(
+                        id=ids.ORDER_DEADLINE_INPUT,
+                        type="datetime-local",
+                        value=value,
+                        **kept_while_typing(view.number),
+                    ),
                     dbc.Button(
                         _("Save"), id=ids.ORDER_DEADLINE_SAVE, color="secondary", outline=True
                     ),
@@ -426,6 +432,7 @@ def _people(
                     dbc.Select(
                         id=ids.ORDER_EXECUTOR,
                         value=str(view.executor_id or "none"),
+                        **kept_while_typing(view.number),
                         options=[{"label": _("Not assigned"), "value": "none"}]
                         + [{"label": name, "value": str(i)} for i, name in executor_choices],
                     ),
@@ -540,6 +547,13 @@ def _payments(view: OrderView, can_pay: bool, can_refund: bool, lang: str) -> db
     )
 
 
+def kept_while_typing(number: int) -> dict[str, object]:
+    """What a field of the order's body keeps when the body is drawn again (a live
+    refresh, SPEC §9.3): what the user typed or chose, for this order only, unless
+    the stored value itself changed meanwhile (Dash's persistence)."""
+    return {"persistence": f"order-{number}", "persistence_type": "memory"}
+
+
 def _chat(view: OrderView, can_write: bool, lang: str) -> dbc.Card:
     bubbles = []
     for message in view.messages:
@@ -576,6 +590,7 @@ def _chat(view: OrderView, can_write: bool, lang: str) -> dbc.Card:
                 dbc.Textarea(
                     id=ids.ORDER_MESSAGE_TEXT,
                     placeholder=_("Write a message…"),
+                    **kept_while_typing(view.number),
                     rows=2,
                     className="mb-2",
                 ),
@@ -585,6 +600,7 @@ def _chat(view: OrderView, can_write: bool, lang: str) -> dbc.Card:
                             id=ids.ORDER_MESSAGE_INTERNAL,
                             label=_("Internal (staff only)"),
                             value=False,
+                            **kept_while_typing(view.number),
                         ),
                         dbc.Button(
                             _("Send"), id=ids.ORDER_MESSAGE_SEND, color="primary", size="sm"

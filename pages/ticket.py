@@ -37,6 +37,7 @@ def layout(number: str | None = None, **_query: str) -> html.Div:
         [
             dcc.Store(id=ids.TICKET_NUMBER, data=number),
             dcc.Store(id=ids.TICKET_VERSION, data=0),
+            dcc.Store(id=ids.TICKET_SEEN),
             html.Div(dbc.Spinner(color="secondary"), id=ids.TICKET_BODY),
             html.Div(id=ids.TICKET_FEEDBACK, className="mt-3", role="status"),
             _seat_modal(),

@@ -32,6 +32,7 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         [
             page_header(_("Today"), _("What needs the desk now.")),
+            dcc.Store(id=ids.TODAY_VERSION, data=0),
             html.Div(dbc.Spinner(color="secondary"), id=ids.TODAY_BODY),
         ]
     )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from models import Notification, NotificationKind, Order, StaffUser
 from models.statuses import Role
+from services import live
 from services.context import Actor
 from services.errors import N_, NotFound
 from services.ids import is_row_id
@@ -105,6 +106,8 @@ def notify(
                 for user_id in told
             ],
         )
+        for user_id in told:  # a core insert: the change log's session event misses it
+            live.touch(session, Notification.__tablename__, user_id)
     return told
 
 
@@ -179,13 +182,17 @@ def open_notification(
             .where(Notification.id == found.id, Notification.read_at.is_(None))
             .values(read_at=now)
         )
+        live.touch(session, Notification.__tablename__, actor.id)
     return found.number
 
 
 def mark_all_read(session: Session, actor: Actor, now: datetime) -> int:
     """Mark every unread notification of the actor read; returns how many."""
-    return session.execute(
+    marked = session.execute(
         update(Notification)
         .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
         .values(read_at=now)
     ).rowcount
+    if marked:
+        live.touch(session, Notification.__tablename__, actor.id)
+    return marked

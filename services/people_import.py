@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from models import Person, person_search_text, phone_key
 from models.places import full_name
-from services import audit, people
+from services import audit, live, people
 from services.context import Actor
 from services.errors import DomainError
 from services.permissions import Action, require
@@ -372,6 +372,8 @@ def _take_chunk(
         session.execute(insert(Person), [{**_stored(s.row), "created_at": now} for s in new])
     if changed:
         session.execute(update(Person), [{"id": i, **_stored(s.row)} for i, s in changed.items()])
+    if new or changed:  # bulk statements: no flush for the change log's session event
+        live.touch(session, Person.__tablename__)
 
 
 def _stored(row: dict) -> dict:

@@ -20,3 +20,50 @@ def serving(wsgi_app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@contextmanager
+def gunicorn_serving(database_url: str, workers: int = 2) -> Iterator[str]:
+    """Parkdesk in a gunicorn of ``workers`` processes, configured as in production, for
+    the block; yields its base URL."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "shared-by-every-worker",
+        "PARKDESK_ENV": "production",
+        "PARKDESK_SECURE_COOKIES": "0",
+    }
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [*command, "--log-level", "warning", "dashboard.wsgi:server"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:  # still booting
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"gunicorn at {base} did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -524,6 +524,10 @@ CATALOG_KEEPERS = roles(ADMIN)
 
 ORDER_FEEDBACK = "..order-feedback.children...order-version.data.."
 TICKET_FEEDBACK = "..ticket-feedback.children...ticket-version.data.."
+# Live (SPEC §9.3): a page re-reads itself, or its grid its rows, when the polled
+# revision names a change it shows (dashboard/assets/live.js; the poll is GET /_live).
+LIVE_PAGE = "re-reads the page when a change concerns it"
+LIVE_GRID = "refreshes the grid's rows in place when a change concerns them"
 PAGES_LOCATION = "_pages_location.href"
 NOTIFICATION_OPEN = f"..{PAGES_LOCATION}...notifications-version.data.."
 
@@ -585,6 +589,7 @@ RULES: dict[str, Rule] = {
         ),
     ),
     # --- today: each role its own sections (services.today.parts_for) ---
+    "today-version.data": clientside(LIVE_PAGE),
     "today-body.children": read(
         Case(lambda s: {"today-body.id": "today-body"}, TODAY_DESK, shows=("today-arrivals",)),
         Case(lambda s: {"today-body.id": "today-body"}, TODAY_UNPAID, shows=("today-unpaid",)),
@@ -674,6 +679,8 @@ RULES: dict[str, Rule] = {
         lambda s: {"tickets-filter-reset.n_clicks": 1}
     ),
     "tickets-sync.data <- tickets-filters.data": clientside("filters into the URL, grid refresh"),
+    "tickets-sync.data <- live-revision.data": clientside(LIVE_GRID),
+    "ticket-version.data": clientside(LIVE_PAGE),
     "tickets-sync.data <- tickets-grid.id": clientside(
         "block requests carry the last row's sort key"
     ),
@@ -685,7 +692,7 @@ RULES: dict[str, Rule] = {
             shows=(MARK_NAME,),
         )
     ),
-    "ticket-body.children": read(
+    "..ticket-body.children...ticket-seen.data..": read(
         Case(lambda s: {"ticket-number.data": str(s.t.ticket)}, TICKET_READERS, shows=(MARK_NAME,)),
         Case(
             lambda s: {"ticket-number.data": str(s.t.ticket)},
@@ -742,7 +749,8 @@ RULES: dict[str, Rule] = {
         Case(_visitor, RENTAL_DESK, audit="ticket.change_visitor")
     ),
     # --- floor plan ---
-    "..floor-room.options...floor-room.value...floor-plan.data...floor-summary.children..": read(
+    "..floor-room.options...floor-room.value...floor-plan.data...floor-summary.children"
+    "...floor-at.value...floor-follow.data..": read(
         Case(
             # Inside the period of the targets' tickets (seats 1 and 2 of Open Space).
             lambda s: {
@@ -754,6 +762,7 @@ RULES: dict[str, Rule] = {
         )
     ),
     "floor-drawn.data": clientside("draws the plan's seats from its data"),
+    "floor-version.data": clientside(LIVE_PAGE),
     # --- orders ---
     "orders-filters.data": anyone(lambda s: {"orders-filter-customer.value": "Зел"}),
     "..orders-filter-number.value...orders-filter-customer.value...orders-filter-type.value"
@@ -761,6 +770,8 @@ RULES: dict[str, Rule] = {
     "...orders-filter-to.value...orders-filter-balance.value"
     "...orders-filter-overdue.value..": anyone(lambda s: {"orders-filter-reset.n_clicks": 1}),
     "orders-sync.data <- orders-filters.data": clientside("filters into the URL, grid refresh"),
+    "orders-sync.data <- live-revision.data": clientside(LIVE_GRID),
+    "order-version.data": clientside(LIVE_PAGE),
     "orders-sync.data <- orders-grid.id": clientside(
         "block requests carry the last row's sort key"
     ),
@@ -792,7 +803,7 @@ RULES: dict[str, Rule] = {
         )
     ),
     # --- one order ---
-    "order-body.children": read(
+    "..order-body.children...order-seen.data..": read(
         Case(
             lambda s: {"order-number.data": str(s.t.hotel)},
             RENTAL_ORDER_READERS,
@@ -1054,6 +1065,7 @@ RULES: dict[str, Rule] = {
     "event-tickets-filters.data": anyone(lambda s: {"event-tickets-search.value": "Зел"}),
     "event-tickets-sync.data <- event-tickets-filters.data": clientside("filters into the URL"),
     "event-tickets-sync.data <- event-tickets-refresh.data": clientside("grid refresh"),
+    "event-tickets-sync.data <- live-revision.data": clientside(LIVE_GRID),
     f"{PAGES_LOCATION} <- event-tickets-grid.cellClicked": clientside("opens the clicked ticket"),
     "..event-tickets-grid.getRowsResponse...event-tickets-count.children..": read(
         Case(
@@ -1105,7 +1117,9 @@ RULES: dict[str, Rule] = {
             "balances-filter-bucket.value": [],
         }
     ),
-    "balances-sync.data": clientside("filters into the URL, grid refresh"),
+    "balances-sync.data <- balances-filters.data": clientside("filters into the URL, grid refresh"),
+    "balances-sync.data <- live-revision.data": clientside(LIVE_GRID),
+    "payments-sync.data <- live-revision.data": clientside(LIVE_GRID),
     f"{PAGES_LOCATION} <- balances-grid.cellClicked": clientside("opens the clicked order"),
     "balances-buckets.children": read(Case(lambda s: {"balances-filters.data": {}}, MONEY_READERS)),
     "..balances-grid.getRowsResponse...balances-count.children..": read(
@@ -1368,6 +1382,8 @@ ROUTE_RULES: dict[str, RouteRule] = {
         PUBLIC, path=lambda t: "/bootstrap/static/css/bootstrap.min.css"
     ),
     "/logout": RouteRule(LOGOUT),  # see tests/test_access_http.py
+    # Every logged-in role polls; the answer names tables and order ids, no row's content.
+    "/_live": RouteRule(GUARDED, EVERYONE, lambda t: "/_live"),
     "/exports/orders.csv": RouteRule(GUARDED, EXPORTERS, lambda t: "/exports/orders.csv"),
     "/exports/payments.csv": RouteRule(GUARDED, EXPORTERS, lambda t: "/exports/payments.csv"),
     "/exports/balances.csv": RouteRule(GUARDED, EXPORTERS, lambda t: "/exports/balances.csv"),

@@ -768,11 +768,11 @@ def _people_upload(text: str) -> dict[str, str]:
 
 
 def _order_body(s: Scene, audit: Audited) -> tuple[str, dict[str, Any]]:
-    return "order-body.children", {"order-number.data": audit.entity_id}
+    return "..order-body.children...order-seen.data..", {"order-number.data": audit.entity_id}
 
 
 def _ticket_body(s: Scene, audit: Audited) -> tuple[str, dict[str, Any]]:
-    return "ticket-body.children", {"ticket-number.data": audit.entity_id}
+    return "..ticket-body.children...ticket-seen.data..", {"ticket-number.data": audit.entity_id}
 
 
 RENTAL, SERVICE, EVENTS, ACCOUNTING = (
@@ -1313,7 +1313,9 @@ def test_a_message_with_markup_is_stored_as_typed_and_shown_as_text(hostile):
     response = hostile.site.post(RENTAL, key, values)
     assert response.status_code == 200, answer_text(response)
     page = hostile.site.post(
-        RENTAL, "order-body.children", {"order-number.data": str(scene.t.hotel)}
+        RENTAL,
+        "..order-body.children...order-seen.data..",
+        {"order-number.data": str(scene.t.hotel)},
     )
     answer = page.get_json()
     assert_inert(answer)

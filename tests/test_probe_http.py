@@ -495,10 +495,14 @@ def test_a_service_manager_reads_no_rental_order_nor_its_contacts(server, world,
         },
     ).json()["response"]
     assert listed["orders-grid"]["getRowsResponse"]["rowData"] == []
-    page = desk.post("order-body.children", {f"{ids.ORDER_NUMBER}.data": str(hotel)})
+    page = desk.post(
+        "..order-body.children...order-seen.data..", {f"{ids.ORDER_NUMBER}.data": str(hotel)}
+    )
     assert "handled by another department" in page.text
     assert "+7 916 111-22-33" not in page.text
-    own = desk.post("order-body.children", {f"{ids.ORDER_NUMBER}.data": str(cleaning)})
+    own = desk.post(
+        "..order-body.children...order-seen.data..", {f"{ids.ORDER_NUMBER}.data": str(cleaning)}
+    )
     assert "+7 916 111-22-33" in own.text
 
 
@@ -507,7 +511,7 @@ def test_an_executive_reads_every_order_without_contacts(server, world, db):
         world.session = session
         hotel = world.order("hotel", "new").number
     page = Desk(server, "exec@parkdesk.local").post(
-        "order-body.children", {f"{ids.ORDER_NUMBER}.data": str(hotel)}
+        "..order-body.children...order-seen.data..", {f"{ids.ORDER_NUMBER}.data": str(hotel)}
     )
     text = json.dumps(page.json(), ensure_ascii=False)
     assert "Иванов Пётр" in text

@@ -82,3 +82,18 @@ def test_no_notifications_says_so(parkdesk):
     click(parkdesk, "#nav-notifications")
     parkdesk.wait_for_text_to_equal("#notifications-list", "No notifications")
     assert parkdesk.get_logs() == []
+
+
+def test_the_count_follows_a_new_notification_without_a_reload(parkdesk, db, world):
+    """A customer writes while the manager's page is open: the bell counts it within the
+    live updates' 10 s, the page never reloaded (a marker set on the window survives)."""
+    log_in(parkdesk, "rental@parkdesk.local")
+    parkdesk.wait_for_text_to_equal("#nav-notifications", "0", timeout=10)
+    parkdesk.driver.execute_script("window.parkdeskNotReloaded = true;")
+
+    [number] = _customer_writes(db, world, 1)
+    parkdesk.wait_for_text_to_equal("#nav-notifications", "1", timeout=10)
+    assert parkdesk.driver.execute_script("return window.parkdeskNotReloaded === true;")
+    click(parkdesk, "#nav-notifications")
+    parkdesk.wait_for_contains_text("#notifications-list", f"№{number}")
+    assert parkdesk.get_logs() == []
