@@ -266,16 +266,48 @@ def record_payment(
     refusal = limits.refusal(kopecks)
     if refusal is not None:
         raise refusal
+    return _book(
+        session,
+        order,
+        action,
+        kopecks,
+        method,
+        key,
+        external,
+        now,
+        actor,
+        N_("Payment of %(amount)s recorded by %(manager)s."),
+        manager=actor.name,
+    )
+
+
+def _book(
+    session: Session,
+    order: Order,
+    action: OrderAction,
+    kopecks: int,
+    method: str,
+    key: str,
+    external: str | None,
+    now: datetime,
+    actor: Actor | None,
+    message: str,
+    **message_params: object,
+) -> PaymentResult:
+    """A payment the rules have let through, into the books: the order's paid sum and
+    status, the ledger row, the system message (``message`` with the amount and
+    ``message_params``) and the audit entry (``actor`` None: the gateway)."""
     before = state_of(order)
     order.paid_kopecks += kopecks
-    workflow.apply(session, order, action, Party.SYSTEM, now, author_staff_id=actor.id)
+    author = actor.id if actor is not None else None
+    workflow.apply(session, order, action, Party.SYSTEM, now, author_staff_id=author)
     payment = Payment(
         order_id=order.id,
         kind=PaymentKind.PAYMENT.value,
         amount_kopecks=kopecks,
         method=method,
         paid_at=now,
-        recorded_by_id=actor.id,
+        recorded_by_id=author,
         idempotency_key=key,
         external_number=external,
     )
@@ -283,17 +315,17 @@ def record_payment(
     add_system_message(
         session,
         order.id,
-        N_("Payment of %(amount)s recorded by %(manager)s."),
+        message,
         now,
-        author_staff_id=actor.id,
+        author_staff_id=author,
         amount=Money(kopecks),
-        manager=actor.name,
+        **message_params,
     )
     _flush_ledger(session)
     audit.record(
         session,
         actor=actor,
-        action="order.record_payment",
+        action="order.record_payment" if actor is not None else "order.gateway_payment",
         entity="order",
         entity_id=order.number,
         before={"status": before.status, "paid_kopecks": before.paid_kopecks},
@@ -342,58 +374,28 @@ def gateway_payment(
         raise limits_of(order, service).refusal(kopecks)
     action = OrderAction.PAY_IN_FULL if kopecks == order.balance_kopecks else OrderAction.PAY_PART
     workflow.check(order, action, Party.SYSTEM)
-    before = state_of(order)
-    order.paid_kopecks += kopecks
-    workflow.apply(session, order, action, Party.SYSTEM, now)
-    payment = Payment(
-        order_id=order.id,
-        kind=PaymentKind.PAYMENT.value,
-        amount_kopecks=kopecks,
-        method=PaymentMethod.ONLINE_GATEWAY.value,
-        paid_at=now,
-        idempotency_key=key,
-        external_number=external,
+    result = _book(
+        session,
+        order,
+        action,
+        kopecks,
+        PaymentMethod.ONLINE_GATEWAY.value,
+        key,
+        external,
+        now,
+        None,
+        N_("Payment of %(amount)s received online."),
     )
-    session.add(payment)
-    add_system_message(
-        session, order.id, N_("Payment of %(amount)s received online."), now, amount=Money(kopecks)
-    )
-    _flush_ledger(session)
     notifications.notify_servers(
         session,
         NotificationKind.PAYMENT,
         order,
         service.type,
         now,
-        payment_id=payment.id,
+        payment_id=result.payment_id,
         amount=Money(kopecks),
     )
-    audit.record(
-        session,
-        actor=None,
-        action="order.gateway_payment",
-        entity="order",
-        entity_id=order.number,
-        before={"status": before.status, "paid_kopecks": before.paid_kopecks},
-        after={
-            "status": order.status,
-            "paid_kopecks": order.paid_kopecks,
-            "payment_id": payment.id,
-            "amount_kopecks": kopecks,
-            "external_number": external,
-        },
-        now=now,
-        operation_key=key,
-    )
-    return PaymentResult(
-        payment.id,
-        order.number,
-        kopecks,
-        order.paid_kopecks,
-        order.balance_kopecks,
-        order.status,
-        repeated=False,
-    )
+    return result
 
 
 def refund_payment(
