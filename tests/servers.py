@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import requests
 from werkzeug.serving import make_server
 
 
@@ -26,15 +33,6 @@ def serving(wsgi_app) -> Iterator[str]:
 def gunicorn_serving(database_url: str, workers: int = 2) -> Iterator[str]:
     """Parkdesk in a gunicorn of ``workers`` processes, configured as in production, for
     the block; yields its base URL."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    import requests
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -3,77 +3,25 @@ logins, CSRF tokens and the login throttle through the database, nothing in memo
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.dash_http import callback_body
+from tests.servers import gunicorn_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def two_servers(database_url: str, staff_ids) -> Iterator[list[str]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "shared-by-every-worker",
-        "PARKDESK_ENV": "production",
-        "PARKDESK_SECURE_COOKIES": "0",
-    }
-    servers, bases = [], []
-    for workers in ("2", "1"):  # a server of two workers, and a second host
-        port = _free_port()
-        servers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "-w",
-                    workers,
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "--log-level",
-                    "warning",
-                    "dashboard.wsgi:server",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
-        bases.append(f"http://127.0.0.1:{port}")
-    try:
-        for base in bases:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
-                        break
-                except requests.RequestException:  # still booting
-                    pass
-                assert time.monotonic() < deadline, f"{base} did not start"
-                time.sleep(0.2)
-        yield bases
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=30)
+    """A server of two workers, and a second host of one, on the same database."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(gunicorn_serving(database_url, workers)) for workers in (2, 1)]
 
 
 def _login(http: requests.Session, base: str, email: str, password: str = "demo"):
