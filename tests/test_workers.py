@@ -6,15 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.dash_http import callback_body
 from tests.servers import gunicorn_serving
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
