@@ -193,20 +193,30 @@ def chromium(width: int = 1440, height: int = 900, performance_log: bool = False
     return webdriver.Chrome(service=DriverService(CHROMEDRIVER), options=options)
 
 
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def logged_in(base: str, email: str, password: str = "demo") -> requests.Session:
+    """An HTTP session logged in through the login form, as a browser does."""
+    http = requests.Session()
+    page = http.get(f"{base}/login", timeout=30)
+    token = CSRF_FIELD.search(page.text).group(1)
+    answer = http.post(
+        f"{base}/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302, (answer.status_code, answer.text[:300])
+    return http
+
+
 class StaffClient:
     """A logged-in staff member's browser, as far as HTTP goes."""
 
     def __init__(self, base: str, email: str, password: str = "demo") -> None:
         self.base = base
-        self.http = requests.Session()
-        page = self.http.get(f"{base}/login", timeout=30)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        answer = self.http.post(
-            f"{base}/login",
-            data={"email": email, "password": password, "csrf_token": token},
-            timeout=30,
-        )
-        answer.raise_for_status()
+        self.http = logged_in(base, email, password)
         self.http.get(f"{base}/", timeout=30)  # sets the CSRF cookie the renderer reads
         self.dependencies = self.http.get(f"{base}/_dash-dependencies", timeout=30).json()
 

@@ -15,33 +15,17 @@ hash, and what is measured is the poll.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 
 import psutil
 import requests
 
-from bench.harness import SERVER_PIDS, Timing, measure, production_app
+from bench.harness import SERVER_PIDS, Timing, logged_in, measure, production_app
 
 POLL_SECONDS = 4.0  # dashboard/assets/live.js: INTERVAL
 EMAIL = "rental@parkdesk.local"
 PASSWORD = "demo"
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _logged_in(base: str) -> requests.Session:
-    http = requests.Session()
-    page = http.get(f"{base}/login", timeout=30)
-    token = CSRF_FIELD.search(page.text).group(1)
-    answer = http.post(
-        f"{base}/login",
-        data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert answer.status_code == 302, (answer.status_code, answer.text[:300])
-    return http
 
 
 def _server_cpu(pid: int) -> float:
@@ -72,7 +56,7 @@ def _tab(base: str, cookies, token: str, until: float, samples: list[float]) -> 
 
 def idle_tabs(url: str, runs: int, tabs: int, seconds: float) -> dict[str, Timing]:
     with production_app(url) as base:
-        http = _logged_in(base)
+        http = logged_in(base, EMAIL, PASSWORD)
         token = http.get(f"{base}/_live", timeout=30).json()["token"]
         one = measure(
             "one idle poll over HTTP (GET /_live → 304)",

@@ -9,36 +9,23 @@ is not slower, only weaker.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
-import requests
 from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bench.harness import Timing, live_app, measure
+from bench.harness import Timing, live_app, logged_in, measure
 from dashboard.db import Database
 from models import StaffUser
 from services import staff
 
 EMAIL = "rental@parkdesk.local"
 PASSWORD = "demo"
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _log_in(base: str) -> None:
-    http = requests.Session()
-    page = http.get(f"{base}/login", timeout=30)
-    token = CSRF_FIELD.search(page.text).group(1)
-    answer = http.post(
-        f"{base}/login",
-        data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert answer.status_code == 302, (answer.status_code, answer.text[:300])
-    http.close()
+    logged_in(base, EMAIL, PASSWORD).close()
 
 
 def _services_alone(database: Database) -> None:
