@@ -254,6 +254,11 @@ def bulk_write(connection: Connection) -> Iterator[None]:
         )
         for table, trigger in DERIVED_BY_TRIGGERS:
             connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+    count_again(connection)
+
+
+def count_again(connection: Connection) -> None:
+    """Every tally counted again from the orders and tickets (after a bulk write)."""
     connection.execute(delete(OrderTally))
     connection.execute(insert(OrderTally).from_select(COLUMNS, _counted()))
 
