@@ -672,7 +672,16 @@ def _load_section(load: dict) -> list[str]:
     figures += [
         f"{p} {load[f'{p}_ms']:,.0f} ms" for p in ("p50", "p95", "p99", "max") if f"{p}_ms" in load
     ]
-    lines.append("- " + ", ".join(f for f in figures if f))
+    polls = load.get("live_polls")
+    actions = " (the staff's actions; their tabs' live polls below)" if polls else ""
+    lines.append("- " + ", ".join(f for f in figures if f) + actions)
+    if polls:
+        lines.append(
+            f"- live updates on: {polls['count']:,} polls of /_live, p50 {polls['p50_ms']:,.0f} ms,"
+            f" p95 {polls['p95_ms']:,.0f} ms"
+        )
+    elif load.get("live") is False:
+        lines.append("- live updates off (--no-live)")
     lines += [*_load_details(load), ""]
     endpoints = load.get("endpoints")
     if endpoints is None and isinstance(load.get("requests"), list):

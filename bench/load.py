@@ -89,6 +89,10 @@ ACCOUNTS = {
 NAME_PARTS = ("Иван", "Смирн", "Кузн", "Попов", "Петр", "Сокол", "Новик", "Морозов", "Ким")
 # The service manager's work list: open orders of the services they run.
 WORK_LIST = "/orders?status=new,in_progress,done_awaiting_confirmation&type=simple,request,goods"
+# Each open tab asks whether anything changed (dashboard/assets/live.js: INTERVAL); the
+# polls are reported on their own line and left out of the actions' percentiles.
+LIVE_POLL_SECONDS = 4.0
+LIVE_POLL = "GET /_live (poll)"
 # Work moves that keep an order in play (finish ⇄ return), so repeated runs find work.
 WORK_PREFERENCE = ("finish_work", "return_to_work", "start_work")
 
@@ -523,7 +527,8 @@ class Phase:
             self.reasons[f"{name}: {reason} (after {milliseconds / 1000:.0f} s)"] += 1
 
     def figures(self) -> dict[str, Any]:
-        every = [t for samples in self.samples.values() for t in samples]
+        every = [t for name, samples in self.samples.items() if name != LIVE_POLL for t in samples]
+        polls = self.samples.get(LIVE_POLL, [])
         seconds = (self.ended or time.monotonic()) - self.started
         table = sorted(
             (
@@ -545,6 +550,7 @@ class Phase:
             "rps": round(len(every) / seconds, 2) if seconds else 0.0,
             **summary(every),
             "failure_reasons": dict(self.reasons.most_common(20)),
+            "live_polls": {"count": len(polls), **summary(polls)} if polls else None,
             "requests": table,
         }
 
@@ -562,6 +568,7 @@ class Staff(FastHttpUser):
     connection_timeout = 10.0
     counter: ClassVar[itertools.count]
     people: ClassVar[int] = 1
+    live: ClassVar[bool] = True  # the tab polls /_live as the browser does (--no-live: not)
 
     def on_start(self) -> None:
         self.number = next(type(self).counter)  # this person's share of the shared work
@@ -572,6 +579,26 @@ class Staff(FastHttpUser):
             OUTCOMES["people who could not start"] += 1
             raise
         OUTCOMES["people logged in"] += 1
+        self.poller = gevent.spawn(self.poll_live) if type(self).live else None
+
+    def on_stop(self) -> None:
+        if self.poller is not None:
+            self.poller.kill()
+
+    def poll_live(self) -> None:
+        """The open tab's live poll: 304 while nothing changed, else the new revision
+        (the page's own refresh on a change is left out: its callbacks are the ones the
+        person's actions already send)."""
+        token = ""
+        while True:
+            gevent.sleep(LIVE_POLL_SECONDS)
+            with self.client.request(
+                "GET", f"/_live?since={token}", name=LIVE_POLL, catch_response=True
+            ) as answer:
+                if answer.status_code == 200:
+                    token = answer.json()["token"]
+                elif answer.status_code != 304:
+                    answer.failure(f"live poll: HTTP {answer.status_code}")
 
     def log_in(self) -> None:
         _role, email = ACCOUNTS[self.role]
@@ -993,6 +1020,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for role, cls in ROLES.items():
         cls.fixed_count = cls.people = counts[role]
         cls.counter = itertools.count()
+        cls.live = not args.no_live
     server = start_server(production, env, base, log)
     try:
         environment = Environment(user_classes=list(ROLES.values()), host=base)
@@ -1027,6 +1055,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": _machine(),
         "users": args.users,
+        "live": not args.no_live,
         "staff": counts,
         "duration_s": args.duration,
         "think_s": list(THINK),
@@ -1069,6 +1098,9 @@ def main() -> int:
         help="write the result here instead (a trial: bench/RESULTS.md is left alone)",
     )
     parser.add_argument("--trace", action="store_true", help="print every request as it ends")
+    parser.add_argument(
+        "--no-live", action="store_true", help="the tabs do not poll /_live (live updates off)"
+    )
     parser.add_argument(
         "--print-commands", action="store_true", help="print the README's commands it runs"
     )
