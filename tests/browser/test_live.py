@@ -281,3 +281,47 @@ def test_the_tickets_grid_shows_another_managers_seat_change_in_place(dash_duo, 
     grid.wait_until(lambda rows: _seat_in(rows, ticket) == [seat_two], timeout=LIVE_WITHIN)
     assert duo.driver.execute_script("return window.notReloaded === true;")
     assert console_problems(duo) == []
+
+
+GRID_API = "return dash_ag_grid.getApi('tickets-grid')"
+
+
+def test_the_tickets_grid_keeps_its_scroll_position_when_a_change_arrives(
+    dash_duo, site, house, db, world
+):
+    """Scrolled far down the list, a manager sees another's seat change on a row on
+    screen arrive in place: the same rows stay on screen, nothing reloads."""
+    duo = dash_duo
+    duo.driver.set_window_size(1440, 900)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    with db.write() as session:  # enough tickets that the list scrolls
+        world.session = session
+        for day in range(1, 81):
+            world.coworking(start=now + timedelta(days=day), hours=6, seat=world.seats[0])
+    world.session = None
+    _log_in(duo.driver, site, "rental@parkdesk.local")
+    duo.driver.get(f"{site}/tickets")
+    grid = Grid(duo, "tickets-grid")
+    grid.wait_until(lambda rows: len(rows) > 10)
+    duo.driver.execute_script(GRID_API + ".ensureIndexVisible(60, 'top');")
+    wait(
+        duo.driver,
+        lambda: duo.driver.execute_script(GRID_API + ".getFirstDisplayedRowIndex();") >= 55,
+    )
+    first = duo.driver.execute_script(GRID_API + ".getFirstDisplayedRowIndex();")
+    number = int(
+        duo.driver.execute_script(GRID_API + f".getDisplayedRowAtIndex({first + 2}).data.number;")
+    )
+    grid.wait_until(lambda rows: _seat_in(rows, number) == [house["seats"][0]])
+    duo.driver.execute_script("window.notReloaded = true;")
+
+    with db.write() as session:  # the other manager, elsewhere
+        seat = session.scalar(
+            select(Seat.id).where(Seat.number == 2, Seat.room_id == house["room"])
+        )
+        change_seat(session, actor(session, SECOND_MANAGER), number, seat, datetime.now(UTC))
+
+    grid.wait_until(lambda rows: _seat_in(rows, number) == [house["seats"][1]], timeout=LIVE_WITHIN)
+    assert duo.driver.execute_script(GRID_API + ".getFirstDisplayedRowIndex();") == first
+    assert duo.driver.execute_script("return window.notReloaded === true;")
+    assert console_problems(duo) == []
