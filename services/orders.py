@@ -266,17 +266,23 @@ def assign_executor(
     return state_of(order)
 
 
+def _message_text(text: str | None) -> str:
+    """A chat message as stored: cleaned and trimmed; refused empty or too long."""
+    text = clean(text or "").strip()
+    if not text:
+        raise DomainError("Write a message first.")
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise DomainError("A message is at most %(limit)d characters.", limit=MAX_MESSAGE_LENGTH)
+    return text
+
+
 def post_message(
     session: Session, actor: Actor, number: object, text: str, *, internal: bool, now: datetime
 ) -> int:
     """Write to the order's chat: public (the customer sees it) or internal (staff only)."""
     order, service = lock_order(session, number)
     require(actor, Action.WRITE_MESSAGE, service.type)
-    text = clean(text or "").strip()
-    if not text:
-        raise DomainError("Write a message first.")
-    if len(text) > MAX_MESSAGE_LENGTH:
-        raise DomainError("A message is at most %(limit)d characters.", limit=MAX_MESSAGE_LENGTH)
+    text = _message_text(text)
     visibility = MessageVisibility.INTERNAL if internal else MessageVisibility.PUBLIC
     message = Message(
         order_id=order.id,
@@ -337,11 +343,7 @@ def customer_message(session: Session, number: object, text: str, now: datetime)
     """A message the customer writes on their order in the customer app (public: the
     chat of the order); whoever serves the order is notified. Returns the message id."""
     order, service = lock_order(session, number)
-    text = clean(text or "").strip()
-    if not text:
-        raise DomainError("Write a message first.")
-    if len(text) > MAX_MESSAGE_LENGTH:
-        raise DomainError("A message is at most %(limit)d characters.", limit=MAX_MESSAGE_LENGTH)
+    text = _message_text(text)
     message = Message(
         order_id=order.id,
         visibility=MessageVisibility.PUBLIC.value,
