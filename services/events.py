@@ -245,7 +245,9 @@ class EventList:
     past_total: int
 
 
-def _event_rows(session: Session, query: Select) -> list[EventRow]:
+def event_rows(session: Session, query: Select) -> list[EventRow]:
+    """The events ``query`` selects, with their room and ticket counts (the events list
+    and the Today page)."""
     events = session.execute(
         query.add_columns(Room.name).join(Room, Room.id == Event.room_id)
     ).all()
@@ -282,14 +284,14 @@ def _event_rows(session: Session, query: Select) -> list[EventRow]:
 def list_events(session: Session, now: datetime, past_limit: int = PAST_PAGE) -> EventList:
     """Events still to come or on now, and the latest ``past_limit`` past ones, each with
     tickets sold (orders not cancelled) and checked in."""
-    upcoming = _event_rows(
+    upcoming = event_rows(
         session,
         select(Event)
         .where(Event.ends_at > now)
         .order_by(Event.starts_at, Event.id)
         .limit(MAX_UPCOMING),
     )
-    past = _event_rows(
+    past = event_rows(
         session,
         select(Event)
         .where(Event.ends_at <= now)
@@ -312,7 +314,7 @@ def parse_event_id(value: object) -> int:
 
 
 def get_event(session: Session, event_id: object) -> EventRow:
-    found = _event_rows(session, select(Event).where(Event.id == parse_event_id(event_id)))
+    found = event_rows(session, select(Event).where(Event.id == parse_event_id(event_id)))
     if not found:
         raise NotFound(EVENT_NOT_FOUND, value=str(event_id)[:30])
     return found[0]

@@ -48,7 +48,7 @@ from models.statuses import (
 )
 from services import rooms
 from services.context import Actor
-from services.events import EventRow, _event_rows
+from services.events import EventRow, event_rows
 from services.overdue import DEADLINE_TYPES, FINISHED_STATUSES
 from services.permissions import Action, can, order_scope, require
 from services.presence import is_expected, is_in_house, is_no_show
@@ -627,7 +627,7 @@ def events(
     """The events on today, soonest first, with tickets sold and checked in."""
     conditions = _today_events(start, end)
     total = session.scalar(select(func.count()).select_from(Event).where(*conditions)) or 0
-    rows = _event_rows(
+    rows = event_rows(
         session,
         select(Event).where(*conditions).order_by(Event.starts_at, Event.id).limit(limit),
     )
