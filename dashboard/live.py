@@ -3,8 +3,8 @@
 Behind the login guard like every ``/_`` address (anonymous: 401). Unchanged since the
 client's revision: ``304`` with no body, from two reads of the change log's primary
 key; otherwise the revision now and what changed since (``services.live``): the
-tables and order ids, never what a row holds, so every logged-in role may ask. The
-browser side is dashboard/assets/live.js.
+tables and order ids, each with its last change id, never what a row holds, so every
+logged-in role may ask. The browser side is dashboard/assets/live.js.
 """
 
 from __future__ import annotations
@@ -26,11 +26,7 @@ def poll() -> Response:
     if delta.keys == []:
         response = Response(status=304)
     else:
-        changes = (
-            None
-            if delta.everything
-            else sorted({(entity, order_id) for entity, _id, order_id in delta.keys}, key=str)
-        )
+        changes = None if delta.everything else delta.scopes()
         response = jsonify(token=delta.token, changes=changes)
     response.set_etag(delta.token)
     response.headers["Cache-Control"] = CACHE_CONTROL

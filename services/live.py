@@ -66,14 +66,23 @@ class Revision:
 @dataclass(frozen=True)
 class Delta:
     """The revision now and what changed since the client's: ``keys`` are (table, row
-    id, order id) triples; None means "too much, or unknown: everything"."""
+    id, order id, change id) in the order of the change ids; None means "too much, or
+    unknown: everything"."""
 
     token: str
-    keys: list[tuple[str, int | None, int | None]] | None
+    keys: list[tuple[str, int | None, int | None, int]] | None
 
     @property
     def everything(self) -> bool:
         return self.keys is None
+
+    def scopes(self) -> list[tuple[str, int | None, int]]:
+        """(table, order id, its last change id) of each table and order that changed:
+        a page of one order skips the changes it has already seen (its own action's)."""
+        last: dict[tuple[str, int | None], int] = {}
+        for entity, _row, order_id, change_id in self.keys or ():
+            last[entity, order_id] = change_id
+        return sorted(((e, o, i) for (e, o), i in last.items()), key=str)
 
 
 def _count(session: Session, *where) -> int:
@@ -99,14 +108,14 @@ def changes_since(session: Session, token: object) -> Delta:
         # An unknown revision, or changes committed late below the client's last id.
         return Delta(now.token, None)
     rows = session.execute(
-        select(Change.entity, Change.entity_id, Change.order_id)
+        select(Change.entity, Change.entity_id, Change.order_id, Change.id)
         .where(Change.id > seen.last, Change.id <= now.last)
         .order_by(Change.id)
         .limit(KEYS_LIMIT + 1)
     ).all()
     if len(rows) > KEYS_LIMIT:
         return Delta(now.token, None)
-    return Delta(now.token, list(dict.fromkeys((e, i, o) for e, i, o in rows)))
+    return Delta(now.token, [tuple(row) for row in rows])
 
 
 def touch(

@@ -70,8 +70,11 @@ def test_the_poll_answers_304_while_nothing_changed_and_the_changes_once_somethi
     assert changed.status_code == 200
     answer = changed.get_json()
     assert answer["token"] != token
-    assert ["orders", order_id] in answer["changes"]
-    assert ["payments", order_id] in answer["changes"]
+    scopes = {(table, order): change_id for table, order, change_id in answer["changes"]}
+    assert ("orders", order_id) in scopes
+    assert ("payments", order_id) in scopes
+    # Each with its last change id: the newest of them is the revision's own.
+    assert max(scopes.values()) == int(answer["token"].split(".")[0])
     assert client.get(f"/_live?since={answer['token']}").status_code == 304
 
 

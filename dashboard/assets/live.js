@@ -94,9 +94,12 @@ window.dash_clientside.parkdesk_live = Object.assign({}, window.dash_clientside.
       return true; // too many changes, or the server could not tell: everything
     }
     var order = seen && seen.order !== undefined ? seen.order : null;
+    // A change is [table, order id, its last change id]. The page of one order has
+    // seen every change up to its mark's id: its own action's, shown already.
+    var seenUpTo = order !== null ? parseInt(String(seen.mark).split(".")[0], 10) || 0 : 0;
     return revision.changes.some(function (change) {
       if (order !== null) {
-        return change[1] === order;
+        return change[1] === order && change[2] > seenUpTo;
       }
       return tables.indexOf(change[0]) >= 0;
     });
