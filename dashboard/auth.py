@@ -27,7 +27,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.i18n import _
-from services import staff
+from services import staff, text
 from services.context import Actor
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "healthz", "bootstrap.static"})
@@ -131,7 +131,7 @@ def login():
     email = ""
     status = 200
     if request.method == "POST":
-        email = request.form.get("email", "").strip()[:254]
+        email = text.clean(request.form.get("email", "")).strip()[:254]
         password = request.form.get("password", "")
         settings, address, now = _settings(), client_address(), _now()
         with _db().write() as db_session:
