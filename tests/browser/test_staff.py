@@ -4,7 +4,9 @@ manager through the contract ids, who then logs in; a role change and a deactiva
 
 from __future__ import annotations
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import click, log_in, log_out, press
 from tests.browser.pages import Grid
@@ -30,11 +32,28 @@ def _add(duo, email: str, name: str, role: str, password: str) -> None:
 
 
 def _open_account(duo, grid: Grid, email: str) -> None:
-    cells = duo.driver.find_elements(
-        "css selector", "#staff-grid .ag-center-cols-container .ag-row .ag-cell[col-id='email']"
-    )
-    cell = next(c for c in cells if c.text == email)
-    cell.click()
+    """Click the account's row; again if the grid redrew that row under the click (it
+    does once more after a save)."""
+
+    def opened(driver) -> bool:
+        cells = driver.find_elements(
+            "css selector",
+            "#staff-grid .ag-center-cols-container .ag-row .ag-cell[col-id='email']",
+        )
+        cell = next((c for c in cells if c.text == email), None)
+        if cell is not None:
+            cell.click()
+        shown = driver.find_elements("css selector", "#staff-deactivate")
+        return bool(shown) and (
+            driver.find_element("css selector", "#staff-email").get_attribute("value") == email
+        )
+
+    WebDriverWait(
+        duo.driver,
+        10,
+        poll_frequency=0.3,
+        ignored_exceptions=[StaleElementReferenceException, NoSuchElementException],
+    ).until(opened)
     duo.wait_for_element("#staff-deactivate")  # the form is gone until it opens
     assert duo.find_element("#staff-email").get_attribute("value") == email
 
