@@ -115,6 +115,7 @@ def create_app(config: Config | None = None) -> Dash:
     )
     shell.register_pages()  # after Dash(): Dash refuses pages before its app exists
     app.layout = shell.layout
+    shell.preload_page_chunks(app)
     server.after_request(shell.page_status)
 
     register_all(app, db)

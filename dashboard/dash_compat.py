@@ -16,6 +16,12 @@ again rather than finding out in production. Nothing here imports the rest of Pa
   allows duplicates — with ``callback`` in the entry of a server callback only, and
   ``inputs`` and ``state`` as ``{"id", "property"}`` with a pattern-matching id as JSON
   text in which a wildcard is ``["ALL"]``, ``["ALLSMALLER"]`` or ``["MATCH"]``.
+- The page container (``dash.page_container``: a ``dcc.Location`` ``_pages_location``,
+  the content ``_pages_content``, the title's store ``_pages_store``, a dummy
+  ``_pages_dummy``) and the router's reading of a query string
+  (``dash._pages._parse_query_string``, private): ``page_container_showing`` builds the
+  container with a page already in it, which the router leaves alone because its
+  Location already holds the address (dcc.Location reports only what it lacks).
 - Dash's first-request setup (``Dash._setup_server``, private, a before_request hook that
   marks itself done before it is): ``set_up_before_any_request`` serialises it.
 """
@@ -27,7 +33,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from dash._pages import _path_to_page
+from dash import dcc, html
+from dash._pages import _parse_query_string, _path_to_page
+from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
 
 DASH_VERSION = "4.4.1"
 
@@ -38,6 +46,28 @@ def path_to_page(path: str) -> tuple[dict[str, Any], dict[str, str] | None]:
     """The registered page the router shows at ``path`` (no slashes around it) and the
     variables of its path template; ``({}, None)`` when none matches."""
     return _path_to_page(path)
+
+
+def query_parameters(search: str) -> dict[str, Any]:
+    """A query string as the router passes it to a page's layout."""
+    return _parse_query_string(search)
+
+
+def page_container_showing(pathname: str, search: str, content: Any, title: str) -> html.Div:
+    """``dash.page_container`` with the page at ``pathname`` + ``search`` already in it.
+
+    Its Location holds the address, so it reports nothing when it mounts and the
+    router's callback (which runs on a change of ``pathname`` or ``search``) is not
+    called: the page shows with the app's first layout, one round trip sooner. The
+    Location still reports ``href`` and ``hash``, which no callback reads."""
+    return html.Div(
+        [
+            dcc.Location(id=_ID_LOCATION, refresh="callback-nav", pathname=pathname, search=search),
+            html.Div(content, id=_ID_CONTENT, disable_n_clicks=True),
+            dcc.Store(id=_ID_STORE, data={"title": title}),
+            html.Div(id=_ID_DUMMY, disable_n_clicks=True),
+        ]
+    )
 
 
 def server_callback(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import dash
 import dash_bootstrap_components as dbc
@@ -14,7 +15,8 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from dashboard import ids
+from dashboard import delivery, ids
+from dashboard.dash_compat import page_container_showing, query_parameters
 from dashboard.dash_compat import path_to_page as _path_to_page  # the router's own matching
 from dashboard.i18n import _, label, language, translate
 from models.statuses import ROLE_LABELS
@@ -166,13 +168,55 @@ def layout() -> html.Div:
                         dismissable=True,
                         className="mt-3",
                     ),
-                    dash.page_container,
+                    _page_container(),
                 ],
                 fluid=True,
                 className="pb-5",
             ),
         ]
     )
+
+
+def _page_container() -> html.Div:
+    """Dash pages' container; with the page already in it when a page of this app asks
+    for the app's layout (its address is the request's Referer): the page then shows
+    with the first layout instead of one round trip of the router's later."""
+    address = _page_address()
+    if address is None:
+        return dash.page_container
+    pathname, search = address
+    content, title = page_at(pathname, search)
+    return page_container_showing(pathname, search, content, title)
+
+
+def _page_address() -> tuple[str, str] | None:
+    """The path and query string of the page that asked for the app's layout (the
+    browser sends its address as the Referer: the app's Referrer-Policy is same-origin),
+    or None for any other request."""
+    if not request.path.endswith("/_dash-layout") or not request.referrer:
+        return None
+    address = urlsplit(request.referrer)
+    if address.netloc != request.host or not address.path:
+        return None
+    return address.path, f"?{address.query}" if address.query else ""
+
+
+def page_at(pathname: str, search: str) -> tuple[Any, str]:
+    """The layout and title of the page at an address, as Dash's router shows it (the
+    404 page when none matches)."""
+    page, variables = _path_to_page(dash.get_app().strip_relative_path(pathname))
+    if not page:
+        page = next(
+            entry
+            for entry in dash.page_registry.values()
+            if entry["module"].endswith("not_found_404")
+        )
+        variables = {}
+    variables = variables or {}
+    # As the router merges them: a query parameter wins over a path variable.
+    layout = page["layout"](**{**variables, **query_parameters(search)})
+    title = page["title"](**variables) if callable(page["title"]) else page["title"]
+    return layout, title
 
 
 def guarded(page_layout: Callable[..., Any], action: str | None) -> Callable[..., Any]:
@@ -220,3 +264,22 @@ def page_status(response):
     elif page.get("action") and not can(current_user, page["action"]):
         response.status_code = 403
     return response
+
+
+def preload_page_chunks(app: dash.Dash) -> None:
+    """The HTML of a page names, as preloads, the lazy chunks its own layout will load
+    (``delivery.preload_tags``): its grid's, its dropdowns', its charts'. Worked out
+    from the layout the page shows at this address to this user, so only what it will
+    use (a preload left unused is a console warning)."""
+    interpolate = app.interpolate_index
+    prefix = app.config.requests_pathname_prefix
+
+    def with_preloads(**parts: str) -> str:
+        if request.endpoint in PAGE_ENDPOINTS and current_user.is_authenticated:
+            query = request.query_string.decode("latin-1")
+            layout, _title = page_at(request.path, f"?{query}" if query else "")
+            parts["css"] += delivery.preload_app_tags(prefix)
+            parts["css"] += delivery.preload_tags(layout, prefix)
+        return interpolate(**parts)
+
+    app.interpolate_index = with_preloads

@@ -195,3 +195,78 @@ def test_no_file_the_app_serves_names_a_cdn():
         if match
     }
     assert found == {}
+
+
+def _preloads(client, path: str) -> list[str]:
+    index = client.get(path).get_data(as_text=True)
+    return re.findall(r'<link rel="preload" as="script" href="([^"]+)">', index)
+
+
+def test_a_page_preloads_the_lazy_chunks_its_own_layout_loads_and_no_others(client):
+    login(client, "admin@parkdesk.local")
+    grid = "/_dash-component-suites/dash_ag_grid/async-community.js"
+    dropdown = "/_dash-component-suites/dash/dcc/async-dropdown.js"
+    chart = "/_dash-component-suites/dash/dcc/async-graph.js"
+    assert _preloads(client, "/orders?status=new") == [dropdown, grid]
+    assert set(_preloads(client, "/occupancy")) >= {chart, f"/vendor/{PLOTLY_BUNDLE}"}
+    assert grid not in _preloads(client, "/occupancy")
+    assert _preloads(client, "/import") == ["/_dash-component-suites/dash/dcc/async-upload.js"]
+    for address in _preloads(client, "/orders") + _preloads(client, "/occupancy"):
+        assert client.get(address).status_code == 200, address
+
+
+def test_a_page_the_role_may_not_open_preloads_nothing(client):
+    login(client, "rental@parkdesk.local")
+    assert _preloads(client, "/payments") == []
+    assert _preloads(client, "/no-such-page") == []
+
+
+def _first_layout(client, referrer: str | None) -> dict:
+    headers = {"Referer": referrer} if referrer else {}
+    response = client.get("/_dash-layout", headers=headers)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _find(node, component_id: str):
+    if isinstance(node, list):
+        return next((found for item in node if (found := _find(item, component_id))), None)
+    if not isinstance(node, dict):
+        return None
+    props = node.get("props", {})
+    if props.get("id") == component_id:
+        return node
+    return _find(props.get("children"), component_id)
+
+
+def test_the_first_layout_holds_the_page_its_address_names(client):
+    login(client, "admin@parkdesk.local")
+    layout = _first_layout(client, "http://localhost/orders?status=new")
+    location = _find(layout, "_pages_location")["props"]
+    assert (location["pathname"], location["search"]) == ("/orders", "?status=new")
+    assert _find(_find(layout, "_pages_content"), "orders-grid")
+    assert _find(layout, "orders-filter-status")["props"]["value"] == ["new"]
+    assert _find(layout, "_pages_store")["props"]["data"] == {"title": "Orders · Parkdesk"}
+
+
+@pytest.mark.parametrize(
+    ("email", "referrer", "shows"),
+    [
+        ("rental@parkdesk.local", "http://localhost/payments", "page-forbidden"),
+        ("rental@parkdesk.local", "http://localhost/nowhere", "page-not-found"),
+    ],
+)
+def test_the_first_layout_guards_the_page_as_the_router_does(client, email, referrer, shows):
+    login(client, email)
+    layout = _first_layout(client, referrer)
+    assert _find(_find(layout, "_pages_content"), shows)
+    assert _find(layout, "payments-grid") is None
+
+
+@pytest.mark.parametrize("referrer", [None, "http://elsewhere.example/orders"])
+def test_without_a_page_of_its_own_the_first_layout_leaves_the_page_to_the_router(client, referrer):
+    login(client, "admin@parkdesk.local")
+    layout = _first_layout(client, referrer)
+    location = _find(layout, "_pages_location")["props"]
+    assert "pathname" not in location and "search" not in location
+    assert _find(layout, "_pages_content")["props"].get("children") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import log_in, log_out
+from tests.browser.conftest import click, log_in, log_out
 
 # SPEC §1 (and the issues): which top-level pages each role may open.
 NAV_BY_ROLE = {
@@ -106,3 +106,40 @@ def test_an_unknown_page_shows_not_found(parkdesk):
     log_in(parkdesk, "rental@parkdesk.local")
     parkdesk.driver.get(parkdesk.server.url + "/nowhere")
     parkdesk.wait_for_element("#page-not-found")
+
+
+# Counts the page's calls of Dash pages' router (the callback that draws _pages_content).
+COUNT_ROUTER_CALLS = """
+window.routerCalls = 0;
+const fetchBefore = window.fetch;
+window.fetch = function (url, options) {
+    const body = options && typeof options.body === "string" ? options.body : "";
+    if (String(url).includes("_dash-update-component") && body.includes("_pages_content")) {
+        window.routerCalls += 1;
+    }
+    return fetchBefore(url, options);
+};
+"""
+
+
+def test_a_page_opened_by_its_address_comes_with_the_first_layout(parkdesk):
+    """Opened by its address, a page is in the app's first layout: the router is not
+    asked for it. Links and the Back button still go through the router."""
+    log_in(parkdesk, "admin@parkdesk.local")
+    driver = parkdesk.driver
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_ROUTER_CALLS})
+    driver.get(parkdesk.server.url + "/orders?status=new")
+    parkdesk.wait_for_contains_text("#orders-count", "order")
+    parkdesk.wait_for_contains_text("#orders-filter-status", "New")
+    assert driver.title == "Orders · Parkdesk"
+    assert driver.execute_script("return window.routerCalls;") == 0
+
+    click(parkdesk, "#nav-link-tickets")
+    parkdesk.wait_for_element("#tickets-grid")
+    assert driver.execute_script("return window.routerCalls;") == 1
+    driver.back()
+    parkdesk.wait_for_element("#orders-grid")
+    parkdesk.wait_for_contains_text("#orders-filter-status", "New")
+    assert driver.current_url.endswith("/orders?status=new")
+    assert driver.execute_script("return window.routerCalls;") == 2
+    assert parkdesk.get_logs() == []
