@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, State, ctx
 
 from dashboard import ids
 
@@ -53,6 +53,14 @@ def refresh_on_change(
         *seen,
         prevent_initial_call=True,
     )
+
+
+def already_shown(version_store: str, seen: object, shown: object) -> bool:
+    """Whether a page of one order, asked to read itself again by ``version_store``,
+    holds what it shows already: the order's mark is the one the page was drawn at. A
+    poll can bring the page's own action's change before the page has its new mark;
+    drawing the page again would replace its buttons and fields under the user."""
+    return ctx.triggered_id == version_store and seen is not None and seen == shown
 
 
 def refresh_grid_on_change(app: Dash, grid_id: str, sync_store: str, tables: tuple[str, ...]):

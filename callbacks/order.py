@@ -36,8 +36,9 @@ def register(app: Dash, db: Database) -> None:
         Output(ids.ORDER_SEEN, "data"),
         Input(ids.ORDER_NUMBER, "data"),
         Input(ids.ORDER_VERSION, "data"),
+        State(ids.ORDER_SEEN, "data"),
     )
-    def show(number: str | None, _version: int):
+    def show(number: str | None, _version: int, shown: object):
         if not can(current_user, Action.VIEW_ORDERS):
             return forbidden(), None
         who = actor()
@@ -46,6 +47,8 @@ def register(app: Dash, db: Database) -> None:
                 # The mark first: a change committed while the page is read is newer.
                 seen = live_changes.seen_order(session, orders.parse_number(number))
                 view = get_order(session, who, number)
+                if live.already_shown(ids.ORDER_VERSION, seen, shown):
+                    return no_update, no_update
                 allowed = orders.available_actions(session, who, number)
                 choices = order_list.executor_choices(session) if allowed.assign else None
         except NotFound:

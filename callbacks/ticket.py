@@ -28,8 +28,9 @@ def register(app: Dash, db: Database) -> None:
         Output(ids.TICKET_SEEN, "data"),
         Input(ids.TICKET_NUMBER, "data"),
         Input(ids.TICKET_VERSION, "data"),
+        State(ids.TICKET_SEEN, "data"),
     )
-    def show(number: str | None, _version: int):
+    def show(number: str | None, _version: int, shown: object):
         if not can(current_user, Action.VIEW_TICKETS):
             return forbidden(), None
         moment = now()
@@ -37,6 +38,8 @@ def register(app: Dash, db: Database) -> None:
             with db.read() as session:
                 # The mark first: a change committed while the page is read is newer.
                 seen = live_changes.seen_ticket(session, tickets.parse_number(number))
+                if live.already_shown(ids.TICKET_VERSION, seen, shown):
+                    return no_update, no_update
                 view = tickets.get_ticket(session, number, moment)
                 trail = audit.trail(session, "coworking_ticket", view.number)
         except NotFound:

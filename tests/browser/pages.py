@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+
+def record_payment(duo, amount: str, *, double_click: bool = False) -> None:
+    """On an order's page: open the payment form, type ``amount`` in cash and save
+    (with ``double_click``, two clicks on Save at once)."""
+    duo.find_element("#order-record-payment").click()
+    field = duo.wait_for_element("#payment-amount")
+    duo.wait_for_contains_text("#payment-limits", "Allowed")
+    duo.clear_input(field)
+    field.send_keys(amount)
+    Select(duo.find_element("#payment-method")).select_by_value("cash")
+    save = duo.find_element("#payment-save")
+    if double_click:
+        duo.driver.execute_script("arguments[0].click(); arguments[0].click();", save)
+    else:
+        save.click()
 
 
 class Grid:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from models import Order, Payment
 from tests.browser.conftest import log_in, press
+from tests.browser.pages import record_payment
 
 
 @pytest.fixture
@@ -30,20 +31,6 @@ def _open(duo, number: int) -> None:
     duo.wait_for_element("#order-status")
 
 
-def _pay(duo, amount: str, *, double_click: bool = False) -> None:
-    duo.find_element("#order-record-payment").click()
-    field = duo.wait_for_element("#payment-amount")
-    duo.wait_for_contains_text("#payment-limits", "Allowed")
-    duo.clear_input(field)
-    field.send_keys(amount)
-    Select(duo.find_element("#payment-method")).select_by_value("cash")
-    save = duo.find_element("#payment-save")
-    if double_click:
-        duo.driver.execute_script("arguments[0].click(); arguments[0].click();", save)
-    else:
-        save.click()
-
-
 def _kopecks(duo, element_id: str) -> int:
     return int(duo.find_element(f"#{element_id}").get_attribute("data-kopecks"))
 
@@ -53,7 +40,7 @@ def test_partial_payment_then_a_refused_amount_then_the_rest_confirms(parkdesk, 
     _open(parkdesk, orders["hotel"])
     assert _kopecks(parkdesk, "order-balance") == 1_400_000
 
-    _pay(parkdesk, "5000")
+    record_payment(parkdesk, "5000")
     parkdesk.wait_for_contains_text("#order-feedback", "payment is recorded")
     parkdesk.wait_for_text_to_equal("#order-balance", "9,000\u202f₽")
     assert _kopecks(parkdesk, "order-paid") == 1_100_000
@@ -61,7 +48,7 @@ def test_partial_payment_then_a_refused_amount_then_the_rest_confirms(parkdesk, 
         "#order-chat", "Payment of 5,000\u202f₽ recorded by Анна Смирнова"
     )
 
-    _pay(parkdesk, "8970")
+    record_payment(parkdesk, "8970")
     parkdesk.wait_for_contains_text("#payment-limits", "The balance left would be 30")
     parkdesk.wait_for_contains_text(
         "#order-feedback", "you may pay up to 8,950\u202f₽ or exactly 9,000\u202f₽"
@@ -69,7 +56,7 @@ def test_partial_payment_then_a_refused_amount_then_the_rest_confirms(parkdesk, 
     assert _kopecks(parkdesk, "order-balance") == 900_000
     parkdesk.find_element(".modal .btn-close").click()
 
-    _pay(parkdesk, "9000", double_click=True)
+    record_payment(parkdesk, "9000", double_click=True)
     parkdesk.wait_for_text_to_equal("#order-status", "Confirmed")
     assert _kopecks(parkdesk, "order-balance") == 0
     with db.read() as session:
@@ -129,7 +116,7 @@ def test_a_part_below_the_prepayment_is_refused_then_the_share_is_paid_with_its_
 def test_a_double_clicked_save_records_one_payment(parkdesk, orders, db):
     log_in(parkdesk, "rental@parkdesk.local")
     _open(parkdesk, orders["hotel"])
-    _pay(parkdesk, "1000", double_click=True)
+    record_payment(parkdesk, "1000", double_click=True)
     parkdesk.wait_for_text_to_equal("#order-balance", "13,000\u202f₽")
     with db.read() as session:
         order_id = session.scalar(select(Order.id).where(Order.number == orders["hotel"]))
