@@ -38,7 +38,9 @@ from tests.conftest import TEST_DATABASE_URL
 from tests.databases import scratch_postgres
 from tests.factories import READER
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+# One worker runs them all: the data set is built once per worker that gets one (two
+# minutes each on a loaded machine), so spread over three workers it was built three times.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("explain")]
 
 SEEDED = 10_000
 COPIES = 29

@@ -17,12 +17,26 @@ PACKAGES = ("dashboard", "pages", "callbacks", "services", "models", "demo")
 NOT_IMPORTABLE_ALONE = ("dashboard.migrations",)
 
 # Runs in a fresh interpreter: the third-party libraries are imported once, then each
-# project module is imported in a forked child that has imported nothing of the project.
+# project module is imported in a forked child that has imported nothing of the project
+# (as many children at once as there are cores).
 CHILD = r"""
 import json, os, sys, traceback
 import dash, dash_ag_grid, dash_bootstrap_components, flask, flask_login, pandas, plotly, sqlalchemy
-failures = {}
-for name in json.loads(sys.argv[1]):
+failures, running = {}, {}
+names = json.loads(sys.argv[1])
+at_once = max(2, os.cpu_count() or 1)
+
+
+def reap():
+    pid, status = os.wait()
+    if status:
+        failures[running[pid]] = status
+    del running[pid]
+
+
+for name in names:
+    if len(running) >= at_once:
+        reap()
     pid = os.fork()
     if pid == 0:
         try:
@@ -31,9 +45,9 @@ for name in json.loads(sys.argv[1]):
             traceback.print_exc()
             os._exit(1)
         os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    if status:
-        failures[name] = status
+    running[pid] = name
+while running:
+    reap()
 print(json.dumps(failures))
 """
 
