@@ -235,7 +235,10 @@ TICKET_FILTERS = {
     # confirmed, which since seed 004 takes the overdue tickets too, done, new — reads the
     # tickets of those orders by hash: the aggregates of issue 18 take that over.)
     "status active": {"status": ["active"]},
-    "visitor name (Cyrillic)": {"visitor": "иван"},
+    # A selective name, as a desk types one: "иван" (Иван, Иванов, Иванова) is 6 % of
+    # the visitors' tickets, where a whole-table read is a fair plan and PostgreSQL
+    # chose it on some samples of ANALYZE.
+    "visitor name (Cyrillic)": {"visitor": "морозов"},
     "period": LAST_MONTH,
     "number": {"number": "10"},
 }
