@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from models import Payment
-from tests.browser.conftest import click, log_in
+from tests.browser.conftest import click, log_in, press
 from tests.browser.pages import Grid
 
 
@@ -57,6 +57,20 @@ def test_the_accountant_sees_balances_and_the_journal(parkdesk, money):
     Grid(parkdesk, "balances-grid").wait_until(lambda rows: rows == [])
     parkdesk.wait_for_contains_text("#balances-count", "0 orders")
     assert "bucket=over-60" in parkdesk.driver.current_url
+    assert parkdesk.get_logs() == []
+
+
+def test_the_revenue_charts_follow_the_journals_period(parkdesk, money):
+    """The charts are drawn once the journal shows rows, and again for a new period."""
+    log_in(parkdesk, "accounting@parkdesk.local")
+    parkdesk.driver.get(parkdesk.server.url + "/payments")
+    Grid(parkdesk, "payments-grid").wait_until(lambda rows: len(rows) == 2)
+    parkdesk.wait_for_contains_text("#payments-revenue", ": 5,000\u202f₽")
+    parkdesk.wait_for_element("#payments-revenue-methods .barlayer .point")
+
+    press(parkdesk, '[id*="last-month"]')  # the payments were made minutes ago
+    Grid(parkdesk, "payments-grid").wait_until(lambda rows: rows == [])
+    parkdesk.wait_for_contains_text("#payments-revenue", ": 0\u202f₽")
     assert parkdesk.get_logs() == []
 
 
