@@ -79,6 +79,7 @@ PASSWORD = "load-test-only"  # the bench accounts exist only in the bench databa
 THINK = (2.0, 6.0)  # seconds a person takes between two actions
 # Shares of the staff at work; every role gets at least one person.
 MIX = {"rental": 24, "service": 16, "accountant": 4, "executive": 6}
+STAFF = sum(MIX.values())  # the load test's people (--users' default)
 ACCOUNTS = {
     "rental": ("rental_manager", "load.rental@parkdesk.local"),
     "service": ("service_manager", "load.service@parkdesk.local"),
@@ -1086,7 +1087,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.load", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, default=STAFF)
     parser.add_argument("--duration", type=int, default=120, help="seconds at full strength")
     parser.add_argument("--size", choices=["small", "full"], default="full")
     parser.add_argument("--spawn-rate", type=float, default=2.0, help="logins per second")
@@ -1126,7 +1127,9 @@ def main() -> int:
 
     result = run(args)
     RESULTS.mkdir(exist_ok=True)
-    path = args.output or RESULTS / f"load-postgresql-{args.size}.json"
+    # The README's 50 staff are the load test; another number of staff, its own file.
+    crowd = "" if args.users == STAFF else f"{args.users}-"
+    path = args.output or RESULTS / f"load-{crowd}postgresql-{args.size}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     if args.output is None:
         from bench.__main__ import REPORT, render
