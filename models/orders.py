@@ -309,7 +309,7 @@ class CoworkingTicket(Base):
         # tickets that are not over yet (active, confirmed: a tenth of a year's tickets).
         Index("ix_coworking_tickets_visitor_period_end", "visitor_id", "period_end"),
         # Occupancy: the tickets overlapping a window, by start (at most a month
-        # before it), and the long ones apart (services.occupancy._overlapping).
+        # before it), and the long ones apart (services.occupancy.tickets_overlapping).
         Index("ix_coworking_tickets_periods", *TICKET_PERIOD_COLUMNS),
         Index(
             "ix_coworking_tickets_long",
