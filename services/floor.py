@@ -33,11 +33,18 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, literal_column, select, text, union_all
+from sqlalchemy import Select, select, text, union_all
 from sqlalchemy.orm import Session
 
 from models import Building, CoworkingTicket, Order, Person, Room, Seat
-from models.orders import LONG_TICKET_DAYS, long_ticket_sql
+from models.orders import (
+    LONG_TICKET_DAYS,
+    SHORT_TICKET_DAYS,
+    long_ticket_sql,
+    medium_ticket_sql,
+    period_end_apart,
+    short_ticket_sql,
+)
 from models.places import full_name
 from models.statuses import CANCELLED_STATUSES, NC_, Label, RoomKind
 from services import tickets
@@ -158,25 +165,29 @@ def rooms(session: Session, actor: Actor) -> list[FloorRoom]:
 
 
 def _covering(room_id: int, at: datetime, dialect: str) -> Select:
-    """The ids of the room's tickets whose period covers ``at``, as two sets each read
-    through its own index: tickets of at most ``LONG_TICKET_DAYS`` on the room's seats,
-    started within that many days before it (per seat a short range of
+    """The ids of the room's tickets whose period covers ``at``, as three sets each read
+    through its own index: tickets of at most ``SHORT_TICKET_DAYS`` on the room's seats,
+    started within that (and a day) before it (per seat a short range of
     ``ix_coworking_tickets_seat_period``: the room's tickets only, not every room's), and
-    the few long ones apart (their partial index, as ``services.occupancy`` reads them;
-    the room is checked by the caller's join)."""
-    long_ticket, short_ticket = (
-        text(pattern.format(long_ticket_sql(dialect))) for pattern in ("{}", "NOT ({})")
+    the medium and long ones apart (their partial indexes, as ``services.occupancy``
+    reads them; the room is checked by the caller's join)."""
+    short_ticket, medium_ticket, long_ticket = (
+        text(sql(dialect)) for sql in (short_ticket_sql, medium_ticket_sql, long_ticket_sql)
     )
-    end = CoworkingTicket.period_end
-    if dialect == "sqlite":  # the partial index of the long ones, not the period_end one
-        end = literal_column("+coworking_tickets.period_end", CoworkingTicket.period_end.type)
+    end = period_end_apart(dialect)
     return union_all(
         select(CoworkingTicket.id).where(
             CoworkingTicket.seat_id.in_(select(Seat.id).where(Seat.room_id == room_id)),
             short_ticket,
-            CoworkingTicket.period_start >= at - timedelta(days=LONG_TICKET_DAYS + 1),
+            CoworkingTicket.period_start >= at - timedelta(days=SHORT_TICKET_DAYS + 1),
             CoworkingTicket.period_start <= at,
             CoworkingTicket.period_end > at,
+        ),
+        select(CoworkingTicket.id).where(
+            medium_ticket,
+            CoworkingTicket.period_start >= at - timedelta(days=LONG_TICKET_DAYS + 1),
+            CoworkingTicket.period_start <= at,
+            end > at,
         ),
         select(CoworkingTicket.id).where(long_ticket, CoworkingTicket.period_start <= at, end > at),
     )

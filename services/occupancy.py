@@ -63,7 +63,16 @@ from models import (
     RoomBooking,
     Seat,
 )
-from models.orders import LONG_TICKET_DAYS, UNSOLD_SQL, long_ticket_sql, status_literals
+from models.orders import (
+    LONG_TICKET_DAYS,
+    SHORT_TICKET_DAYS,
+    UNSOLD_SQL,
+    long_ticket_sql,
+    medium_ticket_sql,
+    period_end_apart,
+    short_ticket_sql,
+    status_literals,
+)
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES, RoomKind
 
 # Literals, as in the partial index ix_orders_unsold that the "not sold" lookup reads.
@@ -277,44 +286,44 @@ class _Sold:
 def tickets_overlapping(
     start: datetime, end: datetime, dialect: str
 ) -> list[list[ColumnElement[bool]]]:
-    """Tickets whose period overlaps [start, end), as two sets that together hold each
-    such ticket once, each read by its own index alone (both cover every column the
+    """Tickets whose period overlaps [start, end), as three sets that together hold each
+    such ticket once, each read by its own index alone (each covers every column the
     query reads, so the tickets themselves are not visited):
 
-    - tickets of at most ``LONG_TICKET_DAYS`` (hours, days, a month): one that overlaps
-      starts after ``start`` − that many days, a range of ``ix_coworking_tickets_periods``
-      as long as the window and a month — not every ticket before the window's end;
+    - tickets of at most ``SHORT_TICKET_DAYS`` (hours, a day: nearly all): one that
+      overlaps starts after ``start`` − that, a range of ``ix_coworking_tickets_periods``
+      as long as the window and two days — not every ticket before the window's end;
+    - those of at most ``LONG_TICKET_DAYS`` (a week, a month), the same way a month back
+      in their partial index ``ix_coworking_tickets_medium``;
     - the long ones, the few of the partial index ``ix_coworking_tickets_long``.
 
-    (A margin of a day on the range: the length is compared in floating point on SQLite.
-    SQLite, which keeps no statistics, would read the long ones by the start as well —
-    every ticket after the window's start: a unary plus there leaves it the partial index.)"""
-    # As the partial index's predicate, word for word (SQLite matches them as written).
-    long_ticket, short_ticket = (
-        text(pattern.format(long_ticket_sql(dialect))) for pattern in ("{}", "NOT ({})")
+    (A margin of a day on the ranges: the length is compared in floating point on SQLite.
+    The medium and long ones compare an end no index serves: ``period_end_apart``.)"""
+    # As the partial indexes' predicates, word for word (SQLite matches them as written).
+    short_ticket, medium_ticket, long_ticket = (
+        text(sql(dialect)) for sql in (short_ticket_sql, medium_ticket_sql, long_ticket_sql)
     )
     overlaps = [CoworkingTicket.period_start < end, CoworkingTicket.period_end > start]
-    if dialect == "sqlite":
-        end_column = literal_column(
-            "+coworking_tickets.period_end", CoworkingTicket.period_end.type
-        )
-        long_overlaps = [CoworkingTicket.period_start < end, end_column > start]
-    else:
-        long_overlaps = overlaps
+    apart = [CoworkingTicket.period_start < end, period_end_apart(dialect) > start]
     return [
         [
             short_ticket,
-            CoworkingTicket.period_start >= start - timedelta(days=LONG_TICKET_DAYS + 1),
+            CoworkingTicket.period_start >= start - timedelta(days=SHORT_TICKET_DAYS + 1),
             *overlaps,
         ],
-        [long_ticket, *long_overlaps],
+        [
+            medium_ticket,
+            CoworkingTicket.period_start >= start - timedelta(days=LONG_TICKET_DAYS + 1),
+            *apart,
+        ],
+        [long_ticket, *apart],
     ]
 
 
 def seats_taken(session: Session, now: datetime, active: ColumnElement[bool]) -> int:
     """How many seats have a ticket ``active`` (a condition on the ticket and its order)
-    at ``now``: the tickets around ``now`` read as in ``tickets_overlapping`` (a month of the
-    period index and the long ones), not every booking from now on."""
+    at ``now``: the tickets around ``now`` read as in ``tickets_overlapping`` (two days of
+    the period index, the medium and the long ones), not every booking from now on."""
     dialect = session.get_bind().dialect.name
     seats = union(
         *(

@@ -273,9 +273,9 @@ def free_seats(
     """Coworking seats free for the whole of [start, end) — of one room, or of all.
 
     The tickets that overlap are read as occupancy reads them (``tickets_overlapping``:
-    a month of the period index and the long ones), each order's status looked up by
-    its key after the comparisons (a join had PostgreSQL hash all the million orders:
-    230 ms for a day's seats on the full seed)."""
+    two days of the period index, the medium and long ones), each order's status looked
+    up by its key after the comparisons (a join had PostgreSQL hash all the million
+    orders: 230 ms for a day's seats on the full seed)."""
     dialect = session.get_bind().dialect.name
     others = [] if exclude_ticket_id is None else [CoworkingTicket.id != exclude_ticket_id]
     live = order_status(CoworkingTicket.order_id).not_in([s.value for s in CANCELLED_STATUSES])

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, func, literal, select, text
 from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,14 @@ from models import (
     Service,
     StaffUser,
 )
-from models.orders import LONG_TICKET_DAYS, long_ticket_sql, status_literals
+from models.orders import (
+    LONG_TICKET_DAYS,
+    SHORT_TICKET_DAYS,
+    long_ticket_sql,
+    medium_ticket_sql,
+    period_end_apart,
+    status_literals,
+)
 from models.places import full_name
 from models.statuses import (
     CANCELLED_STATUSES,
@@ -302,22 +309,25 @@ def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]
         Order.status,
         (Order.total_kopecks > Order.paid_kopecks).label("owes"),
     )
-    # A ticket of at most LONG_TICKET_DAYS that overlaps the day starts at most that long
-    # (and a day's margin) before it: a range of the period index, read from it alone.
-    # The long ones (a few a year) from their partial index, its predicate as written
-    # (on SQLite, "+period_end" keeps the planner on it); a long ticket starting within
-    # the range comes twice, kept once. (Unlike services.occupancy, the short range does
-    # not compute every ticket's length: a third of the time of the query.)
-    end_column = (
-        literal_column("+coworking_tickets.period_end", CoworkingTicket.period_end.type)
-        if dialect == "sqlite"
-        else CoworkingTicket.period_end
-    )
+    # A ticket of at most SHORT_TICKET_DAYS (nearly all) that overlaps the day starts at
+    # most that long (and a day's margin) before it: a range of the period index. The
+    # medium and long ones from their partial indexes, their predicates as written, by an
+    # end no index serves (period_end_apart), as services.occupancy reads them;
+    # one starting within the short range comes twice, kept once. (Unlike
+    # services.occupancy, the short range does not compute every ticket's length: a third
+    # of the time of the query.)
+    end_column = period_end_apart(dialect)
     parts = (
         [
-            CoworkingTicket.period_start >= _at(start - timedelta(days=LONG_TICKET_DAYS + 1)),
+            CoworkingTicket.period_start >= _at(start - timedelta(days=SHORT_TICKET_DAYS + 1)),
             CoworkingTicket.period_start < _at(end),
             CoworkingTicket.period_end > _at(start),
+        ],
+        [
+            text(medium_ticket_sql(dialect)),
+            CoworkingTicket.period_start >= _at(start - timedelta(days=LONG_TICKET_DAYS + 1)),
+            CoworkingTicket.period_start < _at(end),
+            end_column > _at(start),
         ],
         [
             text(long_ticket_sql(dialect)),

@@ -1,6 +1,8 @@
-"""Occupancy reads the tickets overlapping a window in two parts, each through its own
-index: tickets of at most a month by their start, and the long ones (partial index).
-Together they are exactly the tickets a plain overlap condition finds, once each."""
+"""Occupancy reads the tickets overlapping a window in three parts, each through its own
+index: tickets of at most a day by their start, those of at most a month (a partial
+index), and the long ones (another). Together they are exactly the tickets a plain
+overlap condition finds, once each; so are those Today, the floor plan and the free
+seats of the new-order form read the same way."""
 
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from models import CoworkingTicket, Order
-from models.orders import LONG_TICKET_DAYS
+from models.orders import LONG_TICKET_DAYS, SHORT_TICKET_DAYS
 from models.statuses import TicketStatus, ticket_status_condition
-from services import occupancy
+from services import floor, occupancy, today
+from services import tickets as ticket_service
 from services.context import Actor
 from services.occupancy import Period
 from services.overview import overview
@@ -23,6 +26,10 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 LENGTHS = [
     timedelta(hours=1),
     timedelta(hours=12),
+    timedelta(days=SHORT_TICKET_DAYS),
+    timedelta(days=SHORT_TICKET_DAYS, seconds=1),
+    timedelta(days=SHORT_TICKET_DAYS, microseconds=1),
+    timedelta(days=7),
     timedelta(days=30),
     timedelta(days=LONG_TICKET_DAYS),
     timedelta(days=LONG_TICKET_DAYS, seconds=1),
@@ -64,7 +71,7 @@ def tickets(db, world) -> list[tuple[datetime, datetime, datetime]]:
 
 
 @pytest.mark.parametrize("created_by", [None, NOW - timedelta(days=3)])
-def test_the_two_parts_find_every_overlapping_sold_ticket_once(db, tickets, created_by):
+def test_the_three_parts_find_every_overlapping_sold_ticket_once(db, tickets, created_by):
     expected = sorted(
         (int(start.timestamp()), int(end.timestamp()))
         for start, end, created in tickets
@@ -88,17 +95,49 @@ def test_the_two_parts_find_every_overlapping_sold_ticket_once(db, tickets, crea
     assert len(expected) > 20
 
 
-@pytest.mark.parametrize(
-    "moment",
-    [
-        WINDOW.start,
-        WINDOW.start - timedelta(seconds=1),
-        WINDOW.start + timedelta(seconds=1),
-        WINDOW.end,
-        WINDOW.end - timedelta(days=LONG_TICKET_DAYS + 1),
-        WINDOW.end + timedelta(days=200),
-    ],
-)
+MOMENTS = [
+    WINDOW.start,
+    WINDOW.start - timedelta(seconds=1),
+    WINDOW.start + timedelta(seconds=1),
+    WINDOW.end,
+    WINDOW.end - timedelta(days=SHORT_TICKET_DAYS + 1),
+    WINDOW.end - timedelta(days=LONG_TICKET_DAYS + 1),
+    WINDOW.end + timedelta(days=200),
+]
+
+
+def _overlapping(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(CoworkingTicket.period_start < end, CoworkingTicket.period_end > start)
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_today_the_floor_and_free_seats_find_what_a_plain_overlap_finds(db, world, tickets, moment):
+    day_end, hour_end = moment + timedelta(days=1), moment + timedelta(hours=1)
+    with db.read() as session:
+        dialect = session.get_bind().dialect.name
+        of_the_day = session.scalars(
+            sa.select(CoworkingTicket.id).where(_overlapping(moment, day_end))
+        ).all()
+        found = [row.id for row in today.day_tickets(session, moment, day_end)]
+        assert sorted(found) == sorted(of_the_day)
+
+        covering = sa.and_(
+            CoworkingTicket.period_start <= moment, CoworkingTicket.period_end > moment
+        )
+        held = session.scalars(sa.select(CoworkingTicket.id).where(covering)).all()
+        floor_ids = session.scalars(floor._covering(world.room_id, moment, dialect)).all()
+        assert sorted(floor_ids) == sorted(held)
+
+        busy = set(
+            session.scalars(
+                sa.select(CoworkingTicket.seat_id).where(_overlapping(moment, hour_end))
+            )
+        )
+        free = {seat.id for seat in ticket_service.free_seats(session, moment, hour_end)}
+    assert free == set(world.seats + world.other_room_seats) - busy
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
 def test_seats_taken_now_are_those_of_the_active_tickets(db, tickets, moment):
     active = ticket_status_condition(
         [TicketStatus.ACTIVE],
