@@ -103,11 +103,12 @@ def short_ticket_sql(dialect: str) -> str:
 
 
 def period_end_apart(dialect: str) -> ColumnElement[dt.datetime]:
-    """A ticket's period end that no index serves, for the medium and long tickets: read
-    by start from their partial indexes, not by end from ``period_end``'s index (every
-    ticket after the window's start). Neither database knows how few they are: SQLite
-    keeps no statistics, and PostgreSQL guesses a third of all tickets for the length
-    predicate (it read 18,776 index entries to find none)."""
+    """A ticket's period end that no index serves: the tickets overlapping a window are
+    read by start, from the period index or the partial indexes of the medium and long
+    ones, not by end from ``period_end``'s index (every ticket after the window's start,
+    each visited in the table). Neither database knows better: SQLite keeps no
+    statistics, and PostgreSQL guesses a third of all tickets for the length predicate
+    (it read 18,776 index entries to find no long ticket)."""
     sql = (
         "+coworking_tickets.period_end"
         if dialect == "sqlite"
