@@ -201,18 +201,27 @@ def _page_address() -> tuple[str, str] | None:
     return address.path, f"?{address.query}" if address.query else ""
 
 
+def page_entry(pathname: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The registry entry of the page at a path and its path variables, as Dash's router
+    finds them: the 404 page when none matches."""
+    page, variables = _path_to_page(dash.get_app().strip_relative_path(pathname))
+    if not page:
+        return _not_found_page(), {}
+    return page, variables or {}
+
+
+def _not_found_page() -> dict[str, Any]:
+    return next(entry for entry in dash.page_registry.values() if _is_not_found(entry))
+
+
+def _is_not_found(page: dict[str, Any]) -> bool:
+    return page["module"].endswith("not_found_404")
+
+
 def page_at(pathname: str, search: str) -> tuple[Any, str]:
     """The layout and title of the page at an address, as Dash's router shows it (the
     404 page when none matches)."""
-    page, variables = _path_to_page(dash.get_app().strip_relative_path(pathname))
-    if not page:
-        page = next(
-            entry
-            for entry in dash.page_registry.values()
-            if entry["module"].endswith("not_found_404")
-        )
-        variables = {}
-    variables = variables or {}
+    page, variables = page_entry(pathname)
     # As the router merges them: a query parameter wins over a path variable.
     layout = page["layout"](**{**variables, **query_parameters(search)})
     title = page["title"](**variables) if callable(page["title"]) else page["title"]
@@ -258,8 +267,8 @@ def page_status(response):
         or not current_user.is_authenticated
     ):
         return response
-    page, _variables = _path_to_page(request.path.strip("/"))
-    if not page or page["module"].endswith("not_found_404"):
+    page, _variables = page_entry(request.path)
+    if _is_not_found(page):
         response.status_code = 404
     elif page.get("action") and not can(current_user, page["action"]):
         response.status_code = 403

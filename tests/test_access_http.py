@@ -246,6 +246,13 @@ def test_an_unknown_address_answers_404(client):
     assert client.get("/no-such-page").status_code == 404
 
 
+def test_a_page_the_role_may_not_open_answers_403_and_its_own_pages_200(client):
+    login(client, "rental@parkdesk.local")
+    assert client.get("/staff").status_code == 403
+    assert client.get("/staff/").status_code == 403
+    assert client.get("/tickets/").status_code == 200
+
+
 def test_the_content_security_policy_allows_only_own_scripts_and_dash_inline_ones(app, client):
     login(client, "rental@parkdesk.local")
     policy = client.get("/").headers["Content-Security-Policy"]
