@@ -194,8 +194,15 @@ def _covering(room_id: int, at: datetime, dialect: str) -> Select:
 
 
 def _tickets(session: Session, room_id: int, at: datetime) -> dict[int, FloorTicket]:
-    """The ticket holding each seat of the room at ``at`` (the first started, if two)."""
-    covering = _covering(room_id, at, session.get_bind().dialect.name).subquery()
+    """The ticket holding each seat of the room at ``at`` (the first started, if two).
+
+    The ids first, then their rows by key: joined to the ids as a subquery, PostgreSQL
+    took the long tickets' part for a third of all tickets (its guess for the length
+    predicate) and hashed every ticket of the room's seats — 28 of 30 ms on the full
+    seed."""
+    covering = session.scalars(_covering(room_id, at, session.get_bind().dialect.name)).all()
+    if not covering:
+        return {}
     query = (
         select(
             CoworkingTicket.seat_id,
@@ -208,11 +215,11 @@ def _tickets(session: Session, room_id: int, at: datetime) -> dict[int, FloorTic
             CoworkingTicket.validated_at,
             Order.total_kopecks - Order.paid_kopecks,
         )
-        .join(covering, covering.c.id == CoworkingTicket.id)
         .join(Seat, Seat.id == CoworkingTicket.seat_id)
         .join(Order, Order.id == CoworkingTicket.order_id)
         .join(Person, Person.id == CoworkingTicket.visitor_id)
         .where(
+            CoworkingTicket.id.in_(covering),
             Seat.room_id == room_id,
             Order.status.not_in([s.value for s in CANCELLED_STATUSES]),
         )
