@@ -33,26 +33,19 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select, text, union_all
+from sqlalchemy import Select, select, union_all
 from sqlalchemy.orm import Session
 
 from models import Building, CoworkingTicket, Order, Person, Room, Seat
-from models.orders import (
-    LONG_TICKET_DAYS,
-    SHORT_TICKET_DAYS,
-    long_ticket_sql,
-    medium_ticket_sql,
-    period_end_apart,
-    short_ticket_sql,
-)
 from models.places import full_name
-from models.statuses import CANCELLED_STATUSES, NC_, Label, RoomKind
+from models.statuses import CANCELLED_STATUSES, NC_, Label, RoomKind, unindexed
 from services import tickets
 from services.catalog import plan_cell
 from services.context import Actor
 from services.errors import DomainError
 from services.filter_values import EARLIEST_DATE, LATEST_DATE
 from services.ids import is_row_id
+from services.occupancy import tickets_overlapping
 from services.permissions import Action, require
 
 NO_SHOW_AFTER = timedelta(minutes=30)
@@ -165,31 +158,16 @@ def rooms(session: Session, actor: Actor) -> list[FloorRoom]:
 
 
 def _covering(room_id: int, at: datetime, dialect: str) -> Select:
-    """The ids of the room's tickets whose period covers ``at``, as three sets each read
-    through its own index: tickets of at most ``SHORT_TICKET_DAYS`` on the room's seats,
-    started within that (and a day) before it (per seat a short range of
-    ``ix_coworking_tickets_seat_period``: the room's tickets only, not every room's), and
-    the medium and long ones apart (their partial indexes, as ``services.occupancy``
-    reads them; the room is checked by the caller's join)."""
-    short_ticket, medium_ticket, long_ticket = (
-        text(sql(dialect)) for sql in (short_ticket_sql, medium_ticket_sql, long_ticket_sql)
-    )
-    end = period_end_apart(dialect)
+    """The ids of the room's tickets whose period covers ``at``: those overlapping its
+    microsecond, read class by class as occupancy reads them (``tickets_overlapping``),
+    each part kept to the room's seats. (Not by seat: SQLite would then read each seat's
+    whole history of long tickets through ``(seat_id, period_start)``.)"""
+    in_room = unindexed(CoworkingTicket.seat_id).in_(select(Seat.id).where(Seat.room_id == room_id))
     return union_all(
-        select(CoworkingTicket.id).where(
-            CoworkingTicket.seat_id.in_(select(Seat.id).where(Seat.room_id == room_id)),
-            short_ticket,
-            CoworkingTicket.period_start >= at - timedelta(days=SHORT_TICKET_DAYS + 1),
-            CoworkingTicket.period_start <= at,
-            CoworkingTicket.period_end > at,
-        ),
-        select(CoworkingTicket.id).where(
-            medium_ticket,
-            CoworkingTicket.period_start >= at - timedelta(days=LONG_TICKET_DAYS + 1),
-            CoworkingTicket.period_start <= at,
-            end > at,
-        ),
-        select(CoworkingTicket.id).where(long_ticket, CoworkingTicket.period_start <= at, end > at),
+        *(
+            select(CoworkingTicket.id).where(*part, in_room)
+            for part in tickets_overlapping(at, at + timedelta(microseconds=1), dialect)
+        )
     )
 
 

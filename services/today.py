@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, text
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.orm import Session
 
@@ -39,14 +39,7 @@ from models import (
     Service,
     StaffUser,
 )
-from models.orders import (
-    LONG_TICKET_DAYS,
-    SHORT_TICKET_DAYS,
-    long_ticket_sql,
-    medium_ticket_sql,
-    period_end_apart,
-    status_literals,
-)
+from models.orders import status_literals
 from models.places import full_name
 from models.statuses import (
     CANCELLED_STATUSES,
@@ -56,6 +49,7 @@ from models.statuses import (
 from services import rooms
 from services.context import Actor
 from services.events import EventRow, event_rows
+from services.occupancy import tickets_overlapping
 from services.overdue import DEADLINE_TYPES, FINISHED_STATUSES
 from services.permissions import Action, can, order_scope, require
 from services.presence import is_expected, is_in_house, is_no_show
@@ -290,10 +284,6 @@ def _ticket_rows(
     )
 
 
-def _at(moment: datetime) -> ColumnElement[datetime]:
-    return literal(moment, type_=CoworkingTicket.period_start.type)
-
-
 def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]:
     """The tickets whose period overlaps [start, end) (id, order_id, period_start,
     period_end, seat_id, validated_at), with their order's status and whether it owes:
@@ -309,41 +299,13 @@ def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]
         Order.status,
         (Order.total_kopecks > Order.paid_kopecks).label("owes"),
     )
-    # A ticket of at most SHORT_TICKET_DAYS (nearly all) that overlaps the day starts at
-    # most that long (and a day's margin) before it: a range of the period index. The
-    # medium and long ones from their partial indexes, their predicates as written, by an
-    # end no index serves (period_end_apart), as services.occupancy reads them;
-    # one starting within the short range comes twice, kept once. (Unlike
-    # services.occupancy, the short range does not compute every ticket's length: a third
-    # of the time of the query.)
-    end_column = period_end_apart(dialect)
-    parts = (
-        [
-            CoworkingTicket.period_start >= _at(start - timedelta(days=SHORT_TICKET_DAYS + 1)),
-            CoworkingTicket.period_start < _at(end),
-            CoworkingTicket.period_end > _at(start),
-        ],
-        [
-            text(medium_ticket_sql(dialect)),
-            CoworkingTicket.period_start >= _at(start - timedelta(days=LONG_TICKET_DAYS + 1)),
-            CoworkingTicket.period_start < _at(end),
-            end_column > _at(start),
-        ],
-        [
-            text(long_ticket_sql(dialect)),
-            CoworkingTicket.period_start < _at(end),
-            end_column > _at(start),
-        ],
-    )
-    seen: set[int] = set()
-    tickets = []
+    # The three classes of length, each by start from its own index, as occupancy reads
+    # them; each ticket comes once.
     connection = session.connection()  # plain rows: hundreds of them, no ORM objects
-    for part in parts:
+    tickets: list[DbRow] = []
+    for part in tickets_overlapping(start, end, dialect):
         query = select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
-        for row in connection.execute(query).all():
-            if row.id not in seen:
-                seen.add(row.id)
-                tickets.append(row)
+        tickets += connection.execute(query).all()
     return tickets
 
 
