@@ -75,11 +75,16 @@ def test_the_revenue_charts_follow_the_journals_period(parkdesk, money):
 
 
 def _downloaded(directory: str, timeout: float = 10) -> Path:
+    """The CSV the browser downloaded, once it has written all of it: Chromium may name
+    the file before its bytes are in (CI once read it empty), so until no partial
+    download is left and the file has content."""
     found: list[Path] = []
 
     def done(_driver) -> bool:
-        found[:] = list(Path(directory).glob("*.csv"))
-        return bool(found)
+        folder = Path(directory)
+        found[:] = list(folder.glob("*.csv"))
+        partial = list(folder.glob("*.crdownload"))
+        return bool(found) and not partial and found[0].stat().st_size > 0
 
     WebDriverWait(None, timeout, poll_frequency=0.1).until(done, "no CSV was downloaded")
     return found[0]
