@@ -235,10 +235,11 @@ TICKET_FILTERS = {
     # confirmed, which since seed 004 takes the overdue tickets too, done, new — reads the
     # tickets of those orders by hash: the aggregates of issue 18 take that over.)
     "status active": {"status": ["active"]},
-    # A selective name, as a desk types one: "иван" (Иван, Иванов, Иванова) is 6 % of
-    # the visitors' tickets, where a whole-table read is a fair plan and PostgreSQL
-    # chose it on some samples of ANALYZE.
-    "visitor name (Cyrillic)": {"visitor": "морозов"},
+    # A selective name, as a desk types one, surname and first name: "иван" (Иван,
+    # Иванов, Иванова) is 6 % of the visitors' tickets, where a whole-table read is a fair
+    # plan, and for "морозов" (0.3 %) PostgreSQL still counted by reading every ticket on
+    # some samples of ANALYZE (its estimate for a short pattern is coarse).
+    "visitor name (Cyrillic)": {"visitor": "морозова елена"},
     "period": LAST_MONTH,
     "number": {"number": "10"},
 }
