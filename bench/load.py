@@ -360,6 +360,19 @@ class Browser:
             grid = self.index.get(key.removesuffix("-filters") + "-grid")
             if grid is not None:
                 self._grid_request(grid, wave)
+        # The payments page's clientside hand-over: the charts get the journal's filters
+        # once its first rows are in, and on every change of the filters after that.
+        charts = self.index.get("payments-charts-for")
+        if charts is not None and (
+            (key == "payments-filters" and prop == "data")
+            or (
+                key == "payments-grid"
+                and prop == "getRowsResponse"
+                and not charts["props"].get("data")
+            )
+        ):
+            charts["props"]["data"] = self.index["payments-filters"]["props"].get("data") or {}
+            self._triggered("payments-charts-for", "data", None, wave)
 
     def _apply(self, dep: Dep, response: dict, wave: dict, grids: list) -> None:
         for key, props in response.items():

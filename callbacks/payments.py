@@ -25,7 +25,7 @@ from models.statuses import (
 )
 from pages import payments as page
 from services import balances
-from services.balances import BalanceFilters, JournalFilters
+from services.balances import BUCKET_CODES, BalanceFilters, JournalFilters
 from services.permissions import Action, can
 
 MAX_CHART_DAYS = 731  # the charts show at most two years; the grid takes any period
@@ -105,10 +105,11 @@ def register_balances(app: Dash, db: Database) -> None:
     open_row_on_click(app, ids.BALANCES_GRID, "/orders/")
 
     @app.callback(
-        Output(ids.BALANCES_BUCKETS, "children"),
+        *(Output(ids.bucket_figures(code), "children") for code in BUCKET_CODES),
+        *(Output(ids.bucket_card(code), "className") for code in BUCKET_CODES),
         Input(ids.BALANCES_FILTERS, "data"),
     )
-    def buckets(filters: dict | None):
+    def buckets(filters: dict | None) -> tuple:
         if not can(current_user, Action.VIEW_PAYMENTS):
             raise PreventUpdate
         chosen = BalanceFilters.parse(filters)
@@ -116,7 +117,11 @@ def register_balances(app: Dash, db: Database) -> None:
             totals = balances.bucket_totals(
                 session, chosen, now(), current_app.config["PARKDESK"].timezone
             )
-        return page.bucket_cards(totals, chosen.buckets)
+        by_code = {total.code: total for total in totals}
+        return (
+            *(page.bucket_figures(code, by_code[code]) for code in BUCKET_CODES),
+            *(page.bucket_card_class(code in chosen.buckets) for code in BUCKET_CODES),
+        )
 
     @app.callback(
         Output(ids.BALANCES_GRID, "getRowsResponse"),
@@ -201,11 +206,31 @@ def register_journal(app: Dash, db: Database) -> None:
         prevent_initial_call="initial_duplicate",
     )
 
+    # The charts follow the journal: their filters are handed on once the journal has
+    # shown its first rows, and on every change of the filters after that.
+    app.clientside_callback(
+        """
+        function (_response, filters, shown) {
+            const triggered = window.dash_clientside.callback_context.triggered;
+            const byRows = triggered.every((t) => t.prop_id.endsWith(".getRowsResponse"));
+            if (byRows && shown !== null && shown !== undefined) {
+                return window.dash_clientside.no_update;  // the next block of rows
+            }
+            return filters;
+        }
+        """,
+        Output(ids.PAYMENTS_CHARTS_FOR, "data"),
+        Input(ids.PAYMENTS_GRID, "getRowsResponse"),
+        Input(ids.PAYMENTS_FILTERS, "data"),
+        State(ids.PAYMENTS_CHARTS_FOR, "data"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(ids.PAYMENTS_REVENUE, "children"),
-        Output(ids.PAYMENTS_REVENUE_DAILY, "figure"),
-        Output(ids.PAYMENTS_REVENUE_METHODS, "figure"),
-        Input(ids.PAYMENTS_FILTERS, "data"),
+        Output(ids.PAYMENTS_CHARTS, "children"),
+        Input(ids.PAYMENTS_CHARTS_FOR, "data"),
+        prevent_initial_call=True,
     )
     def revenue(filters: dict | None):
         if not can(current_user, Action.VIEW_PAYMENTS):
@@ -219,7 +244,7 @@ def register_journal(app: Dash, db: Database) -> None:
                 html.Span(" · " + _("all methods"), className="text-body-secondary"),
             ]
         )
-        return text, page.daily_figure(data), page.methods_figure(data)
+        return text, page.revenue_charts(page.daily_figure(data), page.methods_figure(data))
 
     @app.callback(
         Output(ids.PAYMENTS_GRID, "getRowsResponse"),

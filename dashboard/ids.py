@@ -229,8 +229,19 @@ BALANCES_FILTER_RESET = "balances-filter-reset"
 BALANCES_FILTERS = "balances-filters"
 BALANCES_SYNC = "balances-sync"
 BALANCES_COUNT = "balances-count"
-BALANCES_BUCKETS = "balances-buckets"
 BALANCES_BUCKET = "balances-bucket"  # pattern-matching: {"type": BALANCES_BUCKET, "bucket": …}
+
+
+def bucket_card(code: str) -> str:
+    """An age bucket's card (its border shows the chosen bucket)."""
+    return f"balances-bucket-card-{code}"
+
+
+def bucket_figures(code: str) -> str:
+    """An age bucket's figures: balance due and number of orders."""
+    return f"balances-bucket-figures-{code}"
+
+
 PAYMENTS_GRID = "payments-grid"  # SPEC §8
 PAYMENTS_FILTER_FROM = "payments-filter-from"
 PAYMENTS_FILTER_TO = "payments-filter-to"
@@ -242,6 +253,9 @@ PAYMENTS_COUNT = "payments-count"
 PAYMENTS_REVENUE = "payments-revenue"
 PAYMENTS_REVENUE_DAILY = "payments-revenue-daily"
 PAYMENTS_REVENUE_METHODS = "payments-revenue-methods"
+# The charts' row (drawn once the journal shows rows) and the filters it was drawn for.
+PAYMENTS_CHARTS = "payments-charts"
+PAYMENTS_CHARTS_FOR = "payments-charts-for"
 EXPORTS_PAYMENTS_FROM = "exports-payments-from"
 EXPORTS_PAYMENTS_TO = "exports-payments-to"
 EXPORTS_PAYMENTS_SEP = "exports-payments-sep"

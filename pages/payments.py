@@ -206,20 +206,6 @@ def layout(
         spaced=True,
     )
 
-    def chart(graph_id: str, title: str) -> dbc.Card:
-        return dbc.Card(
-            [
-                dbc.CardHeader(title),
-                dbc.CardBody(
-                    dcc.Loading(
-                        dcc.Graph(id=graph_id, config=CHART_CONFIG, style={"height": "300px"})
-                    ),
-                    className="p-2",
-                ),
-            ],
-            className="h-100",
-        )
-
     return html.Div(
         [
             page_header(
@@ -230,6 +216,7 @@ def layout(
             dcc.Store(id=ids.BALANCES_SYNC),
             dcc.Store(id=ids.PAYMENTS_FILTERS, data=journal_filters),
             dcc.Store(id=ids.PAYMENTS_SYNC),
+            dcc.Store(id=ids.PAYMENTS_CHARTS_FOR),
             html.H2(_("Outstanding balances"), className="h5 mt-2"),
             html.P(
                 _(
@@ -238,7 +225,7 @@ def layout(
                 ),
                 className="detail-label mb-2",
             ),
-            html.Div(id=ids.BALANCES_BUCKETS, className="mb-3", children=_bucket_placeholders()),
+            html.Div(className="mb-3", children=bucket_cards(buckets)),
             balance_controls,
             html.Div(id=ids.BALANCES_COUNT, className="grid-count mb-2", children="…"),
             infinite_grid(
@@ -256,13 +243,12 @@ def layout(
                 className="detail-label mb-2",
             ),
             journal_controls,
-            html.Div(id=ids.PAYMENTS_REVENUE, className="mb-2"),
-            dbc.Row(
+            dcc.Loading(
                 [
-                    dbc.Col(chart(ids.PAYMENTS_REVENUE_DAILY, _("Revenue by day")), lg=8),
-                    dbc.Col(chart(ids.PAYMENTS_REVENUE_METHODS, _("Revenue by method")), lg=4),
+                    html.Div(id=ids.PAYMENTS_REVENUE, className="mb-2"),
+                    html.Div(id=ids.PAYMENTS_CHARTS, children=revenue_charts(None, None)),
                 ],
-                className="g-3 mb-3",
+                delay_show=200,
             ),
             html.Div(id=ids.PAYMENTS_COUNT, className="grid-count mb-2", children="…"),
             infinite_grid(
@@ -275,53 +261,78 @@ def layout(
     )
 
 
-def _bucket_placeholders() -> dbc.Row:
-    return bucket_cards([BucketTotal(code, 0, 0) for code in BUCKET_CODES], (), loading=True)
+def revenue_charts(daily: dict | None, methods: dict | None) -> dbc.Row:
+    """The two revenue charts, or (``None``) their empty frames of the same size.
 
+    The charts are drawn after the journal's first rows (callbacks.payments): a chart
+    loads and runs plotly.js, which would otherwise hold the journal back."""
 
-def bucket_cards(
-    totals: list[BucketTotal], selected: tuple[str, ...] | list[str], *, loading: bool = False
-) -> dbc.Row:
-    """One card per age bucket; a click on a card filters the grid by that bucket."""
-    lang = language()
-    cards = []
-    for total in totals:
-        chosen = total.code in selected
-        cards.append(
-            dbc.Col(
-                html.Div(
-                    dbc.Card(
-                        dbc.CardBody(
-                            [
-                                html.Div(
-                                    translate(BUCKET_LABELS[total.code]), className="detail-label"
-                                ),
-                                html.Div(
-                                    "…" if loading else format_money(total.kopecks, lang),
-                                    className="fs-4 my-1",
-                                    **{"data-kopecks": str(total.kopecks)},
-                                ),
-                                html.Div(
-                                    ""
-                                    if loading
-                                    else ngettext("%(num)d order", "%(num)d orders", total.orders),
-                                    className="text-body-secondary small",
-                                ),
-                            ]
-                        ),
-                        className="h-100 figure-card" + (" border-primary" if chosen else ""),
-                    ),
-                    id={"type": ids.BALANCES_BUCKET, "bucket": total.code},
-                    n_clicks=0,
-                    role="button",
-                    title=_("Show only these orders"),
-                    className="h-100",
-                ),
-                md=6,
-                lg=3,
+    def chart(graph_id: str, title: str, figure: dict | None) -> dbc.Card:
+        body = (
+            html.Div(style={"height": "300px"})
+            if figure is None
+            else dcc.Graph(
+                id=graph_id, figure=figure, config=CHART_CONFIG, style={"height": "300px"}
             )
         )
+        return dbc.Card(
+            [dbc.CardHeader(title), dbc.CardBody(body, className="p-2")], className="h-100"
+        )
+
+    return dbc.Row(
+        [
+            dbc.Col(chart(ids.PAYMENTS_REVENUE_DAILY, _("Revenue by day"), daily), lg=8),
+            dbc.Col(chart(ids.PAYMENTS_REVENUE_METHODS, _("Revenue by method"), methods), lg=4),
+        ],
+        className="g-3 mb-3",
+    )
+
+
+def bucket_cards(selected: list[str]) -> dbc.Row:
+    """One card per age bucket, its figures to come (``bucket_figures``); a click on a
+    card filters the grid by that bucket. The cards stay while the figures change: a
+    card drawn anew would fire its click's callback."""
+    cards = [
+        dbc.Col(
+            html.Div(
+                dbc.Card(
+                    dbc.CardBody(bucket_figures(code, None), id=ids.bucket_figures(code)),
+                    id=ids.bucket_card(code),
+                    className=bucket_card_class(code in selected),
+                ),
+                id={"type": ids.BALANCES_BUCKET, "bucket": code},
+                n_clicks=0,
+                role="button",
+                title=_("Show only these orders"),
+                className="h-100",
+            ),
+            md=6,
+            lg=3,
+        )
+        for code in BUCKET_CODES
+    ]
     return dbc.Row(cards, className="g-3")
+
+
+def bucket_card_class(chosen: bool) -> str:
+    return "h-100 figure-card" + (" border-primary" if chosen else "")
+
+
+def bucket_figures(code: str, total: BucketTotal | None) -> list:
+    """A bucket's name, balance due and number of orders (``None``: still counting)."""
+    lang = language()
+    return [
+        html.Div(translate(BUCKET_LABELS[code]), className="detail-label"),
+        html.Div(
+            "…" if total is None else format_money(total.kopecks, lang),
+            className="fs-4 my-1",
+            **({} if total is None else {"data-kopecks": str(total.kopecks)}),
+        ),
+        html.Div(
+            "" if total is None else ngettext("%(num)d order", "%(num)d orders", total.orders),
+            className="text-body-secondary small",
+        ),
+    ]
 
 
 @cache

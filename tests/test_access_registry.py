@@ -531,6 +531,17 @@ LIVE_GRID = "refreshes the grid's rows in place when a change concerns them"
 PAGES_LOCATION = "_pages_location.href"
 NOTIFICATION_OPEN = f"..{PAGES_LOCATION}...notifications-version.data.."
 
+# The age buckets' callback: each card's figures, then each card's border.
+BUCKETS_KEY = (
+    ".."
+    + "...".join(
+        [f"balances-bucket-figures-{code}.children" for code in ("0-7", "8-30", "31-60", "over-60")]
+        + [f"balances-bucket-card-{code}.className" for code in ("0-7", "8-30", "31-60", "over-60")]
+    )
+    + ".."
+)
+
+
 RULES: dict[str, Rule] = {
     # --- the shell ---
     "shell-language.data": write(
@@ -1121,7 +1132,7 @@ RULES: dict[str, Rule] = {
     "balances-sync.data <- live-revision.data": clientside(LIVE_GRID),
     "payments-sync.data <- live-revision.data": clientside(LIVE_GRID),
     f"{PAGES_LOCATION} <- balances-grid.cellClicked": clientside("opens the clicked order"),
-    "balances-buckets.children": read(Case(lambda s: {"balances-filters.data": {}}, MONEY_READERS)),
+    BUCKETS_KEY: read(Case(lambda s: {"balances-filters.data": {}}, MONEY_READERS)),
     "..balances-grid.getRowsResponse...balances-count.children..": read(
         Case(
             lambda s: {"balances-grid.getRowsRequest": grid_request(), "balances-filters.data": {}},
@@ -1138,9 +1149,9 @@ RULES: dict[str, Rule] = {
         "block requests carry the last row's sort key"
     ),
     f"{PAGES_LOCATION} <- payments-grid.cellClicked": clientside("opens the paid order"),
-    "..payments-revenue.children...payments-revenue-daily.figure"
-    "...payments-revenue-methods.figure..": read(
-        Case(lambda s: {"payments-filters.data": {}}, MONEY_READERS)
+    "payments-charts-for.data": clientside("the charts follow the journal's first rows"),
+    "..payments-revenue.children...payments-charts.children..": read(
+        Case(lambda s: {"payments-charts-for.data": {}}, MONEY_READERS)
     ),
     "..payments-grid.getRowsResponse...payments-count.children..": read(
         Case(

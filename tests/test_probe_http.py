@@ -233,8 +233,8 @@ def test_dates_beyond_any_year_in_grid_filters_are_ignored_not_a_500(server, wor
         response = desk.post(key, {f"{grid}.getRowsRequest": block, f"{store}.data": period})
         assert response.status_code == 200, (key, response.text[:300])
     charts = accountant.post(
-        "..payments-revenue.children...payments-revenue-daily.figure...payments-revenue-methods.figure..",
-        {f"{ids.PAYMENTS_FILTERS}.data": period},
+        "..payments-revenue.children...payments-charts.children..",
+        {f"{ids.PAYMENTS_CHARTS_FOR}.data": period},
     )
     assert charts.status_code == 200
 
