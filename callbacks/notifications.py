@@ -1,7 +1,7 @@
 """The navbar's notifications: the unread count on every page and live tick, the list
-when the count changes, and opening one (marked read, its order opened) or marking all
-read. Every user reads and marks only their own: the services select by the logged-in
-user's id, never by an id the browser sends alone."""
+when the menu is opened (and on each new count after that), and opening one (marked
+read, its order opened) or marking all read. Every user reads and marks only their own:
+the services select by the logged-in user's id, never by an id the browser sends alone."""
 
 from __future__ import annotations
 
@@ -36,13 +36,25 @@ def register(app: Dash, db: Database) -> None:
             raise PreventUpdate
         return str(unread), page.badge_color(unread)
 
-    @app.callback(
-        Output(ids.NOTIFICATIONS_LIST, "children"),
+    # The list is wanted once the menu has been opened: then again on every new count.
+    app.clientside_callback(
+        """
+        function (clicks, count) {
+            return clicks ? {clicks: clicks, count: count} : window.dash_clientside.no_update;
+        }
+        """,
+        Output(ids.NOTIFICATIONS_WANTED, "data"),
+        Input(ids.NOTIFICATIONS_OPENER, "n_clicks"),
         Input(ids.NAV_NOTIFICATIONS, "children"),
-        # The count always comes first on a page load (the badge starts empty): one read.
         prevent_initial_call=True,
     )
-    def listed(_count):
+
+    @app.callback(
+        Output(ids.NOTIFICATIONS_LIST, "children"),
+        Input(ids.NOTIFICATIONS_WANTED, "data"),
+        prevent_initial_call=True,
+    )
+    def listed(_wanted):
         with db.read() as session:
             rows = notifications.recent(session, current_user.id)
         return page.items(rows, language())

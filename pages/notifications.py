@@ -8,20 +8,28 @@ from collections.abc import Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import _, format_datetime, localize
 
 
-def bell() -> dbc.DropdownMenu:
+def bell() -> html.Div:
     """The bell: its badge (``#nav-notifications``) shows the unread count — empty until
     counted — and opens the list (``#notifications-list``). A dropdown, so that the
-    keyboard reaches it: Enter or Space opens, the arrows move, Escape closes."""
-    return dbc.DropdownMenu(
+    keyboard reaches it: Enter or Space opens, the arrows move, Escape closes.
+
+    The list is read when the menu is opened (a click on the bell's box, which Enter and
+    Space on the toggle are too) and, once it has been, whenever the count changes: a
+    page load does not wait for a list nobody has asked to see."""
+    menu = dbc.DropdownMenu(
         [
             dbc.DropdownMenuItem(_("Notifications"), header=True),
-            html.Div(id=ids.NOTIFICATIONS_LIST, className="notifications-list"),
+            html.Div(
+                html.Div(_("Loading…"), className="px-3 py-2 text-body-secondary"),
+                id=ids.NOTIFICATIONS_LIST,
+                className="notifications-list",
+            ),
             dbc.DropdownMenuItem(divider=True),
             dbc.DropdownMenuItem(_("Mark all as read"), id=ids.NOTIFICATIONS_READ_ALL),
         ],
@@ -37,6 +45,9 @@ def bell() -> dbc.DropdownMenu:
         color="dark",
         toggle_class_name="notifications-toggle",
         class_name="me-3",
+    )
+    return html.Div(
+        [menu, dcc.Store(id=ids.NOTIFICATIONS_WANTED)], id=ids.NOTIFICATIONS_OPENER, n_clicks=0
     )
 
 

@@ -563,8 +563,13 @@ RULES: dict[str, Rule] = {
             shows=("nav-notifications",),
         )
     ),
+    "notifications-wanted.data": clientside("the list once the menu is opened"),
     "notifications-list.children": read(
-        Case(lambda s: {"nav-notifications.children": "1"}, EVERYONE, shows=("notifications",))
+        Case(
+            lambda s: {"notifications-wanted.data": {"clicks": 1, "count": "1"}},
+            EVERYONE,
+            shows=("notifications",),
+        )
     ),
     "notifications-version.data": write(
         Case(_read_all, EVERYONE, effect=_all_read_and_only_own, records=False)
