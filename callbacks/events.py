@@ -229,6 +229,8 @@ def _register_grid(app: Dash, db: Database) -> None:
         Input(ids.EVENT_TICKETS_GRID, "getRowsRequest"),
         State(ids.EVENT_TICKETS_FILTERS, "data"),
         State(ids.EVENT_ID, "data"),
+        # The grid asks once it is ready; nothing to answer before.
+        prevent_initial_call=True,
     )
     def rows(request: dict | None, filters: dict | None, event_id: str | None):
         if request is None or not can(current_user, Action.VIEW_EVENTS):

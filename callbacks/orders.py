@@ -109,6 +109,8 @@ def register(app: Dash, db: Database) -> None:
         Output(ids.ORDERS_COUNT, "children"),
         Input(ids.ORDERS_GRID, "getRowsRequest"),
         State(ids.ORDERS_FILTERS, "data"),
+        # The grid asks once it is ready; nothing to answer before.
+        prevent_initial_call=True,
     )
     def rows(request: dict | None, filters: dict | None):
         if request is None or not can(current_user, Action.VIEW_ORDERS):

@@ -128,6 +128,8 @@ def register_balances(app: Dash, db: Database) -> None:
         Output(ids.BALANCES_COUNT, "children"),
         Input(ids.BALANCES_GRID, "getRowsRequest"),
         State(ids.BALANCES_FILTERS, "data"),
+        # The grid asks once it is ready; nothing to answer before.
+        prevent_initial_call=True,
     )
     def rows(request: dict | None, filters: dict | None):
         if request is None or not can(current_user, Action.VIEW_PAYMENTS):
@@ -251,6 +253,8 @@ def register_journal(app: Dash, db: Database) -> None:
         Output(ids.PAYMENTS_COUNT, "children"),
         Input(ids.PAYMENTS_GRID, "getRowsRequest"),
         State(ids.PAYMENTS_FILTERS, "data"),
+        # The grid asks once it is ready; nothing to answer before.
+        prevent_initial_call=True,
     )
     def rows(request: dict | None, filters: dict | None):
         if request is None or not can(current_user, Action.VIEW_PAYMENTS):
