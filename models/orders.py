@@ -67,10 +67,9 @@ SIGNED_AMOUNT_SQL = (
 
 # A coworking ticket is short (at most a day: hours, a day — nearly all of them), medium
 # (at most a month) or long (more than a month: a few a year). The tickets overlapping a
-# window are found class by class, each among those of its class starting at most its
-# length before the window, through an index of its own (services.occupancy.
-# tickets_overlapping): the short ones from a range of a day or two of all tickets, not a
-# month of them.
+# window are found among all those starting a day or two before it (the short ones), and
+# among the medium and long ones starting earlier, each class through an index of its
+# own (services.occupancy.tickets_overlapping): not from a month of all tickets.
 SHORT_TICKET_DAYS = 1
 LONG_TICKET_DAYS = 31
 
@@ -96,10 +95,6 @@ def long_ticket_sql(dialect: str) -> str:
 
 def medium_ticket_sql(dialect: str) -> str:
     return MEDIUM_TICKET_SQLITE if dialect == "sqlite" else MEDIUM_TICKET_POSTGRES
-
-
-def short_ticket_sql(dialect: str) -> str:
-    return f"NOT ({_longer_sql(SHORT_TICKET_DAYS, dialect)})"
 
 
 def period_end_apart(dialect: str) -> ColumnElement[dt.datetime]:
