@@ -53,10 +53,16 @@ def test_the_accountant_sees_balances_and_the_journal(parkdesk, money):
     parkdesk.wait_for_contains_text("#payments-count", "2 entries · sum 5,000\u202f₽")
     parkdesk.wait_for_contains_text("#balances-count", "2 orders · balance due 16,500\u202f₽")
 
-    click(parkdesk, '[id*="over-60"]')  # nothing is that old
+    parkdesk.wait_for_contains_text("#balances-bucket-figures-0-7", "1 order")
+    click(parkdesk, "#balances-bucket-card-over-60")  # nothing is that old
     Grid(parkdesk, "balances-grid").wait_until(lambda rows: rows == [])
     parkdesk.wait_for_contains_text("#balances-count", "0 orders")
     assert "bucket=over-60" in parkdesk.driver.current_url
+    # The chosen card is marked; every card keeps its figures.
+    parkdesk.wait_for_class_to_equal(
+        "#balances-bucket-card-over-60", "h-100 figure-card border-primary card"
+    )
+    parkdesk.wait_for_contains_text("#balances-bucket-figures-0-7", "1 order")
     assert parkdesk.get_logs() == []
 
 
