@@ -37,7 +37,7 @@ from bench import (
     pages,
     people_import,
 )
-from bench.harness import Timing
+from bench.harness import Timing, cpu_reference
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPORT = Path(__file__).resolve().parent / "RESULTS.md"
@@ -131,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.only or list(SECTIONS)
     sections = {}
     failed = []
+    speeds: dict[str, list[float]] = {}
     for name in chosen:
         print(f"=== {name}", flush=True)
+        before = cpu_reference()
         try:
             timings = SECTIONS[name](url, args.runs, args.smoke)
         except Exception:
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 sections[name] = earlier["sections"][name]
             continue
         sections[name] = {key: _as_json(t) for key, t in timings.items()}
+        speeds[name] = [round(before), round(cpu_reference())]
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result = {
         "db": args.db,
@@ -165,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     result["section_dates"] = {
         name: measured.get(name) or section_dates(earlier).get(name, now)
         for name in result["sections"]
+    }
+    # The machine's speed before and after each section (harness.cpu_reference).
+    result["section_cpu"] = {
+        name: speeds.get(name) or earlier.get("section_cpu", {}).get(name)
+        for name in result["sections"]
+        if speeds.get(name) or earlier.get("section_cpu", {}).get(name)
     }
     results.mkdir(exist_ok=True)
     previous.write_text(json.dumps(result, indent=2, ensure_ascii=False))
@@ -540,8 +549,8 @@ def _date_range(result: dict) -> str:
     return dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]} (each section says when)"
 
 
-def _section(name: str, timings: dict[str, dict], date: str | None = None) -> list[str]:
-    title = f"### {name}" + (f" · measured {date}" if date else "")
+def _section(name: str, timings: dict[str, dict], note: str | None = None) -> list[str]:
+    title = f"### {name}" + (f" · {note}" if note else "")
     lines = [title, "", "| measurement | median | p95 | runs |", "|---|---|---|---|"]
     for timing in timings.values():
         lines.append(
@@ -583,9 +592,9 @@ def _section(name: str, timings: dict[str, dict], date: str | None = None) -> li
     return [*lines, ""]
 
 
-def _page_loads_section(timings: dict[str, dict], date: str | None = None) -> list[str]:
+def _page_loads_section(timings: dict[str, dict], note: str | None = None) -> list[str]:
     """One line per page (content, bytes, worst callback), then every load callback."""
-    title = "### page loads" + (f" · measured {date}" if date else "")
+    title = "### page loads" + (f" · {note}" if note else "")
     lines = [
         title,
         "",
@@ -753,7 +762,10 @@ def render(results_dir: Path = RESULTS) -> str:
         "each run replaces its own data set's file, `--only` its own sections. Times in ms; "
         "the floor is the bare SQL under a request (or a plain write of the same rows); the "
         "naive baseline is the tutorial way (the whole table through pandas, a "
-        "client-side grid).",
+        "client-side grid). A section's CPU reference is the machine's speed before and "
+        "after it (`bench.harness.cpu_reference`: a fixed Python loop; lower is faster): "
+        "this machine's speed changes by half within an hour, and a section measured "
+        "while it is slow reads slower throughout.",
         "",
     ]
     sizes = sorted({*runs, *loads}, key=lambda s: (s != "full", s))
@@ -785,10 +797,16 @@ def render(results_dir: Path = RESULTS) -> str:
                 several = len(set(dates.values())) > 1
                 for name, timings in result.get("sections", {}).items():
                     date = dates[name] if several else None
+                    note = f"measured {date}" if date else None
+                    cpu = result.get("section_cpu", {}).get(name)
+                    if cpu:  # the machine's speed then: before – after the section
+                        note = (note + " · " if note else "") + (
+                            f"CPU reference {cpu[0]:,}–{cpu[1]:,} ms"
+                        )
                     if name == "page loads":
-                        lines += _page_loads_section(timings, date)
+                        lines += _page_loads_section(timings, note)
                     else:
-                        lines += _section(name, timings, date)
+                        lines += _section(name, timings, note)
             for _users, load in sorted(crowds.get(size, {}).get(db, {}).items()):
                 lines += _load_section(load)
     return "\n".join(lines)

@@ -45,6 +45,21 @@ class Timing:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def cpu_reference() -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop (ten million
+    additions, best of three): the report prints it beside each section, because the
+    same machine has taken 0.7 s and 1.2 s for it within an hour, and everything it
+    measured in the slow phase was slower alike."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def measure(name: str, call: Callable[[], Any], runs: int, warmup: int = 2) -> Timing:
     for _ in range(warmup):
         call()
