@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -162,12 +164,18 @@ def infinite_grid(
     grid_id: str,
     columns: list[dict],
     *,
+    empty: str,
+    filter_keys: Iterable[str] = (),
     height: str = "calc(100vh - 270px)",
     row_id: str = "number",
 ) -> dag.AgGrid:
     """A server-side grid: AG Grid's infinite row model asks for blocks of 100 rows,
     which a callback answers from SQL; sorting is done there too. ``row_id`` names the
-    field of a row that identifies it."""
+    field of a row that identifies it.
+
+    With no rows the grid says ``empty`` (there is nothing yet), or that nothing matches
+    when one of its filters is set: ``filter_keys`` are their names in the page's
+    address (assets/grid.js, ``NoRows``)."""
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns,
@@ -185,6 +193,12 @@ def infinite_grid(
             "localeText": {
                 "noRowsToShow": _("Nothing matches these filters."),
                 "loadingOoo": _("Loading…"),
+            },
+            "noRowsOverlayComponent": "NoRows",
+            "noRowsOverlayComponentParams": {
+                "keys": list(filter_keys),
+                "filtered": _("Nothing matches these filters."),
+                "empty": empty,
             },
         },
         style={"height": height, "minHeight": "360px"},

@@ -159,7 +159,13 @@ def layout(event_id: str | None = None, q: str = "", state: str = "", **_query: 
                 className="g-2 mb-2",
             ),
             html.Div(id=ids.EVENT_FEEDBACK, className="mb-2", role="status"),
-            infinite_grid(ids.EVENT_TICKETS_GRID, _columns(), height="calc(100vh - 200px)"),
+            infinite_grid(
+                ids.EVENT_TICKETS_GRID,
+                _columns(),
+                empty=_("No tickets for this event yet."),
+                filter_keys=("q", "state"),
+                height="calc(100vh - 200px)",
+            ),
         ]
     )
     return html.Div(

@@ -163,7 +163,13 @@ def layout(
                 ],
                 className="d-flex align-items-center gap-3 mb-2",
             ),
-            infinite_grid(ids.ORDERS_GRID, _columns(), height="calc(100vh - 290px)"),
+            infinite_grid(
+                ids.ORDERS_GRID,
+                _columns(),
+                empty=_("No orders yet."),
+                filter_keys=initial,
+                height="calc(100vh - 290px)",
+            ),
         ]
     )
 

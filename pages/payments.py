@@ -231,6 +231,8 @@ def layout(
             infinite_grid(
                 ids.BALANCES_GRID,
                 _balance_columns(),
+                empty=_("No balances due."),
+                filter_keys=balance_filters,
                 row_id="number",
                 height="440px",
             ),
@@ -254,6 +256,8 @@ def layout(
             infinite_grid(
                 ids.PAYMENTS_GRID,
                 _journal_columns(),
+                empty=_("No payments in this period."),
+                filter_keys=["method"],
                 row_id="row_id",
                 height="520px",
             ),

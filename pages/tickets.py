@@ -100,7 +100,13 @@ def layout(number: str = "", visitor: str = "", status: str = "", **query: str) 
             dcc.Store(id=ids.TICKETS_SYNC),
             _filters(number, visitor, statuses, date_from, date_to),
             html.Div(id=ids.TICKETS_COUNT, className="grid-count mb-2", children="…"),
-            infinite_grid(ids.TICKETS_GRID, _columns(), height="calc(100vh - 270px)"),
+            infinite_grid(
+                ids.TICKETS_GRID,
+                _columns(),
+                empty=_("No coworking tickets yet."),
+                filter_keys=initial,
+                height="calc(100vh - 270px)",
+            ),
         ]
     )
 

@@ -14,6 +14,21 @@ dagcomponentfuncs.StatusBadge = function (props) {
   );
 };
 
+/* A grid with no rows (pages.components.infinite_grid): nothing matches the filters
+   when one of the grid's filters is set — they live in the page's address
+   (callbacks.common.sync_grid_with_url) — and otherwise there is nothing yet. */
+dagcomponentfuncs.NoRows = function (props) {
+  var params = new URLSearchParams(window.location.search);
+  var filtered = (props.keys || []).some(function (key) {
+    return !!params.get(key);
+  });
+  return React.createElement(
+    "span",
+    { className: "grid-no-rows" },
+    filtered ? props.filtered : props.empty
+  );
+};
+
 /* Deep blocks as seeks (services/grid.py). AG Grid puts the grid's `context` into
    every block request; this one is read when the request is sent: the sort key of the
    row just before each block being loaded (when the grid holds that row, as it does

@@ -130,6 +130,9 @@ def test_an_operator_goes_live_from_an_empty_database(empty_house, db):
     log_out(duo)
 
     log_in(duo, MANAGER, MANAGER_PASSWORD)
+    # Nothing sold yet: the register says so, not that its filters found nothing.
+    duo.driver.get(duo.server.url + "/orders")
+    duo.wait_for_text_to_equal("#orders-grid .ag-overlay", "No orders yet.", timeout=10)
     ticket = _first_desk_sale(duo)
 
     duo.driver.get(duo.server.url + "/tickets")
