@@ -105,8 +105,11 @@ def register_balances(app: Dash, db: Database) -> None:
     open_row_on_click(app, ids.BALANCES_GRID, "/orders/")
 
     @app.callback(
-        *(Output(ids.bucket_figures(code), "children") for code in BUCKET_CODES),
-        *(Output(ids.bucket_card(code), "className") for code in BUCKET_CODES),
+        *(
+            Output(ids.one_of(ids.BALANCES_BUCKET_FIGURES, code), "children")
+            for code in BUCKET_CODES
+        ),
+        *(Output(ids.one_of(ids.BALANCES_BUCKET_CARD, code), "className") for code in BUCKET_CODES),
         Input(ids.BALANCES_FILTERS, "data"),
     )
     def buckets(filters: dict | None) -> tuple:

@@ -234,9 +234,15 @@ BALANCES_COUNT = "balances-count"
 BALANCES_BUCKET = "balances-bucket"  # pattern-matching: {"type": BALANCES_BUCKET, "bucket": …}
 
 
-def bucket_card(code: str) -> str:
-    """An age bucket's card (its border shows the chosen bucket)."""
-    return f"balances-bucket-card-{code}"
+# Families of ids, one element per key: ``one_of(family, key)``.
+BALANCES_BUCKET_CARD = "balances-bucket-card"  # an age bucket's card (its border: chosen)
+BALANCES_BUCKET_FIGURES = "balances-bucket-figures"  # its balance due and orders
+FAMILIES = (BALANCES_BUCKET_CARD, BALANCES_BUCKET_FIGURES)
+
+
+def one_of(family: str, key: str) -> str:
+    """The id of a family's element for ``key`` (an age bucket's card: its code)."""
+    return f"{family}-{key}"
 
 
 def bucket_figures(code: str) -> str:

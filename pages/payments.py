@@ -300,8 +300,11 @@ def bucket_cards(selected: list[str]) -> dbc.Row:
         dbc.Col(
             html.Div(
                 dbc.Card(
-                    dbc.CardBody(bucket_figures(code, None), id=ids.bucket_figures(code)),
-                    id=ids.bucket_card(code),
+                    dbc.CardBody(
+                        bucket_figures(code, None),
+                        id=ids.one_of(ids.BALANCES_BUCKET_FIGURES, code),
+                    ),
+                    id=ids.one_of(ids.BALANCES_BUCKET_CARD, code),
                     className=bucket_card_class(code in selected),
                 ),
                 id={"type": ids.BALANCES_BUCKET, "bucket": code},

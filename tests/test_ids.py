@@ -39,8 +39,13 @@ def _element_ids(app) -> set[str]:
         element = dependency["id"] if isinstance(dependency, dict) else dependency.component_id
         if isinstance(element, str) and element.startswith("{"):
             element = json.loads(element)
-        names.add(element["type"] if isinstance(element, dict) else element)
+        names.add(element["type"] if isinstance(element, dict) else _family(element))
     return names - DASH_PAGES
+
+
+def _family(element: str) -> str:
+    """An element of a family of ids (``ids.one_of``) by its family."""
+    return next((f for f in ids.FAMILIES if element.startswith(f + "-")), element)
 
 
 def _ids_given_to_components() -> set[str]:
