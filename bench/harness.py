@@ -47,9 +47,11 @@ class Timing:
 
 def cpu_reference() -> float:
     """Milliseconds this machine takes for a fixed pure-Python loop (ten million
-    additions, best of three): the report prints it beside each section, because the
-    same machine has taken 0.7 s and 1.2 s for it within an hour, and everything it
-    measured in the slow phase was slower alike."""
+    additions, best of three): the report prints it beside each section. On the 2-core
+    machine of bench/RESULTS.md such a loop took 0.7 s and then 1.2 s within the same
+    hour, and a cold page 1.0 s and then 1.4 s with the same code: a reader can see
+    whether two sections were measured at the same speed (it does not catch every slow
+    phase: the browser's may differ)."""
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
