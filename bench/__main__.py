@@ -170,11 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in result["sections"]
     }
     # The machine's speed before and after each section (harness.cpu_reference).
-    result["section_cpu"] = {
-        name: speeds.get(name) or earlier.get("section_cpu", {}).get(name)
-        for name in result["sections"]
-        if speeds.get(name) or earlier.get("section_cpu", {}).get(name)
-    }
+    known = earlier.get("section_cpu", {}) | speeds
+    result["section_cpu"] = {name: known[name] for name in result["sections"] if name in known}
     results.mkdir(exist_ok=True)
     previous.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     report = render(results)

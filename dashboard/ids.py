@@ -245,11 +245,6 @@ def one_of(family: str, key: str) -> str:
     return f"{family}-{key}"
 
 
-def bucket_figures(code: str) -> str:
-    """An age bucket's figures: balance due and number of orders."""
-    return f"balances-bucket-figures-{code}"
-
-
 PAYMENTS_GRID = "payments-grid"  # SPEC §8
 PAYMENTS_FILTER_FROM = "payments-filter-from"
 PAYMENTS_FILTER_TO = "payments-filter-to"
