@@ -190,3 +190,41 @@ def test_a_rental_manager_is_refused_the_desk(parkdesk, door):
     assert not parkdesk.driver.find_elements(By.ID, "event-ticket-qr")
     # The browser logs the 403 of these page loads; nothing else.
     assert all("403" in entry["message"] for entry in parkdesk.get_logs())
+
+
+def test_a_long_list_drawn_by_a_callback_changes_the_store_a_few_times_not_per_component(
+    parkdesk, db, world
+):
+    """dashboard/assets/renderer.js: Dash 4.4.1's renderer answers each component a
+    callback draws anew with a new store state (a reset that resets nothing), and every
+    mounted component then runs its selectors again: n² for a list of n. With the
+    workaround, drawing the events list changes the state a few times, whatever its
+    length."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    with db.write() as session:
+        world.session = session
+        for day in range(1, 41):
+            world.event(starts_at=now + timedelta(days=day), title=f"Лекция {day}")
+    log_in(parkdesk, "events@parkdesk.local")
+    parkdesk.driver.execute_script(
+        """
+        const store = window.store;
+        let last = store.getState();
+        window.__stateChanges = 0;
+        store.subscribe(() => {
+          const state = store.getState();
+          if (state !== last) { window.__stateChanges += 1; last = state; }
+        });
+        """
+    )
+    parkdesk.find_element("#nav-link-events").click()
+    parkdesk.wait_for_contains_text("#events-upcoming", "Лекция 40")
+    rows = parkdesk.find_elements("#events-upcoming tbody tr")
+    assert len(rows) == 40
+    drawn = parkdesk.driver.execute_script(
+        "return document.querySelectorAll('#events-body *').length"
+    )
+    changes = parkdesk.driver.execute_script("return window.__stateChanges")
+    assert drawn > 400
+    assert changes < 60, f"{changes} store states for {drawn} elements"
+    assert parkdesk.get_logs() == []
