@@ -29,7 +29,9 @@ PAGE = dict(
     order=20,
 )
 
-MONEY = {"type": "rightAligned", "maxWidth": 140}
+# Fixed columns as narrow as their contents, so that the service, the customer and the
+# status keep the width a 1,440-pixel screen has left (11 columns in all).
+MONEY = {"type": "rightAligned", "maxWidth": 115}
 
 
 def _columns() -> list[dict]:
@@ -38,12 +40,12 @@ def _columns() -> list[dict]:
             "field": "number",
             "headerName": _("Number"),
             "colId": "number",
-            "maxWidth": 120,
+            "maxWidth": 100,
             "sort": "desc",
         },
-        {"field": "created", "headerName": _("Created"), "colId": "created", "maxWidth": 170},
+        {"field": "created", "headerName": _("Created"), "colId": "created", "maxWidth": 145},
         {"field": "service", "headerName": _("Service"), "colId": "service", "flex": 2},
-        {"field": "type", "headerName": _("Type"), "colId": "type", "maxWidth": 170},
+        {"field": "type", "headerName": _("Type"), "colId": "type", "maxWidth": 150},
         {"field": "customer", "headerName": _("Customer"), "colId": "customer", "flex": 2},
         {
             "field": "status_label",
@@ -56,7 +58,7 @@ def _columns() -> list[dict]:
         {"field": "paid", "headerName": _("Paid"), "colId": "paid", **MONEY},
         {"field": "balance", "headerName": _("Balance"), "colId": "balance", **MONEY},
         {"field": "executor", "headerName": _("Executor"), "colId": "executor", "flex": 1},
-        {"field": "deadline", "headerName": _("Deadline"), "colId": "deadline", "maxWidth": 170},
+        {"field": "deadline", "headerName": _("Deadline"), "colId": "deadline", "maxWidth": 120},
     ]
 
 
