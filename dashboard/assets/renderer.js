@@ -9,8 +9,10 @@
    A reset whose component has no recorded hashes below it — the reducer's own test:
    the keys that start with its path, joined by commas — would only copy the hashes as
    they are. Those are left out here; every other action reaches the store as before.
-   Upstream: plotly/dash#3497 added the reset; #3846/#3881 discuss the remounts. Remove
-   this file once the pinned Dash no longer answers a no-op reset with a new state. */
+   Upstream, the reset clears the stale hashes of redrawn nested children (plotly/dash
+   #3330); the cost of redrawing is discussed in #3846 and #3881. Remove this file once
+   the pinned Dash no longer answers a reset that resets nothing with a new state
+   (tests/browser/test_events.py counts the states). */
 (function () {
   "use strict";
 
