@@ -9,7 +9,10 @@ dagcomponentfuncs.StatusBadge = function (props) {
   }
   return React.createElement(
     "span",
-    { className: "badge rounded-pill status-badge status-" + props.data.status },
+    {
+      className: "badge rounded-pill status-badge status-" + props.data.status,
+      title: props.value,
+    },
     props.value
   );
 };
