@@ -189,11 +189,8 @@ def infinite_grid(
             "infiniteInitialRowCount": 1,
             "maxConcurrentDatasourceRequests": 1,
             "rowHeight": 40,
-            # AG Grid's own words, in the user's language.
-            "localeText": {
-                "noRowsToShow": _("Nothing matches these filters."),
-                "loadingOoo": _("Loading…"),
-            },
+            # AG Grid's own words, in the user's language (its "no rows" is ours: NoRows).
+            "localeText": {"loadingOoo": _("Loading…")},
             "noRowsOverlayComponent": "NoRows",
             "noRowsOverlayComponentParams": {
                 "keys": list(filter_keys),
