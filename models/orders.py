@@ -436,6 +436,12 @@ class Event(Base):
     starts_at: Mapped[Timestamp] = mapped_column(index=True)
     ends_at: Mapped[Timestamp]
     capacity: Mapped[int]
+    # Its tickets of orders not cancelled, and how many of them are checked in: kept by
+    # triggers on event_tickets and orders (migration 0018), never written by the app.
+    # Read them as columns (services.events.event_rows), fresh from the database: an
+    # Event already in the session keeps the values it was loaded with.
+    tickets_sold: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    tickets_checked_in: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     room: Mapped[Room] = relationship()
 

@@ -58,12 +58,10 @@ class CheckInResult:
 
 
 def attendance(session: Session, event_id: int) -> tuple[int, int]:
-    """(checked in, sold) for an event: tickets of orders that are not cancelled."""
-    live = Order.status.not_in([s.value for s in CANCELLED_STATUSES])
+    """(checked in, sold) for an event: tickets of orders that are not cancelled (kept
+    on the event by triggers, migration 0018)."""
     row = session.execute(
-        select(func.count(EventTicket.checked_in_at), func.count(EventTicket.id))
-        .join(Order, Order.id == EventTicket.order_id)
-        .where(EventTicket.event_id == event_id, live)
+        select(Event.tickets_checked_in, Event.tickets_sold).where(Event.id == event_id)
     ).one()
     return int(row[0]), int(row[1])
 
@@ -247,26 +245,13 @@ class EventList:
 
 def event_rows(session: Session, query: Select) -> list[EventRow]:
     """The events ``query`` selects, with their room and ticket counts (the events list
-    and the Today page)."""
-    events = session.execute(
-        query.add_columns(Room.name).join(Room, Room.id == Event.room_id)
+    and the Today page): the counts kept on each event (migration 0018), read as columns
+    so that they are the database's now, not those of an Event the session holds."""
+    rows = session.execute(
+        query.add_columns(Room.name, Event.tickets_sold, Event.tickets_checked_in).join(
+            Room, Room.id == Event.room_id
+        )
     ).all()
-    ids = [event.id for event, _hall in events]
-    counts: dict[int, tuple[int, int]] = {}
-    if ids:
-        counts = {
-            event_id: (int(sold), int(checked_in))
-            for event_id, sold, checked_in in session.execute(
-                select(
-                    EventTicket.event_id,
-                    func.count(EventTicket.id),
-                    func.count(EventTicket.checked_in_at),
-                )
-                .join(Order, Order.id == EventTicket.order_id)
-                .where(EventTicket.event_id.in_(ids), LIVE)
-                .group_by(EventTicket.event_id)
-            )
-        }
     return [
         EventRow(
             event.id,
@@ -275,9 +260,10 @@ def event_rows(session: Session, query: Select) -> list[EventRow]:
             event.ends_at,
             hall,
             event.capacity,
-            *counts.get(event.id, (0, 0)),
+            sold,
+            checked_in,
         )
-        for event, hall in events
+        for event, hall, sold, checked_in in rows
     ]
 
 

@@ -84,6 +84,13 @@ def check(session: Session, limit: int = 20) -> list[Finding]:
         )
         for d in tallies.recount(session)[:limit]
     ]
+    findings += [
+        Finding(
+            "each event's tickets match a recount",
+            f"event {event_id}: kept (sold, checked in) {kept}, counted {counted}",
+        )
+        for event_id, kept, counted in tallies.event_tally_drift(session, limit)
+    ]
     findings += _quarter_findings(session, limit)
     return findings
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from models import CoworkingTicket, Order, OrderTally, Service
+from models import CoworkingTicket, Event, EventTicket, Order, OrderTally, Service
 from models.statuses import (
     CANCELLED_STATUSES,
     NEW_STATUSES,
@@ -38,12 +38,14 @@ from models.statuses import (
 )
 from models.tallies import UNASSIGNED_KEY
 
-# The triggers that keep what is derived from orders and tickets: the tallies (0011) and
-# each order's last ticket end (0013).
+# The triggers that keep what is derived from orders and tickets: the tallies (0011),
+# each order's last ticket end (0013) and each event's tickets sold and checked in (0018).
 DERIVED_BY_TRIGGERS = (
     ("orders", "order_tallies"),
     ("coworking_tickets", "order_tallies"),
     ("coworking_tickets", "orders_tickets_end"),
+    ("event_tickets", "events_tally"),
+    ("orders", "events_tally_of_order"),
 )
 CANCELLED = frozenset(s.value for s in CANCELLED_STATUSES)
 # A ticket's order being served: neither new, nor cancelled, nor done (models.statuses).
@@ -258,9 +260,56 @@ def bulk_write(connection: Connection) -> Iterator[None]:
 
 
 def count_again(connection: Connection) -> None:
-    """Every tally counted again from the orders and tickets (after a bulk write)."""
+    """Every tally, and every event's tickets sold and checked in, counted again from the
+    orders and tickets (after a bulk write)."""
     connection.execute(delete(OrderTally))
     connection.execute(insert(OrderTally).from_select(COLUMNS, _counted()))
+    counted = _event_counts().subquery("counted")
+    connection.execute(
+        update(Event).values(
+            tickets_sold=func.coalesce(
+                select(counted.c.sold).where(counted.c.event_id == Event.id).scalar_subquery(), 0
+            ),
+            tickets_checked_in=func.coalesce(
+                select(counted.c.checked_in)
+                .where(counted.c.event_id == Event.id)
+                .scalar_subquery(),
+                0,
+            ),
+        )
+    )
+
+
+def _event_counts() -> Select:
+    """(event id, tickets sold, checked in) over the tickets of orders not cancelled."""
+    return (
+        select(
+            EventTicket.event_id.label("event_id"),
+            func.count().label("sold"),
+            func.count(EventTicket.checked_in_at).label("checked_in"),
+        )
+        .join(Order, Order.id == EventTicket.order_id)
+        .where(Order.status.not_in(sorted(CANCELLED)))
+        .group_by(EventTicket.event_id)
+    )
+
+
+def event_tally_drift(session: Session, limit: int = 20) -> list[tuple[int, tuple, tuple]]:
+    """(event id, kept (sold, checked in), counted) of every event whose kept counts
+    differ from a count over its tickets (empty: exact)."""
+    counted = _event_counts().subquery()
+    sold = func.coalesce(counted.c.sold, 0)
+    checked_in = func.coalesce(counted.c.checked_in, 0)
+    return [
+        (event_id, (kept_sold, kept_in), (int(n), int(n_in)))
+        for event_id, kept_sold, kept_in, n, n_in in session.execute(
+            select(Event.id, Event.tickets_sold, Event.tickets_checked_in, sold, checked_in)
+            .outerjoin(counted, counted.c.event_id == Event.id)
+            .where(or_(Event.tickets_sold != sold, Event.tickets_checked_in != checked_in))
+            .order_by(Event.id)
+            .limit(limit)
+        )
+    ]
 
 
 def tickets_end_drift(session: Session, limit: int = 20) -> list[int]:

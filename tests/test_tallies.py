@@ -1,7 +1,8 @@
-"""The running totals (models.tallies, migration 0011) stay exact: after any writes at
-all — inserts, updates and deletes of orders and tickets in any order — and under real
-concurrent payments, cancellations, status changes and assignments, on both databases.
-The reads built on them answer what a count over the orders answers."""
+"""The running totals (models.tallies, migration 0011) and each event's tickets sold and
+checked in (migration 0018) stay exact: after any writes at all — inserts, updates and
+deletes of orders, coworking tickets and event tickets in any order — and under real
+concurrent payments, cancellations, status changes, assignments and check-ins, on both
+databases. The reads built on them answer what a count over the orders answers."""
 
 from __future__ import annotations
 
@@ -14,9 +15,18 @@ from hypothesis import HealthCheck, given, settings
 
 import demo
 from dashboard.__main__ import main as cli
-from models import CoworkingTicket, Order, OrderItem, OrderTally, Payment, Service
+from models import (
+    CoworkingTicket,
+    Event,
+    EventTicket,
+    Order,
+    OrderItem,
+    OrderTally,
+    Payment,
+    Service,
+)
 from models.statuses import OrderStatus, TicketStatus
-from services import integrity, tallies
+from services import events, integrity, tallies
 from services.errors import DomainError
 from services.orders import assign_executor, cancel_order, change_work_status
 from services.payments import record_payment
@@ -47,6 +57,10 @@ writes = st.lists(
                 "move",
                 "period",
                 "drop",
+                "event ticket",
+                "check in",
+                "event move",
+                "event drop",
             ]
         ),
         st.integers(0, 50),
@@ -82,6 +96,8 @@ def test_the_tallies_stay_exact_whatever_is_written(db, world, staff_ids, steps,
         world.session = session
         orders = session.scalars(sa.select(Order).order_by(Order.id)).all()
         tickets = session.scalars(sa.select(CoworkingTicket).order_by(CoworkingTicket.id)).all()
+        event_ids = [world.event(NOW), world.event(NOW + timedelta(days=1))]
+        passes = session.scalars(sa.select(EventTicket).order_by(EventTicket.id)).all()
         for what, which, status, kind, who, kopecks in steps:
             order = orders[which % len(orders)] if orders else None
             if what == "order" or order is None:
@@ -113,7 +129,23 @@ def test_the_tallies_stay_exact_whatever_is_written(db, world, staff_ids, steps,
             elif what == "period" and tickets:  # a ticket's period changes
                 ticket = tickets[which % len(tickets)]
                 ticket.period_end = ticket.period_start + timedelta(minutes=30 + kopecks % 600)
-            elif what == "drop" and not any(t.order_id == order.id for t in tickets):
+            elif what == "event ticket":
+                passes.append(_event_ticket(session, world, order, event_ids[which % 2]))
+            elif what == "check in" and passes:
+                ticket = passes[which % len(passes)]
+                checked = ticket.checked_in_at is None
+                ticket.checked_in_at = NOW if checked else None
+                ticket.checked_in_by_id = executors["admin"] if checked else None
+            elif what == "event move" and passes:  # to another order, or another event
+                ticket = passes[which % len(passes)]
+                if kopecks % 2:
+                    ticket.order_id = order.id
+                else:
+                    first, second = event_ids
+                    ticket.event_id = second if ticket.event_id == first else first
+            elif what == "event drop" and passes:
+                session.delete(passes.pop(which % len(passes)))
+            elif what == "drop" and not any(t.order_id == order.id for t in [*tickets, *passes]):
                 for part in (Payment, OrderItem):
                     session.execute(sa.delete(part).where(part.order_id == order.id))
                 session.delete(order)
@@ -122,6 +154,7 @@ def test_the_tallies_stay_exact_whatever_is_written(db, world, staff_ids, steps,
     with db.read() as session:
         assert tallies.recount(session) == []
         assert tallies.tickets_end_drift(session) == []
+        assert tallies.event_tally_drift(session) == []
         statuses = data.draw(st.none() | st.sets(st.sampled_from(STATUSES), min_size=1))
         types = data.draw(st.none() | st.sets(st.sampled_from(["coworking", "simple"]), min_size=1))
         who = data.draw(st.sampled_from([None, "nobody", "admin"]))
@@ -158,6 +191,18 @@ def _ticket(session, world, order, start) -> CoworkingTicket:
         tariff_id=world.tariffs["hour"],
         period_start=start,
         period_end=start + timedelta(hours=1),
+    )
+    session.add(ticket)
+    return ticket
+
+
+def _event_ticket(session, world, order, event_id) -> EventTicket:
+    ticket = EventTicket(
+        number=next(world._numbers) + 800_000,
+        order_id=order.id,
+        event_id=event_id,
+        attendee_id=world.people[0],
+        qr_token=events.new_qr_token(),
     )
     session.add(ticket)
     return ticket
@@ -221,6 +266,62 @@ def test_the_tallies_stay_exact_under_concurrent_work(db, moves):
         assert tallies.recount(session) == []
 
 
+DOOR_MOVES = ["check in", "undo", "cancel"]
+# What each door or manager does at the same instant, and to which of four tickets.
+door_rush = st.lists(
+    st.tuples(st.sampled_from(DOOR_MOVES), st.integers(0, 3)), min_size=4, max_size=8
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(moves=door_rush)
+def test_each_events_counts_stay_exact_under_concurrent_check_ins_and_cancellations(
+    db, world, staff_ids, moves
+):
+    """Doors checking in, undoing check-ins and managers cancelling the same four tickets'
+    orders at the same instant: whoever wins, each event's sold and checked in are what
+    a count of its tickets finds."""
+    with db.write() as session:
+        world.session = session
+        event_id = world.event(NOW)
+        numbers = [world.event_ticket(event_id).number for _ in range(4)]
+        first_in = world.event_ticket(event_id)  # checked in before the rush
+        first_in.checked_in_at, first_in.checked_in_by_id = NOW, staff_ids["admin@parkdesk.local"]
+        admin = actor(session, "admin@parkdesk.local")
+
+    def act(session, i: int) -> object:
+        what, which = moves[i]
+        number = numbers[which]
+        try:
+            if what == "check in":
+                return events.check_in(session, admin, event_id, str(number), NOW)
+            if what == "undo":
+                return events.revert_check_in(session, admin, number, NOW)
+            order_id = session.scalar(
+                sa.select(EventTicket.order_id).where(EventTicket.number == number)
+            )
+            order_number = session.scalar(sa.select(Order.number).where(Order.id == order_id))
+            return cancel_order(session, admin, order_number, NOW)
+        except DomainError as refusal:  # the rules refused it: nothing written
+            return refusal
+
+    outcomes = all_at_once(db, len(moves), act)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    with db.read() as session:
+        assert tallies.event_tally_drift(session) == []
+        kept = session.execute(
+            sa.select(Event.tickets_checked_in, Event.tickets_sold).where(Event.id == event_id)
+        ).one()
+        live = (
+            sa.select(EventTicket)
+            .join(Order, Order.id == EventTicket.order_id)
+            .where(EventTicket.event_id == event_id, Order.status.not_in(sorted(tallies.CANCELLED)))
+        )
+        tickets = session.scalars(live).all()
+        assert tuple(kept) == (sum(t.checked_in_at is not None for t in tickets), len(tickets))
+        assert tuple(kept) == events.attendance(session, event_id)
+
+
 def _seeded(db) -> bool:
     with db.read() as session:
         return bool(session.scalar(sa.select(sa.func.count()).select_from(Order)))
@@ -270,15 +371,41 @@ def test_check_finds_a_tally_that_drifted(database_url, db, monkeypatch, capsys)
     assert "the running totals match a recount" in capsys.readouterr().err
 
 
+def test_check_finds_an_events_count_that_drifted(database_url, db, world, monkeypatch, capsys):
+    with db.write() as session:
+        world.session = session
+        event_id = world.event(NOW)
+        world.event_ticket(event_id)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert cli(["check"]) == 0
+    with db.write() as session:
+        session.execute(
+            sa.update(Event)
+            .where(Event.id == event_id)
+            .values(tickets_checked_in=Event.tickets_checked_in + 1)
+        )
+    with db.read() as session:
+        assert tallies.event_tally_drift(session) == [(event_id, (1, 1), (1, 0))]
+    assert cli(["check"]) == 1
+    assert "each event's tickets match a recount" in capsys.readouterr().err
+
+
 @pytest.mark.postgres
 def test_a_bulk_write_with_the_triggers_off_leaves_what_they_would_have(db):
-    """PostgreSQL's tally and tickets_end triggers are off inside ``bulk_write``: on the way
-    out it sets every tickets_end a writer left wrong and counts the tallies again."""
+    """PostgreSQL's tally, tickets_end and event count triggers are off inside
+    ``bulk_write``: on the way out it sets every tickets_end a writer left wrong and counts
+    the tallies and the events' tickets again."""
     demo.seed(db.engine, orders=300, seed=6, today=demo_today())
     with db.engine.begin() as connection, tallies.bulk_write(connection):
         connection.execute(sa.update(Order).values(tickets_end=None))
         connection.execute(sa.delete(OrderTally))
+        connection.execute(sa.update(Event).values(tickets_sold=0, tickets_checked_in=0))
+        connection.execute(  # with the triggers on, these would change the events' counts
+            sa.update(Order).where(Order.status == "confirmed").values(status="cancelled")
+        )
     with db.read() as session:
         assert tallies.tickets_end_drift(session) == []
         assert session.scalar(sa.select(sa.func.count()).where(Order.tickets_end.is_not(None)))
         assert tallies.recount(session) == []
+        assert tallies.event_tally_drift(session) == []
+        assert session.scalar(sa.select(sa.func.sum(Event.tickets_sold)))
