@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, union_all
 from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.orm import Session
 
@@ -300,13 +300,18 @@ def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]
         (Order.total_kopecks > Order.paid_kopecks).label("owes"),
     )
     # The three classes of length, each by start from its own index, as occupancy reads
-    # them; each ticket comes once.
-    connection = session.connection()  # plain rows: hundreds of them, no ORM objects
-    tickets: list[DbRow] = []
-    for part in tickets_overlapping(start, end, dialect):
-        query = select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
-        tickets += connection.execute(query).all()
-    return tickets
+    # them, in one statement; each ticket comes once. Plain rows: hundreds of them, no
+    # ORM objects.
+    return list(
+        session.connection().execute(
+            union_all(
+                *(
+                    select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
+                    for part in tickets_overlapping(start, end, dialect)
+                )
+            )
+        )
+    )
 
 
 def coworking(
@@ -382,26 +387,18 @@ def _bookings(
     end: datetime,
     types: frozenset[ServiceType],
     tickets: list[DbRow] | None = None,
-) -> list[tuple[int, datetime, datetime, str]]:
-    """(order id, start, end, place) of today's bookings whose order owes."""
-    found: list[tuple[int, datetime, datetime, str]] = []
+) -> list[tuple[int, datetime, datetime, str | SeatId]]:
+    """(order id, start, end, place) of today's bookings whose order owes; the place of a
+    coworking ticket is its seat's id (``SeatId``), named once the rows shown are chosen."""
+    found: list[tuple[int, datetime, datetime, str | SeatId]] = []
     if ServiceType.COWORKING in types:
         if tickets is None:
             tickets = day_tickets(session, start, end)
-        kept = [t for t in tickets if t.owes and t.status not in CANCELLED_STATUSES]
-        seats = (
-            {
-                seat_id: f"{room} · {label or f'№{number}'}"
-                for seat_id, room, number, label in session.execute(
-                    select(Seat.id, Room.name, Seat.number, Seat.label)
-                    .join(Room, Room.id == Seat.room_id)
-                    .where(Seat.id.in_({t.seat_id for t in kept}))
-                )
-            }
-            if kept
-            else {}
-        )
-        found += [(t.order_id, t.period_start, t.period_end, seats[t.seat_id]) for t in kept]
+        found += [
+            (t.order_id, t.period_start, t.period_end, SeatId(t.seat_id))
+            for t in tickets
+            if t.owes and t.status not in CANCELLED_STATUSES
+        ]
     if ServiceType.BOOKING in types:
         found += [
             (b.order_id, b.starts_at, b.ends_at, b.room)
@@ -450,6 +447,24 @@ def _bookings(
 HOTEL_LOOKBACK_DAYS = 92
 
 
+class SeatId(int):
+    """A seat's id where a place's name will be (``_bookings``)."""
+
+
+def _seat_names(session: Session, seat_ids: set[int]) -> dict[int, str]:
+    """Each seat's place ("room · seat"), by id."""
+    if not seat_ids:
+        return {}
+    return {
+        seat_id: f"{room} · {label or f'№{number}'}"
+        for seat_id, room, number, label in session.execute(
+            select(Seat.id, Room.name, Seat.number, Seat.label)
+            .join(Room, Room.id == Seat.room_id)
+            .where(Seat.id.in_(seat_ids))
+        )
+    }
+
+
 def unpaid(
     session: Session,
     start: datetime,
@@ -459,7 +474,7 @@ def unpaid(
     tickets: list[DbRow] | None = None,
 ) -> Section[DueBooking]:
     """The orders of these types that owe and have a booking today, the earliest first."""
-    by_order: dict[int, tuple[datetime, datetime, str]] = {}
+    by_order: dict[int, tuple[datetime, datetime, str | SeatId]] = {}
     for order_id, begins, ends, place in _bookings(session, start, end, types, tickets):
         known = by_order.get(order_id)
         if known is None or begins < known[0]:
@@ -467,6 +482,9 @@ def unpaid(
     if not by_order:
         return Section()
     chosen = sorted(by_order, key=lambda order_id: (by_order[order_id][0], order_id))
+    seats = _seat_names(
+        session, {place for i in chosen[:limit] if isinstance(place := by_order[i][2], SeatId)}
+    )
     details = {
         row.id: row
         for row in session.execute(
@@ -494,7 +512,7 @@ def unpaid(
                 row.type,
                 row.service,
                 full_name(row.last_name, row.first_name, row.middle_name),
-                by_order[order_id][2],
+                seats[place] if isinstance(place := by_order[order_id][2], SeatId) else place,
                 by_order[order_id][0],
                 by_order[order_id][1],
                 row.status,
