@@ -303,9 +303,7 @@ def test_the_free_seats_of_a_period_read_its_tickets_and_their_orders_through_in
 
 
 @pytest.mark.parametrize("days", [0, -1, 1], ids=["today", "yesterday", "tomorrow"])
-def test_a_days_tickets_read_their_orders_by_key_though_a_month_long_ticket_is_rare(
-    seeded, days
-):
+def test_a_days_tickets_read_their_orders_by_key_though_a_month_long_ticket_is_rare(seeded, days):
     """Today and the overview's seats taken read the tickets around a moment in three
     sets by length; a ticket of more than a month is rare (the demo has none). Without
     statistics on the length, PostgreSQL guessed a third of all tickets were, and joined
