@@ -247,7 +247,7 @@ def name_filter(title: str, component_id: str, value: str, width: int) -> dbc.Co
 
 
 def date_input(component_id: str, value: str) -> dcc.Input:
-    return dcc.Input(id=component_id, value=value, type="date", className="form-control")
+    return dcc.Input(id=component_id, value=value, type="date", className="form-control date-input")
 
 
 def label_options(table: dict) -> list[dict]:

@@ -57,7 +57,13 @@ def _columns() -> list[dict]:
         {"field": "total", "headerName": _("Total"), "colId": "total", **MONEY},
         {"field": "paid", "headerName": _("Paid"), "colId": "paid", **MONEY},
         {"field": "balance", "headerName": _("Balance"), "colId": "balance", **MONEY},
-        {"field": "executor", "headerName": _("Executor"), "colId": "executor", "flex": 1},
+        {
+            "field": "executor",
+            "headerName": _("Executor"),
+            "colId": "executor",
+            "flex": 1,
+            "minWidth": 125,
+        },
         {"field": "deadline", "headerName": _("Deadline"), "colId": "deadline", "maxWidth": 120},
     ]
 
@@ -122,8 +128,8 @@ def layout(
                 ),
                 2,
             ),
-            filter_field(_("Created from"), date_input(ids.ORDERS_FILTER_FROM, date_from), 1),
-            filter_field(_("to"), date_input(ids.ORDERS_FILTER_TO, date_to), 1),
+            filter_field(_("Created from"), date_input(ids.ORDERS_FILTER_FROM, date_from), "auto"),
+            filter_field(_("to"), date_input(ids.ORDERS_FILTER_TO, date_to), "auto"),
             filter_field(
                 None,
                 dbc.Checklist(
