@@ -302,16 +302,11 @@ def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]
     # The three classes of length, each by start from its own index, as occupancy reads
     # them, in one statement; each ticket comes once. Plain rows: hundreds of them, no
     # ORM objects.
-    return list(
-        session.connection().execute(
-            union_all(
-                *(
-                    select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
-                    for part in tickets_overlapping(start, end, dialect)
-                )
-            )
-        )
+    parts = (
+        select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
+        for part in tickets_overlapping(start, end, dialect)
     )
+    return list(session.connection().execute(union_all(*parts)).all())
 
 
 def coworking(
