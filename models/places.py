@@ -47,6 +47,11 @@ def full_name(last: str | None, first: str | None, middle: str | None = None) ->
     return " ".join(part for part in (last, first, middle) if part)
 
 
+def seat_name(label: str | None, number: int) -> str:
+    """A seat as every page writes it: its label, or its number."""
+    return label or f"№{number}"
+
+
 class Person(Base):
     """A customer or visitor (not a staff account)."""
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Building, Room, Seat, Service, Tariff
+from models.places import seat_name
 from models.statuses import RoomKind, ServiceType, Unit
 from services import audit
 from services.context import Actor
@@ -796,5 +797,5 @@ def _check_parent_active(session: Session, kind: str, thing: Any) -> None:
 
 def _display_name(thing: Any) -> str:
     if isinstance(thing, Seat):
-        return thing.label or f"№{thing.number}"
+        return seat_name(thing.label, thing.number)
     return thing.name

@@ -18,6 +18,7 @@ shows at most ``SECTION_LIMIT`` of them with the count of all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
@@ -40,7 +41,7 @@ from models import (
     StaffUser,
 )
 from models.orders import status_literals
-from models.places import full_name
+from models.places import full_name, seat_name
 from models.statuses import (
     CANCELLED_STATUSES,
     ServiceType,
@@ -258,7 +259,7 @@ def _ticket_rows(
                 number,
                 full_name(last, first, middle),
                 room,
-                label or f"№{seat}",
+                seat_name(label, seat),
                 period_start,
                 period_end,
                 order_number,
@@ -284,7 +285,7 @@ def _ticket_rows(
     )
 
 
-def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]:
+def day_tickets(session: Session, start: datetime, end: datetime) -> Sequence[DbRow]:
     """The tickets whose period overlaps [start, end) (id, order_id, period_start,
     period_end, seat_id, validated_at), with their order's status and whether it owes:
     read once for every coworking section, each order looked up by its key."""
@@ -306,12 +307,12 @@ def day_tickets(session: Session, start: datetime, end: datetime) -> list[DbRow]
         select(*columns).join(Order, Order.id == CoworkingTicket.order_id).where(*part)
         for part in tickets_overlapping(start, end, dialect)
     )
-    return list(session.connection().execute(union_all(*parts)).all())
+    return session.connection().execute(union_all(*parts)).all()
 
 
 def coworking(
     session: Session,
-    tickets: list[DbRow],
+    tickets: Sequence[DbRow],
     now: datetime,
     start: datetime,
     end: datetime,
@@ -381,7 +382,7 @@ def _bookings(
     start: datetime,
     end: datetime,
     types: frozenset[ServiceType],
-    tickets: list[DbRow] | None = None,
+    tickets: Sequence[DbRow] | None = None,
 ) -> list[tuple[int, datetime, datetime, str | SeatId]]:
     """(order id, start, end, place) of today's bookings whose order owes; the place of a
     coworking ticket is its seat's id (``SeatId``), named once the rows shown are chosen."""
@@ -451,7 +452,7 @@ def _seat_names(session: Session, seat_ids: set[int]) -> dict[int, str]:
     if not seat_ids:
         return {}
     return {
-        seat_id: f"{room} · {label or f'№{number}'}"
+        seat_id: f"{room} · {seat_name(label, number)}"
         for seat_id, room, number, label in session.execute(
             select(Seat.id, Room.name, Seat.number, Seat.label)
             .join(Room, Room.id == Seat.room_id)
@@ -466,7 +467,7 @@ def unpaid(
     end: datetime,
     types: frozenset[ServiceType],
     limit: int = SECTION_LIMIT,
-    tickets: list[DbRow] | None = None,
+    tickets: Sequence[DbRow] | None = None,
 ) -> Section[DueBooking]:
     """The orders of these types that owe and have a booking today, the earliest first."""
     by_order: dict[int, tuple[datetime, datetime, str | SeatId]] = {}

@@ -57,6 +57,8 @@ def _of_order(tickets: str) -> str:
     return f"SELECT count(*) FROM event_tickets WHERE {tickets} AND event_id = events.id"
 
 
+# -1: the order was just cancelled, its tickets leave their events; 1: they come back.
+SIGN = f"(CASE WHEN NEW.status IN {CANCELLED} THEN -1 ELSE 1 END)"
 SQLITE = [
     "CREATE TRIGGER events_tally_insert AFTER INSERT ON event_tickets BEGIN "
     + _sqlite_count("NEW", "+")
@@ -73,11 +75,9 @@ SQLITE = [
     # Cancelled, or back from cancelled: the order's tickets leave or rejoin their events.
     "CREATE TRIGGER events_tally_of_order AFTER UPDATE OF status ON orders "
     f"WHEN (OLD.status IN {CANCELLED}) <> (NEW.status IN {CANCELLED}) BEGIN "
-    f"UPDATE events SET "
-    f"tickets_sold = tickets_sold + (CASE WHEN NEW.status IN {CANCELLED} THEN -1 ELSE 1 END) "
-    f"* ({_of_order('order_id = NEW.id')}), "
-    f"tickets_checked_in = tickets_checked_in "
-    f"+ (CASE WHEN NEW.status IN {CANCELLED} THEN -1 ELSE 1 END) "
+    "UPDATE events SET "
+    f"tickets_sold = tickets_sold + {SIGN} * ({_of_order('order_id = NEW.id')}), "
+    f"tickets_checked_in = tickets_checked_in + {SIGN} "
     f"* ({_of_order('order_id = NEW.id AND checked_in_at IS NOT NULL')}) "
     "WHERE id IN (SELECT event_id FROM event_tickets WHERE order_id = NEW.id); END",
 ]
@@ -111,7 +111,7 @@ $$""",
     f"""
 CREATE FUNCTION events_tally_of_order() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    sign integer := CASE WHEN NEW.status IN {CANCELLED} THEN -1 ELSE 1 END;
+    sign integer := {SIGN};
     counted record;
 BEGIN
     FOR counted IN
