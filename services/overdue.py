@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Event, EventTicket, HotelBooking, Order, RoomBooking, Service
@@ -41,22 +41,29 @@ def period_over(now: datetime, today: date) -> ColumnElement[bool]:
     """The booked period of the order is over at ``now``: the last coworking ticket,
     the room booking and the last event have ended; a hotel stay once its check-out
     day (``today`` is the operator's local date) has passed. False for orders with
-    no period (service orders)."""
+    no period (service orders).
+
+    Each end is looked up by the order's key, for the orders the rest of the query
+    chose: an order has at most one room booking and one hotel stay (their order_id is
+    unique), so a comparison of its one end says what an EXISTS would — and PostgreSQL
+    does not read every booking ever made to build a hash of them first (the
+    overview's overdue count on the full data set: 13.6 → 7.8 ms)."""
     at = literal(now, type_=CoworkingTicket.period_end.type)
     # The end of the last ticket, kept on the order (orders.tickets_end, migration 0013).
     ticket_end = Order.tickets_end
+    room_end = (
+        select(RoomBooking.ends_at).where(RoomBooking.order_id == Order.id).scalar_subquery()
+    )
+    check_out = (
+        select(HotelBooking.check_out).where(HotelBooking.order_id == Order.id).scalar_subquery()
+    )
     event_end = (
         select(func.max(Event.ends_at))
         .join(EventTicket, EventTicket.event_id == Event.id)
         .where(EventTicket.order_id == Order.id)
         .scalar_subquery()
     )
-    return or_(
-        ticket_end <= at,
-        exists().where(RoomBooking.order_id == Order.id, RoomBooking.ends_at <= at),
-        exists().where(HotelBooking.order_id == Order.id, HotelBooking.check_out < today),
-        event_end <= at,
-    )
+    return or_(ticket_end <= at, room_end <= at, check_out < today, event_end <= at)
 
 
 def booked_overdue(now: datetime, today: date) -> ColumnElement[bool]:

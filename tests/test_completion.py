@@ -71,6 +71,63 @@ def test_an_owing_booked_order_stays_and_is_counted_overdue(db, world):
     assert count == 1 and [r.number for r in rows] == [ticket.order_number]
 
 
+def test_owing_room_hotel_and_event_orders_are_overdue_once_their_period_is_over(db, world):
+    """Each kind's end, for the overview's figure and the register's filter alike: the
+    room booking's end, the hotel's check-out day (local), the event's end."""
+    with db.write() as session:
+        world.session = session
+
+        def room(ends_in: timedelta, paid: int = 0) -> Order:
+            order = world.order("booking", "confirmed_balance_due", paid=paid)
+            session.add(
+                RoomBooking(
+                    order_id=order.id,
+                    room_id=world.hall_id,
+                    starts_at=NOW + ends_in - timedelta(hours=2),
+                    ends_at=NOW + ends_in,
+                    visitors=[],
+                )
+            )
+            return order
+
+        def hotel(check_out: date) -> Order:
+            order = world.order("hotel", "confirmed_balance_due", paid=50_000)
+            session.add(
+                HotelBooking(
+                    order_id=order.id,
+                    room_id=world.hall_id,
+                    check_in=check_out - timedelta(days=2),
+                    check_out=check_out,
+                    nights=2,
+                    adults=1,
+                )
+            )
+            return order
+
+        def event(starts_in: timedelta) -> Order:
+            ticket = world.event_ticket(world.event(NOW + starts_in), status="new")
+            return session.get(Order, ticket.order_id)
+
+        late = [
+            room(-timedelta(hours=1)),
+            hotel(date(2026, 3, 9)),  # checked out yesterday
+            event(-timedelta(days=1)),
+        ]
+        room(timedelta(hours=1))  # still in the room
+        room(-timedelta(hours=1), paid=200_000)  # over and paid: the sweep's, not late
+        hotel(date(2026, 3, 10))  # checks out today
+        event(-timedelta(hours=1))  # on now (three hours long)
+        event(timedelta(days=1))
+        expected = sorted(order.number for order in late)
+    with db.read() as session:
+        figures = overview(session, READER, NOW, ZONE)
+        rows, count, _ = list_orders(
+            session, READER, OrderFilters.parse({"overdue": "1"}), {}, ZONE, now=NOW
+        )
+    assert figures.overdue == 3
+    assert count == 3 and sorted(r.number for r in rows) == expected
+
+
 def test_running_the_sweep_twice_changes_nothing_the_second_time(db, world):
     with db.write() as session:
         world.session = session
