@@ -51,9 +51,7 @@ def period_over(now: datetime, today: date) -> ColumnElement[bool]:
     at = literal(now, type_=CoworkingTicket.period_end.type)
     # The end of the last ticket, kept on the order (orders.tickets_end, migration 0013).
     ticket_end = Order.tickets_end
-    room_end = (
-        select(RoomBooking.ends_at).where(RoomBooking.order_id == Order.id).scalar_subquery()
-    )
+    room_end = select(RoomBooking.ends_at).where(RoomBooking.order_id == Order.id).scalar_subquery()
     check_out = (
         select(HotelBooking.check_out).where(HotelBooking.order_id == Order.id).scalar_subquery()
     )
