@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    false,
     literal_column,
     text,
 )
@@ -121,6 +122,7 @@ TICKET_PERIOD_COLUMNS = (
     "seat_id",
     "order_id",
     "validated_at",
+    "sold",
 )
 
 
@@ -373,6 +375,9 @@ class CoworkingTicket(Base):
     validated_at: Mapped[Timestamp | None]
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    # Whether the order has sold it (is neither new nor cancelled: ``UNSOLD_SQL``), kept
+    # by the database's triggers (migration 0020) for occupancy; never written here.
+    sold: Mapped[bool] = mapped_column(server_default=false())
 
     order: Mapped[Order] = relationship()
     visitor: Mapped[Person] = relationship()

@@ -91,6 +91,10 @@ def check(session: Session, limit: int = 20) -> list[Finding]:
         )
         for event_id, kept, counted in tallies.event_tally_drift(session, limit)
     ]
+    findings += [
+        Finding("each coworking ticket is sold as its order says", f"ticket {number}")
+        for number in tallies.sold_drift(session, limit)
+    ]
     findings += _quarter_findings(session, limit)
     return findings
 

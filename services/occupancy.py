@@ -47,6 +47,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    true,
     union,
     union_all,
 )
@@ -66,7 +67,6 @@ from models import (
 from models.orders import (
     LONG_TICKET_DAYS,
     SHORT_TICKET_DAYS,
-    UNSOLD_SQL,
     long_ticket_sql,
     medium_ticket_sql,
     period_end_apart,
@@ -74,7 +74,8 @@ from models.orders import (
 )
 from models.statuses import CANCELLED_STATUSES, NEW_STATUSES, RoomKind
 
-# Literals, as in the partial index ix_orders_unsold that the "not sold" lookup reads.
+# The statuses of an order that has not sold its tickets (new, cancelled), as literals:
+# what a ticket's ``sold`` says (kept by the database), for a query that asks the order.
 SOLD_EXCLUDED = status_literals(CANCELLED_STATUSES | NEW_STATUSES)
 LIVE_EXCLUDED = [s.value for s in CANCELLED_STATUSES]
 MINUTES_PER_DAY = 24 * 60
@@ -345,25 +346,13 @@ def seats_taken(session: Session, now: datetime, active: ColumnElement[bool]) ->
 
 
 def _sold_conditions(
-    dialect: str, place: Period, seats: list[int], created_by: datetime | None
+    place: Period, seats: list[int], created_by: datetime | None
 ) -> list[ColumnElement[bool]]:
-    """A ticket is sold (its order is not unsold: a look-up by the order's key), on one
+    """A ticket is sold (its order is neither new nor cancelled: the ticket's own
+    ``sold``, kept by the database, read from the period indexes with the rest), on one
     of the place's ``seats`` when a building or room is chosen, created by
     ``created_by`` if given."""
-    if dialect == "sqlite":
-        # SQLite would look the order up in the table by its key (a page of a million
-        # orders per ticket); the small partial index of unsold orders answers the same.
-        sold = text(
-            "NOT EXISTS (SELECT 1 FROM orders INDEXED BY ix_orders_unsold "
-            f"WHERE orders.id = coworking_tickets.order_id AND orders.{UNSOLD_SQL})"
-        )
-    else:
-        sold = (
-            ~select(Order.id)
-            .where(Order.id == CoworkingTicket.order_id, Order.status.in_(SOLD_EXCLUDED))
-            .exists()
-        )
-    conditions: list[ColumnElement[bool]] = [sold]
+    conditions: list[ColumnElement[bool]] = [CoworkingTicket.sold == true()]
     if _room_filter(place):
         conditions.append(CoworkingTicket.seat_id.in_(seats))
     if created_by is not None:
@@ -385,7 +374,7 @@ def _sold_periods(
     seats = session.scalars(
         select(Seat.id).join(Room, Room.id == Seat.room_id).where(*_room_filter(place))
     ).all()
-    conditions = _sold_conditions(dialect, place, list(seats), created_by)
+    conditions = _sold_conditions(place, list(seats), created_by)
     # Each part counted apart (a period may come from two parts: its counts add up):
     # the short ones group in their index's order, with no sort of 13,500 rows.
     start, end = CoworkingTicket.period_start, CoworkingTicket.period_end
@@ -431,7 +420,7 @@ def _sold_tickets(
         .join(Room, Room.id == Seat.room_id)
         .where(*_room_filter(place))
     ).all()
-    conditions = _sold_conditions(dialect, place, [seat for seat, _room in seats], created_by)
+    conditions = _sold_conditions(place, [seat for seat, _room in seats], created_by)
     # The tickets alone (their seat, not a join to seats and rooms): each part is read
     # from its index; a seat's room is looked up here.
     base = select(

@@ -39,14 +39,19 @@ from models.statuses import (
 from models.tallies import UNASSIGNED_KEY
 
 # The triggers that keep what is derived from orders and tickets: the tallies (0011),
-# each order's last ticket end (0013) and each event's tickets sold and checked in (0018).
+# each order's last ticket end (0013), each event's tickets sold and checked in (0018)
+# and whether each coworking ticket is sold (0020).
 DERIVED_BY_TRIGGERS = (
     ("orders", "order_tallies"),
     ("coworking_tickets", "order_tallies"),
     ("coworking_tickets", "orders_tickets_end"),
     ("event_tickets", "events_tally"),
     ("orders", "events_tally_of_order"),
+    ("coworking_tickets", "coworking_tickets_sold"),
+    ("orders", "coworking_tickets_sold_of_order"),
 )
+# An order that has not sold its tickets: new, or cancelled (models.orders.UNSOLD_SQL).
+UNSOLD = frozenset(s.value for s in CANCELLED_STATUSES | NEW_STATUSES)
 CANCELLED = frozenset(s.value for s in CANCELLED_STATUSES)
 # A ticket's order being served: neither new, nor cancelled, nor done (models.statuses).
 SERVING = frozenset(
@@ -221,8 +226,8 @@ COLUMNS = ["status", "service_id", "executor_key", "orders", "owing", "balance_k
 @contextmanager
 def bulk_write(connection: Connection) -> Iterator[None]:
     """Around many orders written in one transaction (the demo): the tallies are counted
-    (and on PostgreSQL the orders' last ticket ends set) once at the end instead of by
-    the triggers row by row.
+    (and on PostgreSQL the orders' last ticket ends and the tickets' ``sold`` set) once
+    at the end instead of by the triggers row by row.
 
     On PostgreSQL each trigger's update of a tally row makes a new version of it that
     the next update of the same row walks past until the transaction ends: a million
@@ -253,6 +258,10 @@ def bulk_write(connection: Connection) -> Iterator[None]:
             update(Order)
             .values(tickets_end=last.c.end)
             .where(Order.id == last.c.order_id, Order.tickets_end.is_distinct_from(last.c.end))
+        )
+        # Whether each ticket is sold (0020), where the writer left it wrong.
+        connection.execute(
+            update(CoworkingTicket).values(sold=_sold()).where(CoworkingTicket.sold != _sold())
         )
         for table, trigger in DERIVED_BY_TRIGGERS:
             connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
@@ -310,6 +319,28 @@ def event_tally_drift(session: Session, limit: int = 20) -> list[tuple[int, tupl
             .limit(limit)
         )
     ]
+
+
+def _sold() -> ColumnElement[bool]:
+    """Whether a ticket's order has sold it, asked of the order."""
+    return (
+        select(Order.status.not_in(sorted(UNSOLD)))
+        .where(Order.id == CoworkingTicket.order_id)
+        .scalar_subquery()
+    )
+
+
+def sold_drift(session: Session, limit: int = 20) -> list[int]:
+    """The numbers of coworking tickets whose kept ``sold`` is not what their order says
+    (empty: exact)."""
+    return list(
+        session.scalars(
+            select(CoworkingTicket.number)
+            .where(CoworkingTicket.sold != _sold())
+            .order_by(CoworkingTicket.number)
+            .limit(limit)
+        )
+    )
 
 
 def tickets_end_drift(session: Session, limit: int = 20) -> list[int]:

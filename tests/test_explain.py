@@ -32,7 +32,7 @@ from dashboard.db import Database
 from models import CoworkingTicket, Order, Payment, Person
 from services import balances, tallies, tickets
 from services.balances import JournalFilters, list_journal
-from services.occupancy import seats_taken
+from services.occupancy import Period, on_the_books, seats_taken
 from services.order_list import OrderFilters, list_orders
 from services.presence import live_ticket
 from services.ticket_list import TicketFilters, list_tickets
@@ -312,6 +312,24 @@ def test_a_days_tickets_read_their_orders_by_key_though_a_month_long_ticket_is_r
     start, end = local_day(TODAY + timedelta(days=days), ZONE)
     assert _whole_table_reads(seeded, lambda s: day_tickets(s, start, end)) == []
     assert _whole_table_reads(seeded, lambda s: seats_taken(s, start, live_ticket())) == []
+
+
+def test_on_the_books_counts_sold_tickets_from_the_period_indexes_alone(seeded):
+    """ "On the books" (the next 90 days and the same days a year earlier) counts the sold
+    tickets of each window from the period indexes, which hold whether each is sold
+    (migration 0020): no order is looked up, no ticket visited in the table."""
+    place = Period(TODAY, TODAY, ZONE)
+    with seeded.engine.connect() as connection:
+        cursor = connection.connection.cursor()
+        for statement, parameters in _statements(seeded, lambda s: on_the_books(s, place, NOW)):
+            if "coworking_tickets" not in statement:
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+            scans = list(_scans(cursor.fetchone()[0][0]["Plan"]))
+            assert not [table for _kind, table in scans if table == "orders"], statement
+            ticket_scans = {kind for kind, table in scans if table == "coworking_tickets"}
+            assert ticket_scans == {"Index Only Scan"}, (ticket_scans, statement)
+        connection.rollback()
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])

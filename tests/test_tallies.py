@@ -155,6 +155,7 @@ def test_the_tallies_stay_exact_whatever_is_written(db, world, staff_ids, steps,
         assert tallies.recount(session) == []
         assert tallies.tickets_end_drift(session) == []
         assert tallies.event_tally_drift(session) == []
+        assert tallies.sold_drift(session) == []
         statuses = data.draw(st.none() | st.sets(st.sampled_from(STATUSES), min_size=1))
         types = data.draw(st.none() | st.sets(st.sampled_from(["coworking", "simple"]), min_size=1))
         who = data.draw(st.sampled_from([None, "nobody", "admin"]))
@@ -258,6 +259,7 @@ def test_the_tallies_stay_exact_under_concurrent_work(db, moves):
     _all_at_once(db, len(moves), act)
     with db.read() as session:
         assert tallies.recount(session) == []
+        assert tallies.sold_drift(session) == []
 
 
 DOOR_MOVES = ["check in", "undo", "cancel"]
@@ -394,6 +396,42 @@ def test_check_finds_an_events_count_that_drifted(database_url, db, world, monke
     assert "each event's tickets match a recount" in capsys.readouterr().err
 
 
+def test_a_tickets_sold_follows_its_order_and_check_finds_one_that_drifted(
+    database_url, db, world, monkeypatch, capsys
+):
+    """A new order's ticket is not sold; paid, it is; cancelled, it is not again; and
+    ``check`` finds a ticket whose kept answer someone changed by hand."""
+
+    def sold(number: int) -> bool:
+        with db.read() as session:
+            return session.scalar(
+                sa.select(CoworkingTicket.sold).where(CoworkingTicket.number == number)
+            )
+
+    with db.write() as session:
+        world.session = session
+        number = world.coworking("new")
+        other = world.coworking("confirmed", start=NOW + timedelta(days=3))
+    assert (sold(number), sold(other)) == (False, True)
+    for status, expected in (("confirmed", True), ("cancelled", False), ("new", False)):
+        with db.write() as session:
+            order_id = session.scalar(
+                sa.select(CoworkingTicket.order_id).where(CoworkingTicket.number == number)
+            )
+            session.execute(sa.update(Order).where(Order.id == order_id).values(status=status))
+        assert sold(number) is expected, status
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert cli(["check"]) == 0
+    with db.write() as session:
+        session.execute(
+            sa.update(CoworkingTicket).where(CoworkingTicket.number == other).values(sold=False)
+        )
+    with db.read() as session:
+        assert tallies.sold_drift(session) == [other]
+    assert cli(["check"]) == 1
+    assert "each coworking ticket is sold as its order says" in capsys.readouterr().err
+
+
 @pytest.mark.postgres
 def test_a_bulk_write_with_the_triggers_off_leaves_what_they_would_have(db):
     """PostgreSQL's tally, tickets_end and event count triggers are off inside
@@ -404,6 +442,7 @@ def test_a_bulk_write_with_the_triggers_off_leaves_what_they_would_have(db):
         connection.execute(sa.update(Order).values(tickets_end=None))
         connection.execute(sa.delete(OrderTally))
         connection.execute(sa.update(Event).values(tickets_sold=0, tickets_checked_in=0))
+        connection.execute(sa.update(CoworkingTicket).values(sold=False))
         connection.execute(  # with the triggers on, these would change the events' counts
             sa.update(Order).where(Order.status == "confirmed").values(status="cancelled")
         )
@@ -413,3 +452,5 @@ def test_a_bulk_write_with_the_triggers_off_leaves_what_they_would_have(db):
         assert tallies.recount(session) == []
         assert tallies.event_tally_drift(session) == []
         assert session.scalar(sa.select(sa.func.sum(Event.tickets_sold)))
+        assert tallies.sold_drift(session) == []
+        assert session.scalar(sa.select(sa.func.count()).where(CoworkingTicket.sold))
