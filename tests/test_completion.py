@@ -3,7 +3,7 @@ whose period is over, the owing ones stay and are counted as overdue."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -24,6 +24,35 @@ def _statuses(db) -> dict[int, str]:
 def _sweep(db) -> list[int]:
     with db.write() as session:
         return orders.complete_booked(session, NOW, ZONE)
+
+
+def _room_booking(world, order: Order, ends_at: datetime) -> Order:
+    """``order`` books the hall for the two hours up to ``ends_at``."""
+    world.session.add(
+        RoomBooking(
+            order_id=order.id,
+            room_id=world.hall_id,
+            starts_at=ends_at - timedelta(hours=2),
+            ends_at=ends_at,
+            visitors=[],
+        )
+    )
+    return order
+
+
+def _hotel_stay(world, order: Order, check_out: date) -> Order:
+    """``order`` stays two nights, leaving on ``check_out``."""
+    world.session.add(
+        HotelBooking(
+            order_id=order.id,
+            room_id=world.hall_id,
+            check_in=check_out - timedelta(days=2),
+            check_out=check_out,
+            nights=2,
+            adults=1,
+        )
+    )
+    return order
 
 
 def test_a_paid_coworking_order_whose_period_ended_becomes_done_and_its_ticket_reads_done(
@@ -79,30 +108,11 @@ def test_owing_room_hotel_and_event_orders_are_overdue_once_their_period_is_over
 
         def room(ends_in: timedelta, paid: int = 0) -> Order:
             order = world.order("booking", "confirmed_balance_due", paid=paid)
-            session.add(
-                RoomBooking(
-                    order_id=order.id,
-                    room_id=world.hall_id,
-                    starts_at=NOW + ends_in - timedelta(hours=2),
-                    ends_at=NOW + ends_in,
-                    visitors=[],
-                )
-            )
-            return order
+            return _room_booking(world, order, NOW + ends_in)
 
         def hotel(check_out: date) -> Order:
             order = world.order("hotel", "confirmed_balance_due", paid=50_000)
-            session.add(
-                HotelBooking(
-                    order_id=order.id,
-                    room_id=world.hall_id,
-                    check_in=check_out - timedelta(days=2),
-                    check_out=check_out,
-                    nights=2,
-                    adults=1,
-                )
-            )
-            return order
+            return _hotel_stay(world, order, check_out)
 
         def event(starts_in: timedelta) -> Order:
             ticket = world.event_ticket(world.event(NOW + starts_in), status="new")
@@ -162,28 +172,9 @@ def test_room_and_hotel_bookings_end_with_their_period(db, world):
         def booked(kind: str, status: str = "confirmed", paid: int = 200_000) -> Order:
             return world.order(kind, status, paid=paid)
 
-        room = booked("booking")
-        session.add(
-            RoomBooking(
-                order_id=room.id,
-                room_id=world.hall_id,
-                starts_at=NOW - timedelta(hours=3),
-                ends_at=NOW - timedelta(hours=1),
-                visitors=[],
-            )
-        )
-        stay, leaving_today = booked("hotel"), booked("hotel")
-        for order, check_out in ((stay, date(2026, 3, 9)), (leaving_today, date(2026, 3, 10))):
-            session.add(
-                HotelBooking(
-                    order_id=order.id,
-                    room_id=world.hall_id,
-                    check_in=check_out - timedelta(days=2),
-                    check_out=check_out,
-                    nights=2,
-                    adults=1,
-                )
-            )
+        room = _room_booking(world, booked("booking"), NOW - timedelta(hours=1))
+        stay = _hotel_stay(world, booked("hotel"), date(2026, 3, 9))
+        leaving_today = _hotel_stay(world, booked("hotel"), date(2026, 3, 10))
         unpaid = booked("simple")  # a service order has no period: never swept
         expected = {
             room.number: "done",
