@@ -376,7 +376,9 @@ class CoworkingTicket(Base):
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     # Whether the order has sold it (is neither new nor cancelled: ``UNSOLD_SQL``), kept
-    # by the database's triggers (migration 0020) for occupancy; never written here.
+    # by the database's triggers (migration 0020) for occupancy's queries; never written
+    # here, and read by query only (SQLite's trigger sets it after the insert, so a ticket
+    # object just added holds the default until it is loaded again).
     sold: Mapped[bool] = mapped_column(server_default=false())
 
     order: Mapped[Order] = relationship()
