@@ -44,7 +44,7 @@ YEAR = 365 * 24 * 3600
 COMPONENT_SUITES = "/_dash-component-suites/"
 # The vendored files, each in a folder named with its package and version.
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
-PLOTLY_BUNDLE = "plotly-parkdesk-4.1.1-2/plotly-parkdesk.min.js"
+PLOTLY_BUNDLE = "plotly-parkdesk-4.1.1-3/plotly-parkdesk.min.js"
 BOOTSTRAP_VERSION = metadata.version("Bootstrap-Flask")
 
 

@@ -139,6 +139,17 @@ def audit_table(rows: list[AuditRow], id: str) -> html.Div:
     )
 
 
+def chart_config() -> dict:
+    """dcc.Graph's config for every chart: no plotly logo, a sharp PNG download, and the
+    axes' dates and numbers and the mode bar's words in the user's language (the
+    vendored plotly.js carries its Russian locale: scripts/plotly_bundle)."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2},
+        "locale": language(),
+    }
+
+
 def dropdown_labels() -> dict[str, str]:
     """dcc.Dropdown's own words (its defaults are English) in the user's language."""
     return {

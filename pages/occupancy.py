@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, _, format_date, language
-from pages.components import page_header
+from pages.components import chart_config, page_header
 from services.occupancy import Occupancy
 from services.permissions import Action
 
@@ -29,7 +29,6 @@ PRESETS = [
     ("custom", N_("Custom")),
 ]
 WEEKDAYS = [N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")]
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 BLUE, GREEN = "#0d6efd", "#198754"
 
 
@@ -101,7 +100,7 @@ def layout(**_query: str) -> html.Div:
                 dbc.CardBody(
                     [
                         dcc.Loading(
-                            dcc.Graph(id=graph_id, config=CHART_CONFIG, style={"height": "320px"})
+                            dcc.Graph(id=graph_id, config=chart_config(), style={"height": "320px"})
                         ),
                         html.P(definition, className="detail-label mb-0"),
                     ]

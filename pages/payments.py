@@ -24,6 +24,7 @@ from dashboard.i18n import (
 )
 from models.statuses import PAYMENT_METHOD_LABELS, SERVICE_TYPE_LABELS
 from pages.components import (
+    chart_config,
     date_input,
     filter_field,
     filter_row,
@@ -58,7 +59,6 @@ PRESETS = [
     ("30-days", N_("Last 30 days")),
     ("year", N_("This year")),
 ]
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 BLUE = "#0d6efd"  # Bootstrap's primary
 METHOD_COLOURS = ["#0d6efd", "#6610f2", "#198754", "#fd7e14", "#20c997", "#6c757d"]
 
@@ -276,7 +276,7 @@ def revenue_charts(daily: dict | None, methods: dict | None) -> dbc.Row:
             html.Div(style={"height": "300px"})
             if figure is None
             else dcc.Graph(
-                id=graph_id, figure=figure, config=CHART_CONFIG, style={"height": "300px"}
+                id=graph_id, figure=figure, config=chart_config(), style={"height": "300px"}
             )
         )
         return dbc.Card(

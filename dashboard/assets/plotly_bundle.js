@@ -8,7 +8,7 @@
    assignment is ignored. The folder name carries the version (dashboard/delivery.py
    caches it for a year); keep it in step with PLOTLY_BUNDLE there. */
 (function () {
-  var url = "/vendor/plotly-parkdesk-4.1.1-2/plotly-parkdesk.min.js";
+  var url = "/vendor/plotly-parkdesk-4.1.1-3/plotly-parkdesk.min.js";
   Object.defineProperty(window, "_dashPlotlyJSURL", {
     configurable: true,
     get: function () {
