@@ -110,6 +110,8 @@ def register(app: Dash, db: Database) -> None:
             html.P(page.period_text(data), className="text-body-secondary mb-2"),
             page.figure_cards(data),
         ]
+        if data.seats == 0 and period.building_id is None and period.room_id is None:
+            cards.insert(0, page.no_seats(can(current_user, Action.MANAGE_CATALOG)))
         table = {
             "daily": [
                 [d.isoformat(), s, u]

@@ -206,6 +206,7 @@ OCCUPANCY_DAILY = "occupancy-daily"
 OCCUPANCY_HEATMAP = "occupancy-heatmap"
 OCCUPANCY_BY_ROOM = "occupancy-by-room"
 OCCUPANCY_FIGURES = "occupancy-figures"
+OCCUPANCY_NO_SEATS = "occupancy-no-seats"
 OCCUPANCY_DATA = "occupancy-data"
 OCCUPANCY_DOWNLOAD = "occupancy-download"
 OCCUPANCY_CSV = "occupancy-csv"  # pattern-matching: {"type": OCCUPANCY_CSV, "chart": …}

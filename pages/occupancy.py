@@ -323,6 +323,23 @@ def rooms_figure(data: Occupancy) -> dict:
     }
 
 
+def no_seats(can_set_up: bool) -> dbc.Alert:
+    """Above the figures while the house has no coworking seats (an operator setting it
+    up): why the seat figures read zero, and for those who may, where seats are added."""
+    parts: list = [
+        _(
+            "No coworking seats are set up yet: the seat figures read zero until rooms "
+            "with seats are added."
+        )
+    ]
+    if can_set_up:
+        parts += [
+            " ",
+            dcc.Link(_("Set up rooms and seats"), href="/catalog", className="alert-link"),
+        ]
+    return dbc.Alert(parts, id=ids.OCCUPANCY_NO_SEATS, color="info", className="mb-2")
+
+
 def period_text(data: Occupancy) -> str:
     lang = language()
     return _(

@@ -121,8 +121,15 @@ def test_an_operator_goes_live_from_an_empty_database(empty_house, db):
     # The overview of an empty house says what to do, starting with the catalog.
     duo.wait_for_element("#overview-setup", timeout=10)
     assert duo.find_element("#overview-setup a[href='/catalog']")
+    # Occupancy says why its seat figures read zero, and where seats are added.
+    duo.driver.get(duo.server.url + "/occupancy")
+    duo.wait_for_element("#occupancy-no-seats a[href='/catalog']", timeout=10)
 
     _set_up_the_house(duo)
+    duo.driver.get(duo.server.url + "/occupancy")
+    duo.wait_for_contains_text("#occupancy-figures", "seats, open", timeout=10)
+    assert " 0 seats" not in duo.find_element("#occupancy-figures").text
+    assert not duo.driver.find_elements("css selector", "#occupancy-no-seats")
     _add_the_manager(duo)
     duo.driver.get(duo.server.url + "/")
     duo.wait_for_element("#overview-figures .figure-card", timeout=10)
