@@ -49,7 +49,9 @@ def _listed(statuses: frozenset[OrderStatus]) -> str:
 LIVE_SQL = f"status NOT IN ({_listed(CANCELLED_STATUSES)})"  # not cancelled
 OUTSTANDING_SQL = f"total_kopecks > paid_kopecks AND {LIVE_SQL}"  # a balance to collect
 UNASSIGNED_SQL = f"executor_id IS NULL AND status NOT IN ({_listed(CLOSED_STATUSES)})"
-UNSOLD_SQL = f"status IN ({_listed(CANCELLED_STATUSES | NEW_STATUSES)})"  # not sold (yet)
+# Not sold (yet): new or cancelled. A coworking ticket keeps the opposite as ``sold``.
+UNSOLD_STATUSES = frozenset(CANCELLED_STATUSES | NEW_STATUSES)
+UNSOLD_SQL = f"status IN ({_listed(UNSOLD_STATUSES)})"
 # Work not finished (services.overdue.FINISHED_STATUSES): its deadline can pass.
 UNFINISHED_SQL = (
     f"deadline IS NOT NULL AND status NOT IN "
@@ -375,7 +377,7 @@ class CoworkingTicket(Base):
     validated_at: Mapped[Timestamp | None]
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    # Whether the order has sold it (is neither new nor cancelled: ``UNSOLD_SQL``), kept
+    # Whether the order has sold it (is neither new nor cancelled: ``UNSOLD_STATUSES``), kept
     # by the database's triggers (migration 0020) for occupancy's queries; never written
     # here, and read by query only (SQLite's trigger sets it after the insert, so a ticket
     # object just added holds the default until it is loaded again).

@@ -67,16 +67,17 @@ from models import (
 from models.orders import (
     LONG_TICKET_DAYS,
     SHORT_TICKET_DAYS,
+    UNSOLD_STATUSES,
     long_ticket_sql,
     medium_ticket_sql,
     period_end_apart,
     status_literals,
 )
-from models.statuses import CANCELLED_STATUSES, NEW_STATUSES, RoomKind
+from models.statuses import CANCELLED_STATUSES, RoomKind
 
 # The statuses of an order that has not sold its tickets (new, cancelled), as literals:
 # what a ticket's ``sold`` says (kept by the database), for a query that asks the order.
-SOLD_EXCLUDED = status_literals(CANCELLED_STATUSES | NEW_STATUSES)
+SOLD_EXCLUDED = status_literals(UNSOLD_STATUSES)
 LIVE_EXCLUDED = [s.value for s in CANCELLED_STATUSES]
 MINUTES_PER_DAY = 24 * 60
 MILLIS_PER_DAY = 86_400_000

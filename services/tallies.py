@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import CoworkingTicket, Event, EventTicket, Order, OrderTally, Service
+from models.orders import UNSOLD_STATUSES, status_literals
 from models.statuses import (
     CANCELLED_STATUSES,
     NEW_STATUSES,
@@ -50,8 +51,6 @@ DERIVED_BY_TRIGGERS = (
     ("coworking_tickets", "coworking_tickets_sold"),
     ("orders", "coworking_tickets_sold_of_order"),
 )
-# An order that has not sold its tickets: new, or cancelled (models.orders.UNSOLD_SQL).
-UNSOLD = frozenset(s.value for s in CANCELLED_STATUSES | NEW_STATUSES)
 CANCELLED = frozenset(s.value for s in CANCELLED_STATUSES)
 # A ticket's order being served: neither new, nor cancelled, nor done (models.statuses).
 SERVING = frozenset(
@@ -259,9 +258,12 @@ def bulk_write(connection: Connection) -> Iterator[None]:
             .values(tickets_end=last.c.end)
             .where(Order.id == last.c.order_id, Order.tickets_end.is_distinct_from(last.c.end))
         )
-        # Whether each ticket is sold (0020), where the writer left it wrong.
+        # Whether each ticket is sold (0020), where the writer left it wrong: the other
+        # answer, so each ticket's order is looked up once.
         connection.execute(
-            update(CoworkingTicket).values(sold=_sold()).where(CoworkingTicket.sold != _sold())
+            update(CoworkingTicket)
+            .values(sold=~CoworkingTicket.sold)
+            .where(CoworkingTicket.sold != _sold())
         )
         for table, trigger in DERIVED_BY_TRIGGERS:
             connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
@@ -324,7 +326,7 @@ def event_tally_drift(session: Session, limit: int = 20) -> list[tuple[int, tupl
 def _sold() -> ColumnElement[bool]:
     """Whether a ticket's order has sold it, asked of the order."""
     return (
-        select(Order.status.not_in(sorted(UNSOLD)))
+        select(Order.status.not_in(status_literals(UNSOLD_STATUSES)))
         .where(Order.id == CoworkingTicket.order_id)
         .scalar_subquery()
     )
