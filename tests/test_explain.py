@@ -157,33 +157,31 @@ def _scans(node: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
         yield from _scans(child)
 
 
-def _whole_table_reads(database: Database, call: Callable[[Any], Any]) -> list[str]:
-    """The watched tables that a plan of the call reads by sequential scan."""
+def _plans(database: Database, call: Callable[[Any], Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each SELECT of the call with the plan PostgreSQL makes of it."""
     found = []
     with database.engine.connect() as connection:
         cursor = connection.connection.cursor()
         for statement, parameters in _statements(database, call):
             cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
-            plan = cursor.fetchone()[0][0]["Plan"]
-            found += [
-                f"{table} in: {statement[:120]}…"
-                for kind, table in _scans(plan)
-                if kind == "Seq Scan" and table in WATCHED
-            ]
+            found.append((statement, cursor.fetchone()[0][0]["Plan"]))
         connection.rollback()
     return found
+
+
+def _whole_table_reads(database: Database, call: Callable[[Any], Any]) -> list[str]:
+    """The watched tables that a plan of the call reads by sequential scan."""
+    return [
+        f"{table} in: {statement[:120]}…"
+        for statement, plan in _plans(database, call)
+        for kind, table in _scans(plan)
+        if kind == "Seq Scan" and table in WATCHED
+    ]
 
 
 def _ticket_indexes(database: Database, call: Callable[[Any], Any]) -> list[set[str]]:
     """For each statement of the call, the indexes its plan reads coworking_tickets by."""
-    found = []
-    with database.engine.connect() as connection:
-        cursor = connection.connection.cursor()
-        for statement, parameters in _statements(database, call):
-            cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
-            found.append(set(_indexes_of(cursor.fetchone()[0][0]["Plan"], "coworking_tickets")))
-        connection.rollback()
-    return found
+    return [set(_indexes_of(plan, "coworking_tickets")) for _s, plan in _plans(database, call)]
 
 
 def _indexes_of(node: dict[str, Any], table: str) -> Iterator[str]:
@@ -319,17 +317,13 @@ def test_on_the_books_counts_sold_tickets_from_the_period_indexes_alone(seeded):
     tickets of each window from the period indexes, which hold whether each is sold
     (migration 0020): no order is looked up, no ticket visited in the table."""
     place = Period(TODAY, TODAY, ZONE)
-    with seeded.engine.connect() as connection:
-        cursor = connection.connection.cursor()
-        for statement, parameters in _statements(seeded, lambda s: on_the_books(s, place, NOW)):
-            if "coworking_tickets" not in statement:
-                continue
-            cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
-            scans = list(_scans(cursor.fetchone()[0][0]["Plan"]))
-            assert not [table for _kind, table in scans if table == "orders"], statement
-            ticket_scans = {kind for kind, table in scans if table == "coworking_tickets"}
-            assert ticket_scans == {"Index Only Scan"}, (ticket_scans, statement)
-        connection.rollback()
+    for statement, plan in _plans(seeded, lambda s: on_the_books(s, place, NOW)):
+        if "coworking_tickets" not in statement:
+            continue
+        scans = list(_scans(plan))
+        assert not [table for _kind, table in scans if table == "orders"], statement
+        ticket_scans = {kind for kind, table in scans if table == "coworking_tickets"}
+        assert ticket_scans == {"Index Only Scan"}, (ticket_scans, statement)
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])
