@@ -25,7 +25,7 @@ from sqlalchemy import event
 from dashboard import create_app
 from dashboard.config import Config
 from tests.dash_http import callback_body
-from tests.servers import serving
+from tests.servers import CHROMIUM_FLAGS, serving
 
 
 @dataclass
@@ -202,6 +202,7 @@ def chromium(width: int = 1440, height: int = 900, performance_log: bool = False
         "--disable-background-networking",
         "--no-first-run",
         f"--window-size={width},{height}",
+        *CHROMIUM_FLAGS,
     ):
         options.add_argument(flag)
     options.binary_location = CHROMIUM

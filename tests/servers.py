@@ -15,6 +15,14 @@ from pathlib import Path
 import requests
 from werkzeug.serving import make_server
 
+# Chromium's own work that is not the page's, switched off in every Chromium the tests and
+# the benchmarks start. Chromium 156 draws the omnibox's popup as a web page of its own
+# (WebUI) and loads it beside the page being opened, on every navigation: a headless
+# browser never shows it, and on a 2-core machine its half a second of CPU competes with
+# the page and the server (the cold /orders showed its rows 0.2 s later with it on).
+# The browser then uses its classic popup, drawn natively when shown.
+CHROMIUM_FLAGS = ("--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",)
+
 
 @contextmanager
 def serving(wsgi_app) -> Iterator[str]:

@@ -15,6 +15,7 @@ import pytest
 from selenium.webdriver.chrome.options import Options
 
 from dashboard import create_app
+from tests.servers import CHROMIUM_FLAGS
 
 CHROMEDRIVER = shutil.which("chromedriver")
 
@@ -59,7 +60,13 @@ ALLOWED_CONSOLE = [
 
 class _ConsoleOptions(Options):
     """Chrome's options for dash_duo, keeping warnings in the browser log: dash_duo asks
-    for SEVERE only (dash.testing.browser), after ours are set."""
+    for SEVERE only (dash.testing.browser), after ours are set. With Chromium's own
+    background work off (``tests.servers.CHROMIUM_FLAGS``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        for flag in CHROMIUM_FLAGS:
+            self.add_argument(flag)
 
     def set_capability(self, name, value):
         if name == "goog:loggingPrefs":

@@ -32,7 +32,7 @@ from tests.browser.conftest import _ConsoleOptions, console_problems
 from tests.browser.pages import Grid, record_payment
 from tests.conftest import ON_POSTGRES
 from tests.factories import actor
-from tests.servers import gunicorn_serving, serving
+from tests.servers import CHROMIUM_FLAGS, gunicorn_serving, serving
 
 LIVE_WITHIN = 10  # seconds: SPEC §9.3
 SECOND_MANAGER = "rental2@parkdesk.local"
@@ -112,7 +112,7 @@ def second_browser(dash_duo, site) -> Iterator[webdriver.Chrome]:
         options.binary_location = os.environ["DASH_TEST_CHROMEPATH"]
     if getattr(dash_duo, "_headless", True):
         options.add_argument("--headless=new")
-    for argument in ("--disable-dev-shm-usage", "--no-sandbox", "--disable-gpu"):
+    for argument in ("--disable-dev-shm-usage", "--no-sandbox", "--disable-gpu", *CHROMIUM_FLAGS):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "WARNING"})
     driver = webdriver.Chrome(options=options)
