@@ -16,6 +16,17 @@ by cookie without loading any page first) against Parkdesk served as in producti
   while it opened (its body from Network.requestWillBeSent), then each replayed over HTTP
   with the same user's session ``runs`` times, p50 and p95, named by its outputs.
 
+The server is warm, as a server in use all day is: before the timed loads, every
+request of the first load is sent again on fresh connections (``warm``), enough times
+that each gunicorn worker has served it — has compressed the page's bundles once (its
+``AssetCache``), compiled its statements, read its data — since a request that reaches a
+worker for the first time costs more than it will ever again.
+
+Bytes and callbacks are read in a first load of each page, which ChromeDriver records
+(its performance log: every network event sent to the driver as it happens); the timed
+loads are not recorded, so that the recording does not slow what is timed (it cost the
+cold /orders about 50 ms).
+
     .venv/bin/python -m bench.pages --size small --runs 3      # a quick look
 """
 
@@ -40,6 +51,8 @@ QUIET_LIMIT = 30.0
 # section stays within minutes at full size however slow a page is today.
 REPLAY_BUDGET_SECONDS = 12.0
 MIN_REPLAYS = 5
+# How often each request of a page is sent again to warm the server (``warm``).
+WARM_ROUNDS = 8
 
 ACCOUNTS = {
     "admin": "admin@parkdesk.local",
@@ -242,19 +255,20 @@ def _statuses(seen: list[dict]) -> dict[str, int]:
     }
 
 
-def open_page(base: str, page: Page, path: str) -> dict[str, Any]:
+def open_page(base: str, page: Page, path: str, recorded: bool = True) -> dict[str, Any]:
     """One cold load in a fresh browser: time to content (None: not within
-    CONTENT_LIMIT), bytes, callback bodies."""
+    CONTENT_LIMIT); when ``recorded``, also its bytes and callback bodies (None and [])."""
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
     client = StaffClient(base, ACCOUNTS[page.role])
     script = WATCH.replace("HELPERS", HELPERS).replace("CONDITION", page.content)
-    driver = chromium(performance_log=True)
+    driver = chromium(performance_log=recorded)
     try:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
         _hand_over_login(driver, base, client.http.cookies)
-        _events(driver)  # nothing of the page yet: the log starts empty
+        if recorded:
+            _events(driver)  # nothing of the page yet: the log starts empty
         driver.set_page_load_timeout(CONTENT_LIMIT)
         driver.get(base + path)
         try:
@@ -264,27 +278,76 @@ def open_page(base: str, page: Page, path: str) -> dict[str, Any]:
         except TimeoutException:
             shown = None  # reported as at least the limit
         seen: list[dict] = []
-        _quiet(driver, seen)
+        if recorded:
+            _quiet(driver, seen)
         bodies = _callbacks(driver, seen)
         console = [
             e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")
         ]
     finally:
         driver.quit()
-    received = sum(
-        e["params"].get("encodedDataLength", 0)
-        for e in seen
-        if e["method"] == "Network.loadingFinished"
-    )
     failed = {u: s for u, s in _statuses(seen).items() if s >= 400}
     assert not failed, f"{path}: {failed}"
     return {
         "content": None if shown is None else shown / 1000,
-        "bytes": received,
+        "bytes": _received(seen) if recorded else None,
         "bodies": bodies,
+        "requests": _requests(base, seen),
         "console": console,
         "client": client,
     }
+
+
+def _received(seen: list[dict]) -> int:
+    return sum(
+        e["params"].get("encodedDataLength", 0)
+        for e in seen
+        if e["method"] == "Network.loadingFinished"
+    )
+
+
+def _requests(base: str, seen: list[dict]) -> list[dict]:
+    """The page's own requests in a recorded load, as the browser sent them (method,
+    address, headers and body), each once; the live updates' long poll left out."""
+    found: dict[str, dict] = {}
+    for event in seen:
+        if event["method"] != "Network.requestWillBeSent":
+            continue
+        request = event["params"]["request"]
+        if not request["url"].startswith(base) or "/_live" in request["url"]:
+            continue
+        if request["method"] == "POST" and "postData" not in request:
+            continue  # a body too big for the log: not a request of a page's opening
+        key = request["method"] + " " + request["url"] + " " + (request.get("postData") or "")
+        found.setdefault(key, request)
+    return list(found.values())
+
+
+def warm(client: StaffClient, requests_sent: list[dict], workers: int = 2) -> None:
+    """Every request of a recorded load again, each on a fresh connection (the kernel
+    hands a new connection to whichever worker accepts it), WARM_ROUNDS times: each of
+    the ``workers`` has then served it with a chance of 1 - workers * 2**-rounds."""
+    import requests
+
+    for _round in range(WARM_ROUNDS):
+        for sent in requests_sent:
+            headers = {
+                name: value
+                for name, value in sent["headers"].items()
+                if name.lower()
+                in ("accept", "accept-encoding", "referer", "x-csrftoken", "content-type")
+            }
+            headers.setdefault("Accept-Encoding", "br, gzip")
+            with requests.Session() as fresh:
+                fresh.cookies.update(client.http.cookies)
+                answer = fresh.request(
+                    sent["method"],
+                    sent["url"],
+                    data=sent.get("postData"),
+                    headers=headers,
+                    timeout=120,
+                )
+            assert answer.status_code < 400, (sent["url"], answer.status_code)
 
 
 def _name(body: dict) -> str:
@@ -343,12 +406,17 @@ def page_loads(
     with production_app(url) as base:
         for page in PAGES if only is None else [p for p in PAGES if p.key in only]:
             path = page.path.format(**numbers)
-            # Full size: a first load, not timed, brings the page's data into the caches
+            # A first load, recorded and not timed: its bytes, and its callbacks are the
+            # ones replayed. At full size it also brings the page's data into the caches
             # of the database (and of the OS): "cold" is the browser, not the server.
-            # Its callbacks are the ones replayed.
-            first = open_page(base, page, path) if not smoke else None
-            loads = [open_page(base, page, path) for _ in range(browsers)]
-            first = first or loads[0]
+            first = open_page(base, page, path)
+            if not smoke:
+                warm(first["client"], first["requests"])
+            loads = (
+                [first]
+                if smoke
+                else [open_page(base, page, path, recorded=False) for _ in range(browsers)]
+            )
             missing = [load for load in loads if load["content"] is None]
             if missing and smoke:
                 raise AssertionError(f"{path}: no content within {CONTENT_LIMIT:.0f} s")
@@ -369,7 +437,7 @@ def page_loads(
                 [CONTENT_LIMIT if load["content"] is None else load["content"] for load in loads],
                 metrics={
                     "timed_out": float(len(missing)),
-                    "bytes": float(max(load["bytes"] for load in loads)),
+                    "bytes": float(first["bytes"]),
                     "callbacks": float(len(callbacks)),
                     "worst_p95": worst.p95 if worst else 0.0,
                     "console": float(len(first["console"])),
