@@ -20,6 +20,11 @@ changes with their content, and plotly.js in the bundle the charts need.
   the plotly package is built for (1.2 MB, 0.33 MB as Brotli), is vendored under
   ``dashboard/vendor/`` with its Brotli copy (``scripts/plotly_bundle/`` builds both),
   and ``assets/plotly_bundle.js`` points dcc.Graph at it.
+- **dash-ag-grid**: the package's bundle registers every AG Grid community module and
+  carries renderers no grid here uses (markdown, a row menu): 2.2 MB of JavaScript that
+  the browser reads before a grid shows. A bundle of the same dash-ag-grid release with
+  the modules Parkdesk's grids use (1.2 MB, 0.25 MB as Brotli) is vendored the same way
+  (``scripts/grid_bundle/``), and ``use_grid_bundle`` has the pages load it.
 - **Preloads**: a page's HTML names what the browser will ask for next, so that it
   downloads beside the app's bundles instead of one round trip after another: the
   renderer's first two requests (``preload_app_tags``: the layout and the callbacks),
@@ -45,20 +50,26 @@ COMPONENT_SUITES = "/_dash-component-suites/"
 # The vendored files, each in a folder named with its package and version.
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 PLOTLY_BUNDLE = "plotly-parkdesk-4.1.1-3/plotly-parkdesk.min.js"
+# dash-ag-grid's bundle built with the AG Grid modules the grids use (scripts/grid_bundle/),
+# for the dash-ag-grid version it was built from.
+GRID_BUNDLE_DIR = "dash-ag-grid-35.3.0-1"
+GRID_PACKAGE_VERSION = "35.3.0"
 BOOTSTRAP_VERSION = metadata.version("Bootstrap-Flask")
 
 
-# The chunk each lazy component loads, by (package namespace, component type), under
-# COMPONENT_SUITES; a chart also loads the plotly bundle.
+# What each lazy component loads when the first one renders, by (package namespace,
+# component type): its chunk, and for a chart the plotly bundle (addresses under the app's
+# root).
+_DCC = COMPONENT_SUITES.lstrip("/") + "dash/dcc/"
 CHUNKS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("dash_ag_grid", "AgGrid"): ("dash_ag_grid/async-community.js",),
-    ("dash_core_components", "Dropdown"): ("dash/dcc/async-dropdown.js",),
-    ("dash_core_components", "Upload"): ("dash/dcc/async-upload.js",),
-    ("dash_core_components", "Graph"): ("dash/dcc/async-graph.js",),
-    ("dash_core_components", "DatePickerSingle"): ("dash/dcc/async-datepicker.js",),
-    ("dash_core_components", "DatePickerRange"): ("dash/dcc/async-datepicker.js",),
-    ("dash_core_components", "Slider"): ("dash/dcc/async-slider.js",),
-    ("dash_core_components", "RangeSlider"): ("dash/dcc/async-slider.js",),
+    ("dash_ag_grid", "AgGrid"): (f"vendor/{GRID_BUNDLE_DIR}/async-community.js",),
+    ("dash_core_components", "Dropdown"): (f"{_DCC}async-dropdown.js",),
+    ("dash_core_components", "Upload"): (f"{_DCC}async-upload.js",),
+    ("dash_core_components", "Graph"): (f"{_DCC}async-graph.js", f"vendor/{PLOTLY_BUNDLE}"),
+    ("dash_core_components", "DatePickerSingle"): (f"{_DCC}async-datepicker.js",),
+    ("dash_core_components", "DatePickerRange"): (f"{_DCC}async-datepicker.js",),
+    ("dash_core_components", "Slider"): (f"{_DCC}async-slider.js",),
+    ("dash_core_components", "RangeSlider"): (f"{_DCC}async-slider.js",),
 }
 
 
@@ -158,9 +169,7 @@ def preload_tags(layout: Any, prefix: str = "/") -> str:
     for component in _components(layout):
         key = (getattr(component, "_namespace", ""), getattr(component, "_type", ""))
         for chunk in CHUNKS.get(key, ()):
-            found[f"{prefix}{COMPONENT_SUITES.lstrip('/')}{chunk}"] = None
-        if key == ("dash_core_components", "Graph"):
-            found[f"{prefix}vendor/{PLOTLY_BUNDLE}"] = None
+            found[f"{prefix}{chunk}"] = None
     return "".join(f'<link rel="preload" as="script" href="{url}">' for url in found)
 
 
@@ -190,8 +199,37 @@ def file(name: str):
     return send_from_directory(VENDOR_DIR, name, mimetype="text/javascript")
 
 
+def use_grid_bundle() -> None:
+    """Have Dash's pages load dash-ag-grid from the vendored bundle (``GRID_BUNDLE_DIR``)
+    instead of the package's: the package's registers every AG Grid community module and
+    carries renderers no grid here uses — 2.2 MB of JavaScript to read before a grid
+    shows, against 1.2 MB. Its lazy chunk is fetched from the bundle's own folder.
+
+    Refuses another dash-ag-grid version than the bundle's: the component's properties
+    (Python) and its code (JavaScript) are one release."""
+    import dash_ag_grid
+
+    if dash_ag_grid.__version__ != GRID_PACKAGE_VERSION:
+        raise RuntimeError(
+            f"dash-ag-grid {dash_ag_grid.__version__} is installed, the vendored grid "
+            f"bundle is built from {GRID_PACKAGE_VERSION}: rebuild it "
+            "(scripts/grid_bundle/, dashboard/vendor/README.md)"
+        )
+    # Every component class shares the module's list (dash_ag_grid/__init__.py), which
+    # Dash reads for the scripts of the page.
+    dash_ag_grid._js_dist[:] = [
+        {
+            "external_url": f"/vendor/{GRID_BUNDLE_DIR}/dash_ag_grid.min.js",
+            "external_only": True,
+            "namespace": "dash_ag_grid",
+        }
+    ]
+
+
 def init_app(server: Flask) -> None:
-    """Serve the vendored files and set the cache headers (compression comes with Dash)."""
+    """Serve the vendored files, have the pages load the grid's from there, and set the
+    cache headers (compression comes with Dash)."""
     server.add_template_global(bootstrap_url)
     server.register_blueprint(vendor)
     server.after_request(cache_headers)
+    use_grid_bundle()

@@ -1,6 +1,6 @@
 """What goes over the wire, through the real Flask server: compressed answers, a year's
 cache for addresses that carry their version, a light login page, and the vendored
-plotly.js bundle (dashboard/delivery.py). The bytes of whole pages in a browser are
+plotly.js and grid bundles (dashboard/delivery.py). The bytes of whole pages in a browser are
 measured in bench/, not here."""
 
 from __future__ import annotations
@@ -13,15 +13,22 @@ import pytest
 from plotly.offline import get_plotlyjs_version
 
 from dashboard import PACKAGE_DIR
-from dashboard.delivery import PLOTLY_BUNDLE, VENDOR_DIR
+from dashboard.delivery import (
+    GRID_BUNDLE_DIR,
+    GRID_PACKAGE_VERSION,
+    PLOTLY_BUNDLE,
+    VENDOR_DIR,
+    use_grid_bundle,
+)
 from tests.conftest import login
 
 YEAR = "max-age=31536000"
 
 
 def _scripts(client) -> list[str]:
+    """The addresses of the page's own scripts (Dash's, the components', the vendored)."""
     index = client.get("/").get_data(as_text=True)
-    return re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
+    return re.findall(r'src="(/(?:_dash-component-suites|vendor)/[^"]+)"', index)
 
 
 def _decoded(response) -> bytes:
@@ -43,7 +50,7 @@ def admin(client):
 
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
 def test_a_component_bundle_is_compressed_and_cached_for_a_year(admin, encoding):
-    grid = next(src for src in _scripts(admin) if "/dash_ag_grid/" in src)
+    grid = next(src for src in _scripts(admin) if "/dash/dcc/dash_core_components." in src)
     plain = admin.get(grid)
     packed = admin.get(grid, headers={"Accept-Encoding": f"{encoding}, identity;q=0.5"})
     assert plain.status_code == packed.status_code == 200
@@ -72,7 +79,7 @@ def test_a_callback_answer_and_a_page_are_compressed(admin):
 
 def test_addresses_without_a_version_are_revalidated(admin):
     # The renderer's lazily loaded chunks carry no fingerprint: an ETag, no year.
-    chunk = admin.get("/_dash-component-suites/dash_ag_grid/async-community.js")
+    chunk = admin.get("/_dash-component-suites/dash/dcc/async-dropdown.js")
     assert chunk.status_code == 200
     assert YEAR not in chunk.headers.get("Cache-Control", "")
     assert chunk.headers["ETag"]
@@ -124,13 +131,47 @@ def test_the_vendored_plotly_bundle(admin):
     assert admin.get("/vendor/../__init__.py.js").status_code == 404
 
 
+def test_the_pages_load_the_vendored_grid_bundle(admin):
+    """dash-ag-grid comes from the vendored bundle of the installed release (its own is
+    never named), whose chunk loads from the same folder; both go out as Brotli."""
+    import dash_ag_grid
+
+    assert dash_ag_grid.__version__ == GRID_PACKAGE_VERSION
+    assert GRID_BUNDLE_DIR.startswith(f"dash-ag-grid-{GRID_PACKAGE_VERSION}-")
+    scripts = _scripts(admin)
+    assert f"/vendor/{GRID_BUNDLE_DIR}/dash_ag_grid.min.js" in scripts
+    assert not [src for src in scripts if "/dash_ag_grid/" in src]
+    assert (VENDOR_DIR / GRID_BUNDLE_DIR / "LICENSE").is_file()
+    for name in ("dash_ag_grid.min.js", "async-community.js"):
+        file = VENDOR_DIR / GRID_BUNDLE_DIR / name
+        packed = admin.get(f"/vendor/{GRID_BUNDLE_DIR}/{name}", headers={"Accept-Encoding": "br"})
+        assert packed.status_code == 200
+        assert packed.headers["Content-Encoding"] == "br"
+        assert _decoded(packed) == file.read_bytes()
+        assert YEAR in packed.headers["Cache-Control"]
+    # The bundle registers the modules of Parkdesk's grids, not every community module.
+    bundle = (VENDOR_DIR / GRID_BUNDLE_DIR / "dash_ag_grid.min.js").read_bytes()
+    assert len(bundle) < 1_000_000, len(bundle)
+
+
+def test_another_dash_ag_grid_release_is_refused(monkeypatch):
+    """The vendored bundle is one release with the Python component: another installed
+    release stops the app at start-up, saying what to rebuild."""
+    import dash_ag_grid
+
+    monkeypatch.setattr(dash_ag_grid, "__version__", "99.0.0")
+    with pytest.raises(RuntimeError, match="scripts/grid_bundle"):
+        use_grid_bundle()
+
+
 @pytest.mark.parametrize(
     "path",
     [
         "/assets/parkdesk.css",
         "/bootstrap/static/css/bootstrap.min.css",
-        "/_dash-component-suites/dash_ag_grid/async-community.js",
+        "/_dash-component-suites/dash/dcc/async-dropdown.js",
         f"/vendor/{PLOTLY_BUNDLE}",
+        f"/vendor/{GRID_BUNDLE_DIR}/async-community.js",
     ],
 )
 def test_a_compressed_file_revalidates_to_304(admin, path):
@@ -204,7 +245,7 @@ def _preloads(client, path: str) -> list[str]:
 
 def test_a_page_preloads_the_lazy_chunks_its_own_layout_loads_and_no_others(client):
     login(client, "admin@parkdesk.local")
-    grid = "/_dash-component-suites/dash_ag_grid/async-community.js"
+    grid = f"/vendor/{GRID_BUNDLE_DIR}/async-community.js"
     dropdown = "/_dash-component-suites/dash/dcc/async-dropdown.js"
     chart = "/_dash-component-suites/dash/dcc/async-graph.js"
     assert _preloads(client, "/orders?status=new") == [dropdown, grid]
