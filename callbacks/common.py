@@ -4,14 +4,17 @@ service's answer or refusal is shown."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.i18n import error_text
+from pages.components import first_block_request
 from services import live
 from services.errors import DomainError
 
@@ -67,6 +70,45 @@ def act(db, service_call, done_text: str, version: int | None, seen: object = No
                     return refusal(live.StaleError()), known + 1
         return refusal(error), no_update
     return success(done_text), known + 1
+
+
+def answer_first_block_early(
+    app: Dash,
+    grid_id: str,
+    count_id: str,
+    states: list[State],
+    rows: Callable[..., tuple[Any, Any]],
+    columns: Callable[[], list[dict]],
+) -> None:
+    """Answer an infinite grid's first request as the page opens, before the grid asks.
+
+    ``rows`` is the grid's own rows callback (the request, then ``states``' values →
+    the grid's answer and its count's text). Called here with the request the grid will
+    send first (``pages.components.first_block_request``), together with the page's other
+    first callbacks, while the browser is still loading and building the grid: the grid
+    finds its first block waiting (the answer names the request it answers:
+    ``prefetched``; the vendored dash-ag-grid takes it, dashboard/vendor/README.md) and
+    its count shows with it, instead of one more round trip once the grid is ready. A
+    first request of another kind (the user sorted already) goes to ``rows`` as always."""
+    app.callback(
+        Output(grid_id, "getRowsResponse", allow_duplicate=True),
+        Output(count_id, "children", allow_duplicate=True),
+        Input(grid_id, "id"),
+        *states,
+        prevent_initial_call="initial_duplicate",
+    )(_first_block(rows, columns))
+
+
+def _first_block(rows, columns):
+    def first_block(_grid_id: str, *values: Any):
+        request = first_block_request(columns())
+        response, count = rows(request, *values)
+        if not isinstance(response, dict):  # refused, or nothing to answer
+            return no_update, no_update
+        prefetched = {key: request[key] for key in ("startRow", "endRow", "sortModel")}
+        return {**response, "prefetched": prefetched}, count
+
+    return first_block
 
 
 def sync_grid_with_url(

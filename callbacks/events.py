@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from callbacks import live
 from callbacks.common import (
+    answer_first_block_early,
     now,
     open_row_on_click,
     refusal,
@@ -264,6 +265,15 @@ def _register_grid(app: Dash, db: Database) -> None:
         ]
         summary = ngettext("%(num)d ticket", "%(num)d tickets", count)
         return {"rowData": data, "rowCount": count}, summary
+
+    answer_first_block_early(
+        app,
+        ids.EVENT_TICKETS_GRID,
+        ids.EVENT_TICKETS_COUNT,
+        [State(ids.EVENT_TICKETS_FILTERS, "data"), State(ids.EVENT_ID, "data")],
+        rows,
+        desk_page.columns,
+    )
 
     @app.callback(
         Output(ids.EVENT_REVERT_MODAL, "is_open"),

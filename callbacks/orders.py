@@ -10,7 +10,7 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks import live
-from callbacks.common import open_row_on_click, sync_grid_with_url
+from callbacks.common import answer_first_block_early, open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.auth import actor
 from dashboard.db import Database
@@ -155,6 +155,15 @@ def register(app: Dash, db: Database) -> None:
         if count is None:  # the grid knows the count and the sum: it keeps them
             return {"rowData": data}, no_update
         return {"rowData": data, "rowCount": count}, _summary(count, balance or 0, lang)
+
+    answer_first_block_early(
+        app,
+        ids.ORDERS_GRID,
+        ids.ORDERS_COUNT,
+        [State(ids.ORDERS_FILTERS, "data")],
+        rows,
+        page.columns,
+    )
 
     @app.callback(
         Output(ids.ORDERS_COUNT, "children", allow_duplicate=True),

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks import live
-from callbacks.common import now, open_row_on_click, sync_grid_with_url
+from callbacks.common import answer_first_block_early, now, open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _, format_datetime, format_money, label, language, ngettext
@@ -169,6 +169,15 @@ def register_balances(app: Dash, db: Database) -> None:
         )
         return {"rowData": data, "rowCount": found.count}, summary
 
+    answer_first_block_early(
+        app,
+        ids.BALANCES_GRID,
+        ids.BALANCES_COUNT,
+        [State(ids.BALANCES_FILTERS, "data")],
+        rows,
+        page.balance_columns,
+    )
+
 
 def register_journal(app: Dash, db: Database) -> None:
     @app.callback(
@@ -212,14 +221,17 @@ def register_journal(app: Dash, db: Database) -> None:
     )
 
     # The charts follow the journal: their filters are handed on once the journal has
-    # shown its first rows, and on every change of the filters after that.
+    # shown its first rows, and on every change of the filters after that. The first
+    # block answered early (answer_first_block_early) is not shown when it arrives: the
+    # grid shows it when it asks, and then empties getRowsResponse, which hands them on.
     app.clientside_callback(
         """
-        function (_response, filters, shown) {
+        function (response, filters, shown) {
             const triggered = window.dash_clientside.callback_context.triggered;
             const byRows = triggered.every((t) => t.prop_id.endsWith(".getRowsResponse"));
-            if (byRows && shown !== null && shown !== undefined) {
-                return window.dash_clientside.no_update;  // the next block of rows
+            if (byRows && ((shown !== null && shown !== undefined) ||
+                           (response && response.prefetched))) {
+                return window.dash_clientside.no_update;  // not (yet) the first rows shown
             }
             return filters;
         }
@@ -292,3 +304,12 @@ def register_journal(app: Dash, db: Database) -> None:
             + _("sum %(amount)s", amount=format_money(found.kopecks, lang))
         )
         return {"rowData": data, "rowCount": found.count}, summary
+
+    answer_first_block_early(
+        app,
+        ids.PAYMENTS_GRID,
+        ids.PAYMENTS_COUNT,
+        [State(ids.PAYMENTS_FILTERS, "data")],
+        rows,
+        page.journal_columns,
+    )

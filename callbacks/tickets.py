@@ -10,7 +10,7 @@ from flask import current_app
 from flask_login import current_user
 
 from callbacks import live
-from callbacks.common import open_row_on_click, sync_grid_with_url
+from callbacks.common import answer_first_block_early, open_row_on_click, sync_grid_with_url
 from dashboard import ids
 from dashboard.db import Database
 from dashboard.i18n import _, format_period, label, language, ngettext
@@ -108,3 +108,12 @@ def register(app: Dash, db: Database) -> None:
             return {"rowData": data}, no_update
         counted = ngettext("%(num)d ticket", "%(num)d tickets", count)
         return {"rowData": data, "rowCount": count}, counted
+
+    answer_first_block_early(
+        app,
+        ids.TICKETS_GRID,
+        ids.TICKETS_COUNT,
+        [State(ids.TICKETS_FILTERS, "data")],
+        rows,
+        page.columns,
+    )

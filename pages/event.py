@@ -27,7 +27,7 @@ COUNTER_REFRESH_MS = 10_000
 DEBOUNCE_MS = 350
 
 
-def _columns() -> list[dict]:
+def columns() -> list[dict]:
     return [
         {"field": "number", "headerName": _("Ticket"), "colId": "number", "maxWidth": 130},
         {
@@ -161,7 +161,7 @@ def layout(event_id: str | None = None, q: str = "", state: str = "", **_query: 
             html.Div(id=ids.EVENT_FEEDBACK, className="mb-2", role="status"),
             infinite_grid(
                 ids.EVENT_TICKETS_GRID,
-                _columns(),
+                columns(),
                 empty=_("No tickets for this event yet."),
                 filter_keys=("q", "state"),
                 height="calc(100vh - 200px)",

@@ -34,7 +34,7 @@ PAGE = dict(
 MONEY = {"type": "rightAligned", "maxWidth": 115}
 
 
-def _columns() -> list[dict]:
+def columns() -> list[dict]:
     return [
         {
             "field": "number",
@@ -173,7 +173,7 @@ def layout(
             ),
             infinite_grid(
                 ids.ORDERS_GRID,
-                _columns(),
+                columns(),
                 empty=_("No orders yet."),
                 filter_keys=initial,
                 height="calc(100vh - 290px)",

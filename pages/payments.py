@@ -67,7 +67,7 @@ def _codes(value: str) -> list[str]:
     return [part for part in value.split(",") if part]
 
 
-def _balance_columns() -> list[dict]:
+def balance_columns() -> list[dict]:
     return [
         {"field": "number", "headerName": _("Order"), "colId": "number", "maxWidth": 100},
         {
@@ -102,7 +102,7 @@ def _balance_columns() -> list[dict]:
     ]
 
 
-def _journal_columns() -> list[dict]:
+def journal_columns() -> list[dict]:
     return [
         {
             "field": "paid_at",
@@ -230,7 +230,7 @@ def layout(
             html.Div(id=ids.BALANCES_COUNT, className="grid-count mb-2", children="…"),
             infinite_grid(
                 ids.BALANCES_GRID,
-                _balance_columns(),
+                balance_columns(),
                 empty=_("No balances due."),
                 filter_keys=balance_filters,
                 row_id="number",
@@ -255,7 +255,7 @@ def layout(
             html.Div(id=ids.PAYMENTS_COUNT, className="grid-count mb-2", children="…"),
             infinite_grid(
                 ids.PAYMENTS_GRID,
-                _journal_columns(),
+                journal_columns(),
                 empty=_("No payments in this period."),
                 filter_keys=["method"],
                 row_id="row_id",

@@ -28,7 +28,7 @@ PAGE = dict(
 )
 
 
-def _columns() -> list[dict]:
+def columns() -> list[dict]:
     return [
         {
             "field": "number",
@@ -102,7 +102,7 @@ def layout(number: str = "", visitor: str = "", status: str = "", **query: str) 
             html.Div(id=ids.TICKETS_COUNT, className="grid-count mb-2", children="…"),
             infinite_grid(
                 ids.TICKETS_GRID,
-                _columns(),
+                columns(),
                 empty=_("No coworking tickets yet."),
                 filter_keys=initial,
                 height="calc(100vh - 270px)",

@@ -115,6 +115,14 @@ def callback_keys(deps: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return keyed
 
 
+def grid_rows_key(grid: str, by: str = "getRowsRequest") -> str:
+    """The key (``callback_keys``) of an infinite grid's rows callback: the one the grid's
+    requests call, or (``by="id"``) the one that answers its first block as the page
+    opens (callbacks.common.answer_first_block_early)."""
+    count = grid.removesuffix("-grid") + "-count"
+    return f"..{grid}.getRowsResponse...{count}.children.. <- {grid}.{by}"
+
+
 def answer_text(response) -> str:
     """A callback answer as readable text (JSON without \\u escapes), for searching."""
     if not response.data:

@@ -48,7 +48,14 @@ from models import (
     Tariff,
 )
 from services import numbering, staff
-from tests.dash_http import ROLE_EMAILS, Site, answer_text, module_database_url, post_callback
+from tests.dash_http import (
+    ROLE_EMAILS,
+    Site,
+    answer_text,
+    grid_rows_key,
+    module_database_url,
+    post_callback,
+)
 from tests.factories import World
 
 # --- roles (SPEC §1) ----------------------------------------------------------------------------
@@ -701,11 +708,19 @@ RULES: dict[str, Rule] = {
         "block requests carry the last row's sort key"
     ),
     f"{PAGES_LOCATION} <- tickets-grid.cellClicked": clientside("opens the clicked ticket"),
-    "..tickets-grid.getRowsResponse...tickets-count.children..": read(
+    grid_rows_key("tickets-grid"): read(
         Case(
             lambda s: {"tickets-grid.getRowsRequest": grid_request(), "tickets-filters.data": {}},
             TICKET_READERS,
             shows=(MARK_NAME,),
+        )
+    ),
+    # The same first block, answered as the page opens (before the grid asks).
+    grid_rows_key("tickets-grid", "id"): read(
+        Case(
+            lambda s: {"tickets-grid.id": "tickets-grid", "tickets-filters.data": {}},
+            TICKET_READERS,
+            shows=(MARK_NAME, "prefetched"),
         )
     ),
     "..ticket-body.children...ticket-seen.data..": read(
@@ -803,11 +818,18 @@ RULES: dict[str, Rule] = {
         Case(lambda s: {"orders-filters.data": {}}, RENTAL_DESK, shows=("orders-new",)),
         Case(lambda s: {"orders-filters.data": {}}, EXPORTERS, shows=("orders-export",)),
     ),
-    "..orders-grid.getRowsResponse...orders-count.children..": read(
+    grid_rows_key("orders-grid"): read(
         Case(
             lambda s: {"orders-grid.getRowsRequest": grid_request(), "orders-filters.data": {}},
             ORDER_READERS,
             shows=(MARK_NAME,),
+        )
+    ),
+    grid_rows_key("orders-grid", "id"): read(
+        Case(
+            lambda s: {"orders-grid.id": "orders-grid", "orders-filters.data": {}},
+            ORDER_READERS,
+            shows=(MARK_NAME, "prefetched"),
         )
     ),
     # A filter the running totals do not answer: counted apart from the rows.
@@ -1083,7 +1105,7 @@ RULES: dict[str, Rule] = {
     "event-tickets-sync.data <- event-tickets-refresh.data": clientside("grid refresh"),
     "event-tickets-sync.data <- live-revision.data": clientside(LIVE_GRID),
     f"{PAGES_LOCATION} <- event-tickets-grid.cellClicked": clientside("opens the clicked ticket"),
-    "..event-tickets-grid.getRowsResponse...event-tickets-count.children..": read(
+    grid_rows_key("event-tickets-grid"): read(
         Case(
             lambda s: {
                 "event-tickets-grid.getRowsRequest": grid_request(),
@@ -1092,6 +1114,17 @@ RULES: dict[str, Rule] = {
             },
             EVENT_DESK,
             shows=(MARK_NAME,),
+        )
+    ),
+    grid_rows_key("event-tickets-grid", "id"): read(
+        Case(
+            lambda s: {
+                "event-tickets-grid.id": "event-tickets-grid",
+                "event-tickets-filters.data": {},
+                "event-id.data": str(s.t.event),
+            },
+            EVENT_DESK,
+            shows=(MARK_NAME, "prefetched"),
         )
     ),
     "..event-revert-modal.is_open...event-revert-text.children...event-revert-number.data..": read(
@@ -1138,11 +1171,18 @@ RULES: dict[str, Rule] = {
     "payments-sync.data <- live-revision.data": clientside(LIVE_GRID),
     f"{PAGES_LOCATION} <- balances-grid.cellClicked": clientside("opens the clicked order"),
     BUCKETS_KEY: read(Case(lambda s: {"balances-filters.data": {}}, MONEY_READERS)),
-    "..balances-grid.getRowsResponse...balances-count.children..": read(
+    grid_rows_key("balances-grid"): read(
         Case(
             lambda s: {"balances-grid.getRowsRequest": grid_request(), "balances-filters.data": {}},
             MONEY_READERS,
             shows=(MARK_NAME,),
+        )
+    ),
+    grid_rows_key("balances-grid", "id"): read(
+        Case(
+            lambda s: {"balances-grid.id": "balances-grid", "balances-filters.data": {}},
+            MONEY_READERS,
+            shows=(MARK_NAME, "prefetched"),
         )
     ),
     "payments-filters.data": anyone(lambda s: {"payments-filter-from.value": "2026-01-01"}),
@@ -1158,11 +1198,18 @@ RULES: dict[str, Rule] = {
     "..payments-revenue.children...payments-charts.children..": read(
         Case(lambda s: {"payments-charts-for.data": {}}, MONEY_READERS)
     ),
-    "..payments-grid.getRowsResponse...payments-count.children..": read(
+    grid_rows_key("payments-grid"): read(
         Case(
             lambda s: {"payments-grid.getRowsRequest": grid_request(), "payments-filters.data": {}},
             MONEY_READERS,
             shows=(MARK_NAME,),
+        )
+    ),
+    grid_rows_key("payments-grid", "id"): read(
+        Case(
+            lambda s: {"payments-grid.id": "payments-grid", "payments-filters.data": {}},
+            MONEY_READERS,
+            shows=(MARK_NAME, "prefetched"),
         )
     ),
     # --- import (admin) ---

@@ -75,7 +75,10 @@ def test_a_path_is_matched_to_the_page_the_router_shows(app):
 
 
 def _entry(app, output: str) -> tuple[str, dict]:
-    """The callback map's key and entry whose key, without hashes, is ``output``."""
+    """The callback map's key and entry whose key is ``output`` (a callback of no
+    allow_duplicate output), or else the one whose key, without hashes, is."""
+    if output in app.callback_map:
+        return output, app.callback_map[output]
     found = [
         (key, entry)
         for key, entry in app.callback_map.items()

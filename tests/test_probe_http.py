@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from dashboard import create_app, ids
 from models import Order, Payment
 from services import staff
-from tests.dash_http import callback_body, callback_keys
+from tests.dash_http import callback_body, callback_keys, grid_rows_key
 from tests.servers import serving
 
 DEMO = "demo"
@@ -213,19 +213,19 @@ def test_dates_beyond_any_year_in_grid_filters_are_ignored_not_a_500(server, wor
     for desk, key, grid, store in [
         (
             rental,
-            "..orders-grid.getRowsResponse...orders-count.children..",
+            grid_rows_key("orders-grid"),
             ids.ORDERS_GRID,
             ids.ORDERS_FILTERS,
         ),
         (
             rental,
-            "..tickets-grid.getRowsResponse...tickets-count.children..",
+            grid_rows_key("tickets-grid"),
             ids.TICKETS_GRID,
             ids.TICKETS_FILTERS,
         ),
         (
             accountant,
-            "..payments-grid.getRowsResponse...payments-count.children..",
+            grid_rows_key("payments-grid"),
             ids.PAYMENTS_GRID,
             ids.PAYMENTS_FILTERS,
         ),
@@ -370,23 +370,23 @@ GRIDS = {
     # grid: (the role that reads it, its callback, the filters' store)
     "orders-grid": (
         "admin@parkdesk.local",
-        "..orders-grid.getRowsResponse...orders-count.children..",
+        grid_rows_key("orders-grid"),
     ),
     "tickets-grid": (
         "admin@parkdesk.local",
-        "..tickets-grid.getRowsResponse...tickets-count.children..",
+        grid_rows_key("tickets-grid"),
     ),
     "payments-grid": (
         "admin@parkdesk.local",
-        "..payments-grid.getRowsResponse...payments-count.children..",
+        grid_rows_key("payments-grid"),
     ),
     "balances-grid": (
         "admin@parkdesk.local",
-        "..balances-grid.getRowsResponse...balances-count.children..",
+        grid_rows_key("balances-grid"),
     ),
     "event-tickets-grid": (
         "admin@parkdesk.local",
-        "..event-tickets-grid.getRowsResponse...event-tickets-count.children..",
+        grid_rows_key("event-tickets-grid"),
     ),
 }
 BAD_BLOCKS = [
@@ -488,7 +488,7 @@ def test_a_service_manager_reads_no_rental_order_nor_its_contacts(server, world,
     desk = Desk(server, "service@parkdesk.local")
     block = {"startRow": 0, "endRow": 100, "sortModel": []}
     listed = desk.post(
-        "..orders-grid.getRowsResponse...orders-count.children..",
+        grid_rows_key("orders-grid"),
         {
             f"{ids.ORDERS_GRID}.getRowsRequest": block,
             f"{ids.ORDERS_FILTERS}.data": {"type": ["hotel", "coworking", "event"]},

@@ -16,7 +16,7 @@ import webpack from 'webpack';
 
 // The recipe's revision: raised whenever a change of this recipe changes the bytes, so that
 // the address (cached a year by browsers) changes with the content.
-const REVISION = 1;
+const REVISION = 2; // 2: the first block answered before the grid asks
 const VERSION = '35.3.0'; // the dash-ag-grid package this recipe is written against
 
 const python = process.env.PYTHON || '../../.venv/bin/python';
@@ -139,6 +139,77 @@ if (agGrid && typeof agGrid === 'object' && !Array.isArray(agGrid)) {
     `import {themeAlpine, themeBalham, themeMaterial, themeQuartz} from 'ag-grid-community';
 const themes = {themeAlpine, themeBalham, themeMaterial, themeQuartz};
 const agGrid = themes;`
+);
+
+// The first block of an infinite grid, answered before the grid asks for it: a callback
+// that runs as the page opens sets getRowsResponse with `prefetched`, the request it
+// answers ({startRow, endRow, sortModel}). The grid's first request, if it is that one,
+// takes it at once instead of a round trip to the server (a cold list shows its rows
+// sooner); any other request, or one made before it came, goes to the server as always.
+// Either way it is used or dropped at the grid's first request, never later.
+edit(
+    'fragments/AgGrid.react.js',
+    '    const getRowsParams = useRef(null);\n',
+    `    const getRowsParams = useRef(null);
+    const earlyResponse = useRef(null);
+    const seenEarly = useRef(null); // taken once: a later render may still carry it
+    if (
+        props.getRowsResponse &&
+        props.getRowsResponse.prefetched &&
+        props.getRowsResponse !== seenEarly.current
+    ) {
+        seenEarly.current = props.getRowsResponse;
+        earlyResponse.current = props.getRowsResponse;
+    }
+    const sortOf = (model) =>
+        JSON.stringify((model || []).map((s) => [s.colId, s.sort]));
+`
+);
+edit(
+    'fragments/AgGrid.react.js',
+    `            getRows(params) {
+                getRowsParams.current = params;
+                if (resettingCount.current) {
+                    return;
+                }
+                customSetProps({getRowsRequest: params});`,
+    `            getRows(params) {
+                getRowsParams.current = params;
+                if (resettingCount.current) {
+                    return;
+                }
+                const early = earlyResponse.current;
+                if (early) {
+                    earlyResponse.current = null;
+                    customSetProps({getRowsResponse: null});
+                    const asked = early.prefetched;
+                    if (
+                        params.startRow === asked.startRow &&
+                        params.endRow === asked.endRow &&
+                        sortOf(params.sortModel) === sortOf(asked.sortModel) &&
+                        isEmpty(params.filterModel || {})
+                    ) {
+                        prevRowCountRef.current = early.rowCount;
+                        params.successCallback(early.rowData, early.rowCount);
+                        return;
+                    }
+                }
+                customSetProps({getRowsRequest: params});`
+);
+edit(
+    'fragments/AgGrid.react.js',
+    `    useEffect(() => {
+        if (isDatasourceLoadedForInfiniteScrolling() && getRowsParams.current) {`,
+    `    useEffect(() => {
+        if (props.getRowsResponse && props.getRowsResponse.prefetched) {
+            if (getRowsParams.current) {
+                // Came after the grid asked: its own answer is on the way.
+                earlyResponse.current = null;
+                customSetProps({getRowsResponse: null});
+            }
+            return;
+        }
+        if (isDatasourceLoadedForInfiniteScrolling() && getRowsParams.current) {`
 );
 
 // 3. Bundled as dash-ag-grid bundles itself (its webpack.config.js): window.dash_ag_grid,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from models import Order, Payment
 from tests.browser.conftest import log_in, press
-from tests.browser.pages import record_payment
+from tests.browser.pages import Grid, record_payment
 
 
 @pytest.fixture
@@ -193,4 +193,45 @@ def test_the_register_filters_speak_the_users_language(parkdesk, orders):
     )
     # A name is not in the running totals: counted apart, after the rows.
     parkdesk.wait_for_contains_text("#orders-count", "0 заказов")
+    assert parkdesk.get_logs() == []
+
+
+# The callbacks a page sends, each by its inputs (not its states), recorded from before
+# its scripts run.
+RECORD_CALLS = """
+window.__calls = [];
+const send = window.fetch;
+window.fetch = function (url, options) {
+  if (String(url).includes("_dash-update-component") && options && options.body) {
+    const inputs = JSON.parse(options.body).inputs || [];
+    window.__calls.push(inputs.flat().map((i) => i.id + "." + i.property).join(" "));
+  }
+  return send.apply(this, arguments);
+};
+"""
+
+
+def test_the_register_opens_with_its_first_rows_and_asks_for_a_new_sort(parkdesk, orders):
+    """The first block is answered as the page opens (answer_first_block_early): the grid
+    shows it, and its count, without asking; a sort of the user's own is asked for."""
+    parkdesk.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CALLS}
+    )
+    log_in(parkdesk, "accounting@parkdesk.local")
+    parkdesk.driver.get(parkdesk.server.url + "/orders")
+    grid = Grid(parkdesk, "orders-grid")
+    numbers = [row["number"] for row in grid.wait_until(lambda rows: len(rows) == 3)]
+    assert numbers == sorted(numbers, key=int, reverse=True)  # the newest first
+    parkdesk.wait_for_contains_text("#orders-count", "3 orders")
+    calls = parkdesk.driver.execute_script("return window.__calls")
+    assert "orders-grid.id" in calls  # the first block's callback
+    assert not [call for call in calls if "getRowsRequest" in call], calls
+
+    parkdesk.driver.execute_script(
+        "dash_ag_grid.getApi('orders-grid').applyColumnState("
+        "{state: [{colId: 'number', sort: 'asc'}], defaultState: {sort: null}})"
+    )
+    grid.wait_until(lambda rows: [row["number"] for row in rows] == numbers[::-1])
+    calls = parkdesk.driver.execute_script("return window.__calls")
+    assert [call for call in calls if call.startswith("orders-grid.getRowsRequest")], calls
     assert parkdesk.get_logs() == []
