@@ -52,7 +52,7 @@ VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 PLOTLY_BUNDLE = "plotly-parkdesk-4.1.1-3/plotly-parkdesk.min.js"
 # dash-ag-grid's bundle built with the AG Grid modules the grids use (scripts/grid_bundle/),
 # for the dash-ag-grid version it was built from.
-GRID_BUNDLE_DIR = "dash-ag-grid-35.3.0-2"
+GRID_BUNDLE_DIR = "dash-ag-grid-35.3.0-3"
 GRID_PACKAGE_VERSION = "35.3.0"
 BOOTSTRAP_VERSION = metadata.version("Bootstrap-Flask")
 
