@@ -596,12 +596,14 @@ def _page_loads_section(timings: dict[str, dict], note: str | None = None) -> li
         title,
         "",
         "Each page in a fresh headless Chromium (empty cache) against gunicorn as in "
-        "production; time to content on the page's clock (median of the browsers opened); "
-        "bytes: the most any of them received (compressed, headers included); the load "
-        "callbacks: every `/_dash-update-component` request the page sent while opening, "
-        "replayed over HTTP with the same session (targets: content of the lists ≤ 1 s, "
-        "≤ 1.5 MB, callbacks p95 ≤ 50 ms); console: the errors and warnings the first "
-        "browser's console showed.",
+        "production, warm (every request of a first load sent again beforehand, so that "
+        "each worker has served it); time to content on the page's clock (median of the "
+        "browsers opened, which ChromeDriver does not record); bytes: what the first, "
+        "recorded load received (compressed, headers included); the load callbacks: every "
+        "`/_dash-update-component` request that load sent while opening, replayed over "
+        "HTTP with the same session (targets: content of the lists ≤ 1 s, ≤ 1.5 MB, "
+        "callbacks p95 ≤ 50 ms); console: the errors and warnings the first browser's "
+        "console showed.",
         "",
         "| page | content | time to content | bytes | load callbacks | worst p95 | console |",
         "|---|---|---|---|---|---|---|",
