@@ -47,17 +47,9 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     # them, on costs that assume idle cores: with them, the overview's seats taken were
     # read from the whole tickets table in parallel (136–165 ms on the full data set);
     # without, from a month of the period index and the few long tickets (7–9 ms).
-    # A plan for the values at hand, every time: psycopg prepares a statement run five
-    # times on a connection, and after five more PostgreSQL may keep one generic plan for
-    # it, made without the values — for queries whose best plan depends on them (a
-    # month of payments, a day's tickets, a status of a million orders). On the full data
-    # set, once the pages before it had run their callbacks a few dozen times, a cold
-    # /payments showed its rows in 1,423 ms; planned for its values, 788 ms.
     # (An ?options=… in DATABASE_URL wins.)
     if "options" not in parsed.query:
-        arguments["options"] = (
-            "-c jit=off -c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_custom_plan"
-        )
+        arguments["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
     return create_engine(
         url,
         pool_size=pool_size,

@@ -262,17 +262,3 @@ def test_the_derived_ticket_status_follows_spec_for_every_order_status_and_perio
     assert confirmed_count == sum(1 for v in expected.values() if v == "confirmed")
     assert sum(grouped.values()) == len(cases)
     assert set(grouped) == {s.value for s in TicketStatus}
-
-
-@pytest.mark.postgres
-def test_each_postgresql_session_plans_for_its_values_with_no_jit_and_no_parallel_workers(db):
-    """dashboard.db's settings of every connection: a plan made for the values at hand
-    (never a generic plan kept for a prepared statement), no JIT, no parallel plans."""
-    names = ("plan_cache_mode", "jit", "max_parallel_workers_per_gather")
-    with db.read() as session:
-        settings = {name: session.execute(sa.text(f"SHOW {name}")).scalar() for name in names}
-    assert settings == {
-        "plan_cache_mode": "force_custom_plan",
-        "jit": "off",
-        "max_parallel_workers_per_gather": "0",
-    }
